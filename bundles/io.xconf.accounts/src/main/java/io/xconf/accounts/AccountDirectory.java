@@ -1,0 +1,38 @@
+package io.xconf.accounts;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The accounts of this server. Passwords are never kept in clear: the directory holds a slow hash
+ * for password checks and the per-realm HA1 values that HTTP and SIP Digest need.
+ */
+@ProviderType
+public interface AccountDirectory {
+
+  /** The account with this login name. */
+  Optional<Account> byName(String name);
+
+  /** The account with this XCON-USERID. */
+  Optional<Account> byUserId(String userId);
+
+  /** All accounts, ordered by name. */
+  List<Account> all();
+
+  /**
+   * Checks a clear-text password (HTTP Basic, CCMP {@code subject}). Deliberately slow: callers
+   * that authenticate every request cache the outcome briefly.
+   *
+   * @return the account when the name exists and the password matches
+   */
+  Optional<Account> authenticate(String name, String password);
+
+  /**
+   * The Digest HA1, {@code H(name:realm:password)} in lower-case hex, for the realm the account was
+   * created in.
+   *
+   * @return empty when the account does not exist or was not created for that realm
+   */
+  Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm);
+}

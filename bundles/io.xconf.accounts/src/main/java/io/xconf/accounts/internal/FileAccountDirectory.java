@@ -1,0 +1,131 @@
+package io.xconf.accounts.internal;
+
+import io.xconf.accounts.Account;
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.accounts.DigestAlgorithm;
+import io.xconf.server.ServerIdentity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account directory kept in {@code accounts.properties} in the state folder. The offline {@code
+ * xconf user} command may change the file while the server runs: every lookup checks the file's
+ * identity (a stat, no read) and reloads it when it was replaced.
+ */
+@Component(service = AccountDirectory.class)
+public final class FileAccountDirectory implements AccountDirectory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileAccountDirectory.class);
+
+  private final AccountFile file;
+  private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+  /** What was read, and the identity of the file it was read from. */
+  private record Snapshot(
+      Object fileVersion, Map<String, StoredAccount> byName, Map<String, StoredAccount> byUserId) {
+    static final Snapshot EMPTY = new Snapshot(null, Map.of(), Map.of());
+
+    static Snapshot of(Object fileVersion, Map<String, StoredAccount> accounts) {
+      return new Snapshot(
+          fileVersion,
+          accounts,
+          accounts.values().stream()
+              .collect(
+                  Collectors.toUnmodifiableMap(a -> a.account().userId(), Function.identity())));
+    }
+  }
+
+  @Activate
+  public FileAccountDirectory(@Reference ServerIdentity identity) {
+    this.file = new AccountFile(identity.stateDirectory());
+    LOG.info("Accounts are read from {}: {} known", file.path(), all().size());
+  }
+
+  @Override
+  public Optional<Account> byName(String name) {
+    return Optional.ofNullable(current().byName().get(name)).map(StoredAccount::account);
+  }
+
+  @Override
+  public Optional<Account> byUserId(String userId) {
+    return Optional.ofNullable(current().byUserId().get(userId)).map(StoredAccount::account);
+  }
+
+  @Override
+  public List<Account> all() {
+    return current().byName().values().stream().map(StoredAccount::account).toList();
+  }
+
+  @Override
+  public Optional<Account> authenticate(String name, String password) {
+    StoredAccount stored = current().byName().get(name);
+    if (stored == null || password == null) {
+      return Optional.empty();
+    }
+    return PasswordHasher.matches(password, stored.passwordHash())
+        ? Optional.of(stored.account())
+        : Optional.empty();
+  }
+
+  @Override
+  public Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm) {
+    StoredAccount stored = current().byName().get(name);
+    if (stored == null || !stored.realm().equals(realm)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(stored.ha1().get(algorithm));
+  }
+
+  private Snapshot current() {
+    Object version = fileVersion();
+    Snapshot known = snapshot;
+    if (Objects.equals(version, known.fileVersion())) {
+      return known;
+    }
+    synchronized (this) {
+      known = snapshot;
+      if (Objects.equals(version, known.fileVersion())) {
+        return known;
+      }
+      try {
+        snapshot = version == null ? Snapshot.EMPTY : Snapshot.of(version, file.read());
+        LOG.debug("Reloaded {}", file.path());
+      } catch (IOException e) {
+        // Keep serving the last good accounts; a broken file must not lock everybody out.
+        LOG.error(
+            "Cannot read {}, keeping the accounts read before: {}", file.path(), e.getMessage());
+        snapshot = new Snapshot(version, known.byName(), known.byUserId());
+      }
+      return snapshot;
+    }
+  }
+
+  /**
+   * Changes whenever the file is replaced (rename gives a new inode) or touched; null if absent.
+   */
+  private Object fileVersion() {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file.path(), BasicFileAttributes.class);
+      return List.of(
+          String.valueOf(attributes.fileKey()), attributes.lastModifiedTime(), attributes.size());
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      LOG.warn("Cannot stat {}: {}", file.path(), e.getMessage());
+      return snapshot.fileVersion();
+    }
+  }
+}

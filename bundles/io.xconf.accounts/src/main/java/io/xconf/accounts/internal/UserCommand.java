@@ -1,0 +1,195 @@
+package io.xconf.accounts.internal;
+
+import io.xconf.accounts.Account;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.felix.utils.properties.InterpolationHelper;
+import org.apache.felix.utils.properties.Properties;
+
+/**
+ * {@code bin/xconf user add|list|remove}: manages accounts whether or not the server runs, by
+ * editing the account file the server reads. It resolves the domain and state folder from {@code
+ * etc/io.xconf.server.cfg} with Karaf's own interpolation, so both always agree.
+ */
+public final class UserCommand {
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  private static final String USAGE_TEXT =
+      String.join(
+          System.lineSeparator(),
+          "usage: xconf user add NAME [PASSWORD] [--admin] [--uri URI]...",
+          "       xconf user list",
+          "       xconf user remove NAME",
+          "Without PASSWORD, add reads it from the first line of standard input.");
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final BufferedReader in;
+  private final PasswordHasher hasher;
+
+  UserCommand(PrintStream out, PrintStream err, BufferedReader in, PasswordHasher hasher) {
+    this.out = out;
+    this.err = err;
+    this.in = in;
+    this.hasher = hasher;
+  }
+
+  /**
+   * Arguments: {@code --etc DIR --data DIR user <subcommand> ...} (bin/xconf supplies the first
+   * four).
+   */
+  public static void main(String[] args) {
+    BufferedReader stdin =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    UserCommand command =
+        new UserCommand(
+            System.out, System.err, stdin, new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS));
+    System.exit(command.run(args));
+  }
+
+  int run(String[] args) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    String etc = option(rest, "--etc");
+    String data = option(rest, "--data");
+    if (etc == null
+        || data == null
+        || rest.isEmpty()
+        || !rest.remove(0).equals("user")
+        || rest.isEmpty()) {
+      err.println(USAGE_TEXT);
+      return USAGE;
+    }
+    try {
+      Map<String, String> settings = serverSettings(Paths.get(etc), data);
+      String domain = settings.getOrDefault("domain", "localhost").trim();
+      String stateDirectory = settings.getOrDefault("stateDirectory", "").trim();
+      Path state = stateDirectory.isEmpty() ? Paths.get(data, "xconf") : Paths.get(stateDirectory);
+      AccountFile file = new AccountFile(state);
+      String verb = rest.remove(0);
+      switch (verb) {
+        case "add":
+          return add(file, domain, rest);
+        case "list":
+          return rest.isEmpty() ? list(file) : usage();
+        case "remove":
+          return rest.size() == 1 ? remove(file, rest.get(0)) : usage();
+        default:
+          return usage();
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("xconf user: " + e.getMessage());
+      return FAILED;
+    }
+  }
+
+  private int add(AccountFile file, String domain, List<String> args) throws IOException {
+    boolean admin = args.remove("--admin");
+    List<String> uris = new ArrayList<>();
+    for (String uri = option(args, "--uri"); uri != null; uri = option(args, "--uri")) {
+      if (!uri.matches("(sips?|tel):\\S+")) {
+        throw new IllegalArgumentException(
+            "--uri takes a sip:, sips: or tel: URI, got '" + uri + "'");
+      }
+      uris.add(uri);
+    }
+    if (args.isEmpty() || args.size() > 2 || args.stream().anyMatch(a -> a.startsWith("--"))) {
+      return usage();
+    }
+    String name = args.get(0);
+    String password = args.size() == 2 ? args.get(1) : in.readLine();
+    StoredAccount stored = StoredAccount.create(hasher, name, password, domain, admin, uris);
+    boolean[] existed = {false};
+    file.update(
+        accounts -> {
+          existed[0] = accounts.containsKey(name);
+          if (!existed[0]) {
+            accounts.put(name, stored);
+          }
+          return accounts;
+        });
+    if (existed[0]) {
+      err.println("xconf user: an account named '" + name + "' exists already");
+      return FAILED;
+    }
+    out.println("added " + describe(stored.account()));
+    return OK;
+  }
+
+  private int list(AccountFile file) throws IOException {
+    for (StoredAccount stored : file.read().values()) {
+      out.println(describe(stored.account()));
+    }
+    return OK;
+  }
+
+  private int remove(AccountFile file, String name) throws IOException {
+    boolean[] existed = {false};
+    file.update(
+        accounts -> {
+          existed[0] = accounts.remove(name) != null;
+          return accounts;
+        });
+    if (!existed[0]) {
+      err.println("xconf user: no account named '" + name + "'");
+      return FAILED;
+    }
+    out.println("removed " + name);
+    return OK;
+  }
+
+  private int usage() {
+    err.println(USAGE_TEXT);
+    return USAGE;
+  }
+
+  private static String describe(Account account) {
+    StringBuilder line = new StringBuilder(account.name()).append('\t').append(account.userId());
+    if (account.administrator()) {
+      line.append("\tadmin");
+    }
+    account.uris().forEach(uri -> line.append('\t').append(uri));
+    return line.toString();
+  }
+
+  /** Removes {@code name VALUE} from the arguments and returns VALUE, or null when absent. */
+  private static String option(List<String> args, String name) {
+    int at = args.indexOf(name);
+    if (at < 0) {
+      return null;
+    }
+    if (at + 1 >= args.size()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    args.remove(at);
+    return args.remove(at);
+  }
+
+  /** Reads the server identity configuration as Karaf would: env and system variables resolved. */
+  static Map<String, String> serverSettings(Path etc, String karafData) throws IOException {
+    Path cfg = etc.resolve("io.xconf.server.cfg");
+    Map<String, String> settings = new HashMap<>();
+    if (Files.isRegularFile(cfg)) {
+      Properties properties = new Properties(false);
+      properties.load(cfg.toFile());
+      properties.forEach(settings::put);
+    }
+    System.setProperty("karaf.data", karafData);
+    System.setProperty("karaf.etc", etc.toString());
+    InterpolationHelper.performSubstitution(
+        settings, new InterpolationHelper.BundleContextSubstitutionCallback(null));
+    return settings;
+  }
+}
