@@ -1,0 +1,24 @@
+package io.xconf.schema;
+
+import io.xconf.schema.ccmp.CcmpResponseMessageType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Reads and writes XCON documents safely: no DTDs or external entities, bounded size and depth.
+ * Output uses the prefixes of the RFC examples ({@code ccmp:}, {@code info:}, {@code xcon:}),
+ * because deployed clients compare prefixed names literally.
+ */
+@ProviderType
+public interface XconCodec {
+
+  /** Reads a {@code <ccmpRequest>} document in either CCMP namespace. */
+  CcmpRequestDocument readCcmpRequest(InputStream in)
+      throws MalformedDocumentException, IOException;
+
+  /** Writes {@code <ccmpResponse>} around the message, in the given namespace, as UTF-8. */
+  void writeCcmpResponse(CcmpResponseMessageType message, CcmpNamespace namespace, OutputStream out)
+      throws IOException;
+}

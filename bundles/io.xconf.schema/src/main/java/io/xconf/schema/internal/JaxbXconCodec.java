@@ -1,0 +1,217 @@
+package io.xconf.schema.internal;
+
+import io.xconf.schema.CcmpNamespace;
+import io.xconf.schema.CcmpRequestDocument;
+import io.xconf.schema.MalformedDocumentException;
+import io.xconf.schema.XconCodec;
+import io.xconf.schema.ccmp.CcmpRequestMessageType;
+import io.xconf.schema.ccmp.CcmpRequestType;
+import io.xconf.schema.ccmp.CcmpResponseMessageType;
+import io.xconf.schema.ccmp.CcmpResponseType;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBElement;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Marshaller;
+import jakarta.xml.bind.Unmarshaller;
+import jakarta.xml.bind.ValidationEvent;
+import jakarta.xml.bind.ValidationEventHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import javax.xml.XMLConstants;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.glassfish.jaxb.runtime.v2.JAXBContextFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** {@link XconCodec} on the JAXB RI, configured by PID {@code io.xconf.schema.codec}. */
+@Component(service = XconCodec.class, configurationPid = "io.xconf.schema.codec")
+@Designate(ocd = JaxbXconCodec.Config.class)
+public final class JaxbXconCodec implements XconCodec {
+
+  @ObjectClassDefinition(
+      name = "Xconf XML codec",
+      description =
+          "Limits applied to every XCON document read (CCMP requests, conference documents).")
+  public @interface Config {
+    @AttributeDefinition(name = "Maximum document size", description = "In bytes.", min = "1024")
+    int maxDocumentBytes() default 1 << 20;
+
+    @AttributeDefinition(name = "Maximum nesting depth", description = "Elements deep.", min = "8")
+    int maxDepth() default 64;
+  }
+
+  private static final String PREFIX_MAPPER = "org.glassfish.jaxb.namespacePrefixMapper";
+
+  private final JAXBContext context;
+  private final XMLInputFactory inputs;
+  private final XMLOutputFactory outputs;
+  private final io.xconf.schema.ccmp.ObjectFactory ccmp = new io.xconf.schema.ccmp.ObjectFactory();
+  private final RfcPrefixes prefixes = new RfcPrefixes();
+  private final int maxDocumentBytes;
+  private final int maxDepth;
+
+  @Activate
+  public JaxbXconCodec(Config config) {
+    this(config.maxDocumentBytes(), config.maxDepth());
+  }
+
+  JaxbXconCodec(int maxDocumentBytes, int maxDepth) {
+    this.maxDocumentBytes = maxDocumentBytes;
+    this.maxDepth = maxDepth;
+    this.context = createContext();
+    // The JDK's own StAX: no provider lookup, and its hardening properties are known.
+    this.inputs = XMLInputFactory.newDefaultFactory();
+    inputs.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    inputs.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    inputs.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+    inputs.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    inputs.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    this.outputs = XMLOutputFactory.newDefaultFactory();
+  }
+
+  /**
+   * Creates the context from the RI's factory directly, with this bundle's class loader as the
+   * context class loader (STACK.md pitfall 7), so no provider discovery can fail inside OSGi.
+   */
+  private static JAXBContext createContext() {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(JaxbXconCodec.class.getClassLoader());
+    try {
+      return new JAXBContextFactory()
+          .createContext(
+              new Class<?>[] {
+                io.xconf.schema.ccmp.ObjectFactory.class,
+                io.xconf.schema.conferenceinfo.ObjectFactory.class,
+                io.xconf.schema.xcon.ObjectFactory.class
+              },
+              Map.of());
+    } catch (JAXBException e) {
+      throw new IllegalStateException("the XCON bindings do not form a JAXB context", e);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  @Override
+  public CcmpRequestDocument readCcmpRequest(InputStream in)
+      throws MalformedDocumentException, IOException {
+    GuardedReader reader = null;
+    try {
+      reader =
+          new GuardedReader(
+              inputs.createXMLStreamReader(new BoundedInputStream(in, maxDocumentBytes)), maxDepth);
+      Unmarshaller unmarshaller = context.createUnmarshaller();
+      ValueErrors errors = new ValueErrors();
+      unmarshaller.setEventHandler(errors);
+      Object root = unmarshaller.unmarshal(reader);
+      CcmpNamespace namespace = CcmpNamespace.of(reader.rootNamespace()).orElse(null);
+      if (errors.first != null) {
+        throw malformed(errors.first, reader, null);
+      }
+      if (namespace == null
+          || !(root instanceof JAXBElement<?> element)
+          || !(element.getValue() instanceof CcmpRequestType request)) {
+        throw malformed("the root element is not a CCMP <ccmpRequest>", reader, null);
+      }
+      CcmpRequestMessageType message = request.getCcmpRequest();
+      if (message == null) {
+        throw malformed(
+            "<ccmpRequest> lacks its inner <ccmpRequest> with an xsi:type", reader, null);
+      }
+      return new CcmpRequestDocument(message, namespace);
+    } catch (XMLStreamException | JAXBException | RuntimeException e) {
+      // RuntimeException too: hostile input can make the parser or the RI throw unchecked
+      // (e.g. a response type where a request type belongs); it is still just a bad document.
+      IOException transport = transportFailure(e);
+      if (transport != null) {
+        throw transport;
+      }
+      throw malformed(describe(e), reader, e);
+    }
+  }
+
+  @Override
+  public void writeCcmpResponse(
+      CcmpResponseMessageType message, CcmpNamespace namespace, OutputStream out)
+      throws IOException {
+    CcmpResponseType document = new CcmpResponseType();
+    document.setCcmpResponse(message);
+    try {
+      Marshaller marshaller = context.createMarshaller();
+      marshaller.setProperty(Marshaller.JAXB_FRAGMENT, true);
+      marshaller.setProperty(PREFIX_MAPPER, prefixes);
+      XMLStreamWriter writer = outputs.createXMLStreamWriter(out, "UTF-8");
+      if (namespace == CcmpNamespace.DRAFT) {
+        writer =
+            new NamespaceRenamingWriter(writer, CcmpNamespace.PUBLISHED.uri(), namespace.uri());
+      }
+      writer.writeStartDocument("UTF-8", "1.0");
+      marshaller.marshal(ccmp.createCcmpResponse(document), writer);
+      writer.writeEndDocument();
+      writer.flush();
+    } catch (JAXBException | XMLStreamException e) {
+      IOException transport = transportFailure(e);
+      throw transport != null ? transport : new IOException("cannot write a CCMP response", e);
+    }
+  }
+
+  private static MalformedDocumentException malformed(
+      String message, GuardedReader reader, Throwable cause) {
+    if (reader != null) {
+      reader.drainQuietly();
+    }
+    CcmpNamespace namespace =
+        reader == null ? null : CcmpNamespace.of(reader.rootNamespace()).orElse(null);
+    String confUserId = reader == null ? null : reader.confUserId();
+    return new MalformedDocumentException(message, namespace, confUserId, cause);
+  }
+
+  /** A failure of the connection itself, which is no fault of the document. */
+  private static IOException transportFailure(Throwable e) {
+    // JAXBException.getCause() is its linked exception, so one walk covers both.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException io) {
+        return io;
+      }
+    }
+    return null;
+  }
+
+  private static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  /**
+   * Fails the document on values that do not fit their type (an unknown enumeration value, a
+   * non-number where a number belongs, an abstract type without xsi:type). Unknown elements are let
+   * through: CCMP documents are extensible and deployed clients add their own.
+   */
+  private static final class ValueErrors implements ValidationEventHandler {
+    String first;
+
+    @Override
+    public boolean handleEvent(ValidationEvent event) {
+      boolean fatal = event.getSeverity() == ValidationEvent.FATAL_ERROR;
+      boolean badValue =
+          event.getSeverity() == ValidationEvent.ERROR && event.getLinkedException() != null;
+      if ((fatal || badValue) && first == null) {
+        first = event.getMessage();
+      }
+      return !fatal;
+    }
+  }
+}
