@@ -63,7 +63,8 @@ public final class JaxbXconCodec implements XconCodec {
     this(config.maxDocumentBytes(), config.maxDepth());
   }
 
-  JaxbXconCodec(int maxDocumentBytes, int maxDepth) {
+  /** A codec with explicit limits, for use outside DS (tests, tools). */
+  public JaxbXconCodec(int maxDocumentBytes, int maxDepth) {
     this.maxDocumentBytes = maxDocumentBytes;
     this.maxDepth = maxDepth;
     this.context = createContext();

@@ -1,0 +1,31 @@
+package io.xconf.ccmp;
+
+import io.xconf.schema.ccmp.CcmpRequestMessageType;
+import io.xconf.schema.ccmp.CcmpResponseMessageType;
+import io.xconf.schema.ccmp.OperationType;
+import io.xconf.schema.ccmp.StandardMessageNameType;
+import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Handles one of the ten standard CCMP request types (RFC 6503 section 5.3.1-5.3.10). Register it
+ * as a service: the processor dispatches to it and {@code optionsResponse} lists it. A type without
+ * a handler is answered 501.
+ */
+@ConsumerType
+public interface CcmpMessageHandler {
+
+  /** The request this handles. */
+  StandardMessageNameType message();
+
+  /** The operations it supports, as listed in {@code optionsResponse}. */
+  Set<OperationType> operations();
+
+  /**
+   * Answers a request of this handler's type. The processor fills in what the handler leaves empty
+   * and must mirror ({@code confUserID}, {@code confObjID}, {@code operation}).
+   *
+   * @return a response of the type matching the request, never null
+   */
+  CcmpResponseMessageType handle(CcmpRequestMessageType request);
+}

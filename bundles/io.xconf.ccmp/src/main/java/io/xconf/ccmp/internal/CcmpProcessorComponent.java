@@ -1,0 +1,193 @@
+package io.xconf.ccmp.internal;
+
+import io.xconf.ccmp.CcmpMessageHandler;
+import io.xconf.ccmp.CcmpOutcome;
+import io.xconf.ccmp.CcmpProcessor;
+import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.ccmp.extension.CcmpExtension;
+import io.xconf.schema.CcmpNamespace;
+import io.xconf.schema.CcmpRequestDocument;
+import io.xconf.schema.MalformedDocumentException;
+import io.xconf.schema.XconCodec;
+import io.xconf.schema.ccmp.CcmpExtendedRequestMessageType;
+import io.xconf.schema.ccmp.CcmpExtendedResponseMessageType;
+import io.xconf.schema.ccmp.CcmpOptionsRequestMessageType;
+import io.xconf.schema.ccmp.CcmpOptionsResponseMessageType;
+import io.xconf.schema.ccmp.CcmpRequestMessageType;
+import io.xconf.schema.ccmp.CcmpResponseMessageType;
+import io.xconf.schema.ccmp.ExtendedResponseType;
+import io.xconf.schema.ccmp.StandardMessageNameType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches each request to the handler of its type (or the extension of its name), answers
+ * options itself, and turns every failure into the CCMP response code it deserves.
+ */
+@Component(service = CcmpProcessor.class)
+public final class CcmpProcessorComponent implements CcmpProcessor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CcmpProcessorComponent.class);
+
+  private final XconCodec codec;
+
+  @Reference(
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile List<CcmpMessageHandler> handlers = List.of();
+
+  @Reference(
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile List<CcmpExtension> extensions = List.of();
+
+  @Activate
+  public CcmpProcessorComponent(@Reference XconCodec codec) {
+    this.codec = codec;
+  }
+
+  /** For tests: a processor with a fixed set of handlers and extensions. */
+  CcmpProcessorComponent(
+      XconCodec codec, List<CcmpMessageHandler> handlers, List<CcmpExtension> extensions) {
+    this(codec);
+    this.handlers = List.copyOf(handlers);
+    this.extensions = List.copyOf(extensions);
+  }
+
+  @Override
+  public CcmpOutcome process(InputStream in, OutputStream out) throws IOException {
+    CcmpRequestDocument request;
+    try {
+      request = codec.readCcmpRequest(in);
+    } catch (MalformedDocumentException e) {
+      LOG.debug("Malformed CCMP request: {}", e.getMessage());
+      CcmpNamespace namespace = e.namespace() == null ? CcmpNamespace.PUBLISHED : e.namespace();
+      CcmpOptionsResponseMessageType response = ResponseTypes.unidentified();
+      response.setConfUserID(e.confUserId() == null ? "" : e.confUserId());
+      setCode(response, CcmpResponseCode.BAD_REQUEST, "Bad Request: " + e.getMessage());
+      codec.writeCcmpResponse(response, namespace, out);
+      return new CcmpOutcome(CcmpResponseCode.BAD_REQUEST.code(), null, namespace);
+    }
+    CcmpRequestMessageType message = request.message();
+    CcmpResponseMessageType response = answer(message);
+    mirror(message, response);
+    codec.writeCcmpResponse(response, request.namespace(), out);
+    return new CcmpOutcome(
+        response.getResponseCode().intValue(), xsiType(message), request.namespace());
+  }
+
+  private CcmpResponseMessageType answer(CcmpRequestMessageType request) {
+    try {
+      if (request instanceof CcmpOptionsRequestMessageType) {
+        return options();
+      }
+      if (request instanceof CcmpExtendedRequestMessageType extended) {
+        return extended(extended);
+      }
+      StandardMessageNameType name = ResponseTypes.standardName(request);
+      Optional<CcmpMessageHandler> handler =
+          handlers.stream().filter(h -> h.message() == name).findFirst();
+      if (handler.isEmpty()) {
+        return error(
+            request,
+            CcmpResponseCode.NOT_IMPLEMENTED,
+            name.value() + " is not installed on this server");
+      }
+      CcmpResponseMessageType response = handler.get().handle(request);
+      if (response == null || response.getResponseCode() == null) {
+        LOG.error("The {} handler answered without a response code", name.value());
+        return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
+      }
+      return response;
+    } catch (RuntimeException e) {
+      LOG.error("CCMP {} failed", xsiType(request), e);
+      return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  private CcmpResponseMessageType options() {
+    CcmpOptionsResponseMessageType response = ResponseTypes.unidentified();
+    response.getOptionsResponse().setOptions(Options.describe(handlers, extensions));
+    setCode(response, CcmpResponseCode.SUCCESS, null);
+    return response;
+  }
+
+  private CcmpResponseMessageType extended(CcmpExtendedRequestMessageType request) {
+    String name =
+        request.getExtendedRequest() == null
+            ? null
+            : request.getExtendedRequest().getExtensionName();
+    if (name == null || name.isBlank()) {
+      return error(request, CcmpResponseCode.BAD_REQUEST, "extendedRequest needs an extensionName");
+    }
+    Optional<CcmpExtension> extension =
+        extensions.stream().filter(e -> e.name().equals(name.trim())).findFirst();
+    if (extension.isEmpty()) {
+      return error(request, CcmpResponseCode.NOT_IMPLEMENTED, "no extension named " + name.trim());
+    }
+    CcmpExtendedResponseMessageType response = extension.get().handle(request);
+    if (response.getExtendedResponse() == null) {
+      response.setExtendedResponse(new ExtendedResponseType());
+    }
+    if (response.getExtendedResponse().getExtensionName() == null) {
+      response.getExtendedResponse().setExtensionName(name.trim());
+    }
+    return response;
+  }
+
+  private static CcmpResponseMessageType error(
+      CcmpRequestMessageType request, CcmpResponseCode code, String detail) {
+    CcmpResponseMessageType response = ResponseTypes.answering(request);
+    if (response instanceof CcmpExtendedResponseMessageType extended
+        && request instanceof CcmpExtendedRequestMessageType asked
+        && asked.getExtendedRequest() != null) {
+      extended
+          .getExtendedResponse()
+          .setExtensionName(asked.getExtendedRequest().getExtensionName());
+    }
+    setCode(response, code, detail);
+    return response;
+  }
+
+  private static void setCode(
+      CcmpResponseMessageType response, CcmpResponseCode code, String detail) {
+    response.setResponseCode(code.asBigInteger());
+    response.setResponseString(detail == null ? code.reason() : detail);
+  }
+
+  /** RFC 6503 section 5.1: the response carries the sender's confUserID (and what it targeted). */
+  private static void mirror(CcmpRequestMessageType request, CcmpResponseMessageType response) {
+    if (response.getConfUserID() == null) {
+      response.setConfUserID(request.getConfUserID() == null ? "" : request.getConfUserID());
+    }
+    if (response.getConfObjID() == null) {
+      response.setConfObjID(request.getConfObjID());
+    }
+    if (response.getOperation() == null) {
+      response.setOperation(request.getOperation());
+    }
+    if (response instanceof CcmpExtendedResponseMessageType extended
+        && extended.getExtendedResponse().getExtensionName() == null) {
+      extended.getExtendedResponse().setExtensionName("");
+    }
+  }
+
+  private static String xsiType(CcmpRequestMessageType request) {
+    jakarta.xml.bind.annotation.XmlType type =
+        request.getClass().getAnnotation(jakarta.xml.bind.annotation.XmlType.class);
+    return type == null ? request.getClass().getSimpleName() : type.name();
+  }
+}
