@@ -1,0 +1,82 @@
+package io.xconf.ccmp.http.internal;
+
+import io.xconf.ccmp.CcmpOutcome;
+import io.xconf.ccmp.CcmpProcessor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Collections;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CCMP over HTTP (RFC 6503 section 9): one POST, one CCMP answer. Everything CCMP says, errors
+ * included, travels as HTTP 200; HTTP status codes are kept for HTTP-level faults.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/ccmp")
+@HttpWhiteboardServletName("xconf-ccmp")
+public final class CcmpServlet extends HttpServlet {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(CcmpServlet.class);
+
+  private final transient CcmpProcessor processor;
+
+  @Activate
+  public CcmpServlet(@Reference CcmpProcessor processor) {
+    this.processor = processor;
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    response.setHeader("Cache-Control", "no-store");
+    if (!"POST".equals(request.getMethod())) {
+      // Only POST carries CCMP; other methods learn nothing about the server (section 9).
+      response.setHeader("Allow", "POST");
+      response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+      return;
+    }
+    if (hasConditionalHeader(request)) {
+      response.sendError(
+          HttpServletResponse.SC_PRECONDITION_FAILED, "CCMP requests are not conditional");
+      return;
+    }
+    if (!MediaTypes.isCcmpContentType(request.getContentType())
+        || !MediaTypes.acceptsCcmp(request.getHeader("Accept"))) {
+      response.sendError(
+          HttpServletResponse.SC_NOT_ACCEPTABLE,
+          "CCMP is exchanged as " + MediaTypes.CCMP_UTF8 + " (Content-Type and Accept)");
+      return;
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream(2048);
+    CcmpOutcome outcome = processor.process(request.getInputStream(), body);
+    LOG.debug(
+        "CCMP {} from {} answered {}",
+        outcome.requestType(),
+        request.getRemoteAddr(),
+        outcome.responseCode());
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType(MediaTypes.CCMP_UTF8);
+    response.setContentLength(body.size());
+    body.writeTo(response.getOutputStream());
+  }
+
+  private static boolean hasConditionalHeader(HttpServletRequest request) {
+    for (String name : Collections.list(request.getHeaderNames())) {
+      if (name.regionMatches(true, 0, "If-", 0, 3)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
