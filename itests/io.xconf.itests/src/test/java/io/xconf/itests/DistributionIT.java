@@ -1,0 +1,132 @@
+package io.xconf.itests;
+
+import static io.xconf.itests.support.CcmpHttp.DRAFT;
+import static io.xconf.itests.support.CcmpHttp.PUBLISHED;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.xconf.itests.support.Await;
+import io.xconf.itests.support.CcmpHttp;
+import io.xconf.itests.support.UserCommandRunner.Result;
+import io.xconf.itests.support.XconfServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TestName;
+
+/** The packed distribution, started and stopped with bin/xconf as an operator does. */
+public class DistributionIT {
+
+  @Rule public final TestName test = new TestName();
+
+  /** A data folder of this test, kept under target/work with the server's output. */
+  private Path data(String name) {
+    return Path.of(System.getProperty("xconf.work"), "servers", test.getMethodName(), name);
+  }
+
+  @Test
+  public void servesCcmpAndStopsCleanlyOnSigterm() throws Exception {
+    try (XconfServer server = XconfServer.configure(data("data"), "dist.example.net").start()) {
+      CcmpHttp ccmp = server.ccmp();
+      for (String namespace : new String[] {PUBLISHED, DRAFT}) {
+        HttpResponse<String> options = ccmp.post(CcmpHttp.optionsRequest(namespace));
+        assertEquals(200, options.statusCode());
+        assertEquals(200, CcmpHttp.responseCode(options.body()));
+        assertTrue(options.body(), options.body().contains("xmlns:ccmp=\"" + namespace + "\""));
+        CcmpHttp.assertValidCcmp(options.body());
+      }
+      HttpResponse<String> malformed = ccmp.post("{\"not\": \"xml\"}");
+      assertEquals(200, malformed.statusCode());
+      assertEquals(400, CcmpHttp.responseCode(malformed.body()));
+      assertFalse(malformed.body(), malformed.body().contains("Exception"));
+      assertEquals(405, ccmp.get().statusCode());
+
+      Duration stopped = server.stop();
+      assertTrue("SIGTERM took " + stopped, stopped.compareTo(Duration.ofSeconds(10)) < 0);
+      // Logged to stdout and to the data folder.
+      assertTrue(server.output(), server.output().contains("io.xconf.ccmp.http"));
+      String log = Files.readString(server.data().resolve("log/karaf.log"));
+      assertTrue(log.contains("io.xconf.ccmp.http"));
+    }
+  }
+
+  @Test
+  public void accountsSurviveRestartsAndChangeWhileRunning() throws Exception {
+    try (XconfServer server = XconfServer.configure(data("data"), "dist.example.net")) {
+      Result added = server.user("add", "alice", "secret");
+      assertEquals(added.output(), 0, added.exitCode());
+      assertEquals("added alice\txcon-userid:alice@dist.example.net\n", added.output());
+
+      server.start();
+      assertEquals(0, server.user("add", "bob", "pw", "--admin").exitCode());
+      assertEquals(1, server.user("add", "alice", "other").exitCode());
+      server.stop();
+
+      server.start();
+      assertEquals(
+          "alice\txcon-userid:alice@dist.example.net\nbob\txcon-userid:bob@dist.example.net\tadmin\n",
+          server.user("list").output());
+      assertEquals(0, server.user("remove", "bob").exitCode());
+      server.stop();
+
+      assertEquals("alice\txcon-userid:alice@dist.example.net\n", server.user("list").output());
+      String stored = Files.readString(server.data().resolve("xconf/accounts.properties"));
+      assertFalse("no clear-text password", stored.contains("secret"));
+    }
+  }
+
+  @Test
+  public void startsAndStopsBundlesDroppedIntoDeploy() throws Exception {
+    Path probe = Path.of(System.getProperty("xconf.probe.jar"));
+    Path deployed = XconfServer.home().resolve("deploy").resolve("xconf-probe.jar");
+    try (XconfServer server = XconfServer.configure(data("data"), "dist.example.net").start()) {
+      CcmpHttp ccmp = server.ccmp();
+      // The probe bundle carries a CCMP extension: it answers while the bundle runs, and the
+      // server answers 501 (no such extension) before and after.
+      String probeRequest = CcmpHttp.extendedRequest(PUBLISHED, "xconfProbeRequest");
+      assertEquals(501, CcmpHttp.responseCode(ccmp.post(probeRequest).body()));
+
+      Files.copy(probe, deployed, StandardCopyOption.REPLACE_EXISTING);
+      String answered =
+          Await.until(
+              "the dropped bundle to answer its extendedRequest",
+              Duration.ofSeconds(30),
+              () -> ccmp.post(probeRequest).body(),
+              body -> CcmpHttp.responseCode(body) == 200);
+      assertTrue(answered, answered.contains("<response-string>probe bundle "));
+      assertTrue(answered, answered.contains("<extensionName>xconfProbeRequest</extensionName>"));
+      CcmpHttp.assertValidCcmp(answered);
+
+      Files.delete(deployed);
+      Await.until(
+          "the removed bundle's extension to go away",
+          Duration.ofSeconds(30),
+          () -> ccmp.post(probeRequest).body(),
+          body -> CcmpHttp.responseCode(body) == 501);
+      server.stop();
+    } finally {
+      Files.deleteIfExists(deployed);
+    }
+  }
+
+  @Test
+  public void twoInstancesRunSideBySide() throws Exception {
+    try (XconfServer first = XconfServer.configure(data("first"), "one.example.net").start();
+        XconfServer second = XconfServer.configure(data("second"), "two.example.net").start()) {
+      String options = CcmpHttp.optionsRequest(PUBLISHED);
+      assertEquals(200, CcmpHttp.responseCode(first.ccmp().post(options).body()));
+      assertEquals(200, CcmpHttp.responseCode(second.ccmp().post(options).body()));
+      first.stop();
+      assertTrue(second.isRunning());
+      assertEquals(200, CcmpHttp.responseCode(second.ccmp().post(options).body()));
+      second.stop();
+      assertTrue(Files.exists(first.data().resolve("log/karaf.log")));
+      assertTrue(Files.exists(second.data().resolve("log/karaf.log")));
+    }
+  }
+}

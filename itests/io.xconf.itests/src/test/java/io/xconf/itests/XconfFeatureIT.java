@@ -1,0 +1,148 @@
+package io.xconf.itests;
+
+import static io.xconf.itests.support.CcmpHttp.DRAFT;
+import static io.xconf.itests.support.CcmpHttp.PUBLISHED;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import io.xconf.accounts.Account;
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.itests.support.Await;
+import io.xconf.itests.support.CcmpHttp;
+import io.xconf.itests.support.FreePorts;
+import io.xconf.itests.support.UserCommandRunner;
+import io.xconf.itests.support.XconfKarafTestSupport;
+import io.xconf.server.ServerIdentity;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import javax.inject.Inject;
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipStack;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/** The xconf feature in a stock Karaf 4.4, configured through Config Admin, driven over HTTP. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class XconfFeatureIT extends XconfKarafTestSupport {
+
+  private static final String DOMAIN = "itest.example.org";
+
+  @Inject private ServerIdentity identity;
+  @Inject private AccountDirectory accounts;
+
+  @Configuration
+  public Option[] config() throws Exception {
+    // Accounts made by the real offline command, before the server starts.
+    Path work = Files.createDirectories(Path.of(System.getProperty("xconf.work")));
+    Path state = Files.createTempDirectory(work, "state");
+    Path etc = Files.createTempDirectory(work, "etc");
+    Files.writeString(
+        etc.resolve("io.xconf.server.cfg"),
+        "domain = " + DOMAIN + "\nstateDirectory = " + state + "\n");
+    UserCommandRunner.Result added =
+        UserCommandRunner.run(etc, work, "add", "alice", "s3cret", "--admin");
+    assertEquals(added.output(), 0, added.exitCode());
+
+    return xconfInStockKaraf(
+        editConfigurationFilePut("etc/io.xconf.server.cfg", "domain", DOMAIN),
+        editConfigurationFilePut("etc/io.xconf.server.cfg", "stateDirectory", state.toString()));
+  }
+
+  @Test
+  public void everyXconfBundleIsActive() {
+    for (String name :
+        List.of(
+            "io.xconf.server",
+            "io.xconf.accounts",
+            "io.xconf.schema",
+            "io.xconf.ccmp",
+            "io.xconf.ccmp.http",
+            "io.xconf.thirdparty.jainsip")) {
+      assertEquals(name, Bundle.ACTIVE, bundle(name).getState());
+    }
+  }
+
+  @Test
+  public void jainSipRunsInsideTheContainer() throws Exception {
+    // STACK.md pitfalls 3 and 4: the wrapper must find log4j and load its classes by name.
+    Properties properties = new Properties();
+    properties.setProperty("javax.sip.STACK_NAME", "xconf-itest-" + System.nanoTime());
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    SipStack stack = factory.createSipStack(properties);
+    int port = FreePorts.next();
+    ListeningPoint udp = stack.createListeningPoint("127.0.0.1", port, "udp");
+    try {
+      stack.start();
+      assertEquals(port, udp.getPort());
+      assertTrue(factory.createMessageFactory() != null && factory.createHeaderFactory() != null);
+    } finally {
+      stack.deleteListeningPoint(udp);
+      stack.stop();
+    }
+  }
+
+  @Test
+  public void identityComesFromConfigAdmin() {
+    assertEquals(DOMAIN, identity.domain());
+  }
+
+  @Test
+  public void accountsAddedByTheCommandAreKnownToTheServer() {
+    Account alice = accounts.authenticate("alice", "s3cret").orElseThrow();
+    assertEquals("xcon-userid:alice@" + DOMAIN, alice.userId());
+    assertTrue(alice.administrator());
+    assertTrue(accounts.authenticate("alice", "wrong").isEmpty());
+  }
+
+  @Test
+  public void answersOptionsInBothNamespaces() throws Exception {
+    CcmpHttp ccmp = ccmp();
+    for (String namespace : List.of(PUBLISHED, DRAFT)) {
+      HttpResponse<String> response =
+          Await.until(
+              "the CCMP servlet",
+              Duration.ofSeconds(60),
+              () -> ccmp.post(CcmpHttp.optionsRequest(namespace)),
+              r -> r.statusCode() == 200);
+      assertEquals(
+          "application/ccmp+xml; charset=utf-8",
+          response.headers().firstValue("Content-Type").orElse(""));
+      assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
+      assertEquals(200, CcmpHttp.responseCode(response.body()));
+      assertTrue(response.body(), response.body().contains("xmlns:ccmp=\"" + namespace + "\""));
+      assertTrue(
+          response.body(),
+          response.body().contains("<confUserID>xcon-userid:alice@example.com</confUserID>"));
+      CcmpHttp.assertValidCcmp(response.body());
+    }
+  }
+
+  @Test
+  public void answersBadInputWithTheRightErrors() throws Exception {
+    CcmpHttp ccmp = ccmp();
+    HttpResponse<String> malformed =
+        Await.until(
+            "the CCMP servlet",
+            Duration.ofSeconds(60),
+            () -> ccmp.post("<ccmp:ccmpRequest"),
+            r -> r.statusCode() == 200);
+    assertEquals(400, CcmpHttp.responseCode(malformed.body()));
+    CcmpHttp.assertValidCcmp(malformed.body());
+    assertEquals(405, ccmp.get().statusCode());
+    assertEquals(406, ccmp.post(CcmpHttp.optionsRequest(PUBLISHED), "text/plain").statusCode());
+  }
+}

@@ -1,0 +1,111 @@
+package io.xconf.itests.support;
+
+import io.xconf.schema.XconSchemas;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.transform.stream.StreamSource;
+import org.xml.sax.SAXException;
+
+/** A CCMP client over HTTP, as integrators' clients are, plus checks of what comes back. */
+public final class CcmpHttp {
+
+  public static final String PUBLISHED = "urn:ietf:params:xml:ns:xcon-ccmp";
+  public static final String DRAFT = "urn:ietf:params:xml:ns:xcon:ccmp";
+  public static final String CCMP_TYPE = "application/ccmp+xml";
+
+  private static final Pattern RESPONSE_CODE =
+      Pattern.compile("<response-code>(\\d+)</response-code>");
+
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI endpoint;
+
+  public CcmpHttp(int port) {
+    this.endpoint = URI.create("http://127.0.0.1:" + port + "/ccmp");
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** POSTs a body with the CCMP media type. */
+  public HttpResponse<String> post(String body) throws IOException, InterruptedException {
+    return post(body, CCMP_TYPE);
+  }
+
+  public HttpResponse<String> post(String body, String contentType)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> get() throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10)).GET().build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The RFC 6503 section 6.8 optionsRequest of alice. */
+  public static String optionsRequest(String namespace) {
+    return request(namespace, "ccmp-options-request-message-type", "");
+  }
+
+  /** An extendedRequest for the named extension. */
+  public static String extendedRequest(String namespace, String extensionName) {
+    return request(
+        namespace,
+        "ccmp-extended-request-message-type",
+        "<ccmp:extendedRequest><extensionName>"
+            + extensionName
+            + "</extensionName></ccmp:extendedRequest>");
+  }
+
+  public static String request(String namespace, String xsiType, String body) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+        + "<ccmp:ccmpRequest xmlns:info=\"urn:ietf:params:xml:ns:conference-info\"\n"
+        + "    xmlns:ccmp=\""
+        + namespace
+        + "\"\n"
+        + "    xmlns:xcon=\"urn:ietf:params:xml:ns:xcon-conference-info\">\n"
+        + "  <ccmpRequest xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+        + "      xsi:type=\"ccmp:"
+        + xsiType
+        + "\">\n"
+        + "    <confUserID>xcon-userid:alice@example.com</confUserID>\n"
+        + body
+        + "  </ccmpRequest>\n"
+        + "</ccmp:ccmpRequest>\n";
+  }
+
+  /** The CCMP response code of a response body. */
+  public static int responseCode(String body) {
+    Matcher matcher = RESPONSE_CODE.matcher(body);
+    if (!matcher.find()) {
+      throw new AssertionError("no <response-code> in: " + body);
+    }
+    return Integer.parseInt(matcher.group(1));
+  }
+
+  /** Fails unless the body is valid against the RFC 6503 schema (either namespace). */
+  public static void assertValidCcmp(String body) {
+    try {
+      XconSchemas.ccmp()
+          .newValidator()
+          .validate(new StreamSource(new StringReader(body.replace(DRAFT, PUBLISHED))));
+    } catch (SAXException | IOException e) {
+      throw new AssertionError("not valid against RFC 6503: " + e.getMessage() + "\n" + body, e);
+    }
+  }
+}

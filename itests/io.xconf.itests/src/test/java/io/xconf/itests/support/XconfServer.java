@@ -1,0 +1,160 @@
+package io.xconf.itests.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packed distribution as an operator runs it: unpacked with {@code tar}, started with {@code
+ * bin/xconf} and its environment settings, stopped with SIGTERM.
+ */
+public final class XconfServer implements AutoCloseable {
+
+  private static Path unpacked;
+
+  private final Path home;
+  private final Map<String, String> environment;
+  private final Path stdout;
+  private Process process;
+
+  private XconfServer(Path home, Map<String, String> environment, Path stdout) {
+    this.home = home;
+    this.environment = environment;
+    this.stdout = stdout;
+  }
+
+  /** The distribution's .tar.gz, unpacked once per test JVM; its folder is {@code xconf/}. */
+  public static synchronized Path home() throws IOException, InterruptedException {
+    if (unpacked == null) {
+      Path archive = Path.of(System.getProperty("xconf.distribution.archive"));
+      Path target = Files.createDirectories(Path.of(System.getProperty("xconf.work"), "dist"));
+      Process tar =
+          new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", target.toString())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (tar.waitFor() != 0) {
+        throw new IOException("cannot unpack " + archive + ": " + output);
+      }
+      unpacked = target.resolve("xconf");
+    }
+    return unpacked;
+  }
+
+  /** Settings for one instance: free ports, its own data folder, the given domain. */
+  public static XconfServer configure(Path data, String domain)
+      throws IOException, InterruptedException {
+    Map<String, String> environment = new TreeMap<>();
+    environment.put("XCONF_HTTP_PORT", String.valueOf(FreePorts.next()));
+    environment.put("XCONF_HTTPS_PORT", String.valueOf(FreePorts.next()));
+    environment.put("XCONF_SIP_PORT", String.valueOf(FreePorts.next()));
+    environment.put("XCONF_DOMAIN", domain);
+    environment.put("XCONF_DATA", data.toString());
+    deleteRecursively(data);
+    Files.createDirectories(data);
+    return new XconfServer(
+        home(), environment, data.resolveSibling(data.getFileName() + "-stdout.log"));
+  }
+
+  /** A fresh data folder for every run: what an earlier run left must not leak into this one. */
+  private static void deleteRecursively(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (var paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  public Path data() {
+    return Path.of(environment.get("XCONF_DATA"));
+  }
+
+  public int httpPort() {
+    return Integer.parseInt(environment.get("XCONF_HTTP_PORT"));
+  }
+
+  public CcmpHttp ccmp() {
+    return new CcmpHttp(httpPort());
+  }
+
+  /** Runs {@code bin/xconf} in the background and waits until /ccmp answers. */
+  public XconfServer start() throws IOException {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("already running");
+    }
+    ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/xconf").toString());
+    builder.environment().putAll(environment);
+    builder.redirectErrorStream(true).redirectOutput(stdout.toFile());
+    process = builder.start();
+    CcmpHttp ccmp = ccmp();
+    Await.until(
+        "bin/xconf to serve /ccmp on port " + httpPort(),
+        Duration.ofSeconds(90),
+        () -> {
+          if (!process.isAlive()) {
+            throw new AssertionError(
+                "bin/xconf exited with " + process.exitValue() + ":\n" + output());
+          }
+          return ccmp.get().statusCode();
+        },
+        status -> status == 405);
+    return this;
+  }
+
+  /** Sends SIGTERM and waits for the process to end; returns how long that took. */
+  public Duration stop() throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/xconf ignored SIGTERM for 60 s");
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** What the server printed to stdout and stderr. */
+  public String output() {
+    try {
+      return Files.exists(stdout) ? Files.readString(stdout, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs {@code bin/xconf user ARGS} with this instance's settings. */
+  public UserCommandRunner.Result user(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(home.resolve("bin/xconf").toString(), "user"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process user = builder.start();
+    String output = new String(user.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!user.waitFor(60, TimeUnit.SECONDS)) {
+      user.destroyForcibly();
+      throw new AssertionError("bin/xconf user did not finish: " + output);
+    }
+    return new UserCommandRunner.Result(user.exitValue(), output);
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
