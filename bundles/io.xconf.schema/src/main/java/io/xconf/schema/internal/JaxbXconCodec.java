@@ -3,6 +3,7 @@ package io.xconf.schema.internal;
 import io.xconf.schema.CcmpNamespace;
 import io.xconf.schema.CcmpRequestDocument;
 import io.xconf.schema.MalformedDocumentException;
+import io.xconf.schema.SafeXml;
 import io.xconf.schema.XconCodec;
 import io.xconf.schema.ccmp.CcmpRequestMessageType;
 import io.xconf.schema.ccmp.CcmpRequestType;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
-import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -68,13 +68,7 @@ public final class JaxbXconCodec implements XconCodec {
     this.maxDocumentBytes = maxDocumentBytes;
     this.maxDepth = maxDepth;
     this.context = createContext();
-    // The JDK's own StAX: no provider lookup, and its hardening properties are known.
-    this.inputs = XMLInputFactory.newDefaultFactory();
-    inputs.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    inputs.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    inputs.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-    inputs.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-    inputs.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    this.inputs = SafeXml.newInputFactory();
     this.outputs = XMLOutputFactory.newDefaultFactory();
   }
 
