@@ -1,0 +1,172 @@
+package io.xconf.model.internal;
+
+import io.xconf.model.ConferenceChange;
+import io.xconf.model.ConferenceChangeListener;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.ConferenceService;
+import io.xconf.model.CreateRequest;
+import io.xconf.model.MalformedXmlException;
+import io.xconf.model.ModelException;
+import io.xconf.model.ObjectKind;
+import io.xconf.model.XmlElement;
+import io.xconf.server.ServerIdentity;
+import io.xconf.store.ConferenceStore;
+import io.xconf.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link ConferenceService}, configured by PID {@code io.xconf.model}. */
+@Component(service = ConferenceService.class, configurationPid = "io.xconf.model", immediate = true)
+@Designate(ocd = ConferenceServiceComponent.Config.class)
+public final class ConferenceServiceComponent implements ConferenceService {
+
+  @ObjectClassDefinition(
+      name = "Xconf conference model",
+      description = "Blueprints and the conference tree.")
+  public @interface Config {
+    @AttributeDefinition(
+        name = "Blueprint folder",
+        description =
+            "Folder of blueprint documents (NAME.xml). Empty: etc/xconf/blueprints in Karaf, else the built-in ones.")
+    String blueprintDirectory() default "";
+
+    @AttributeDefinition(
+        name = "Default blueprint",
+        description = "The blueprint cloned when a creation names none.")
+    String defaultBlueprint() default "default";
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConferenceServiceComponent.class);
+
+  private final ExecutorService notifier;
+  private final ConferenceTree tree;
+
+  @Reference(
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile List<ConferenceChangeListener> listeners = List.of();
+
+  @Activate
+  public ConferenceServiceComponent(
+      BundleContext context,
+      Config config,
+      @Reference ServerIdentity identity,
+      @Reference ConferenceStore store)
+      throws IOException, MalformedXmlException, StoreException {
+    this.notifier =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "xconf-model-changes");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Map<String, XmlElement> blueprints = blueprints(context, config);
+    LOG.info("Blueprints: {}", blueprints.keySet());
+    this.tree =
+        new ConferenceTree(
+            identity.domain(),
+            store,
+            blueprints,
+            config.defaultBlueprint(),
+            this::announce,
+            Clock.systemUTC());
+  }
+
+  private static Map<String, XmlElement> blueprints(BundleContext context, Config config)
+      throws IOException, MalformedXmlException {
+    Path folder = null;
+    if (!config.blueprintDirectory().isBlank()) {
+      folder = Paths.get(config.blueprintDirectory().trim());
+    } else if (context.getProperty("karaf.etc") != null) {
+      folder = Paths.get(context.getProperty("karaf.etc"), "xconf", "blueprints");
+    }
+    if (folder != null && Files.isDirectory(folder)) {
+      return BlueprintFiles.read(folder);
+    }
+    return BlueprintFiles.builtIn();
+  }
+
+  /** Hands a committed change to the listeners, in commit order, off the committing thread. */
+  private void announce(ConferenceChange change) {
+    notifier.execute(
+        () -> {
+          for (ConferenceChangeListener listener : listeners) {
+            try {
+              listener.changed(change);
+            } catch (RuntimeException e) {
+              LOG.error("A conference change listener failed on {}", change.uri(), e);
+            }
+          }
+        });
+  }
+
+  @Deactivate
+  void deactivate() throws InterruptedException {
+    notifier.shutdown();
+    notifier.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public List<ConferenceObject> blueprints() {
+    return tree.list(ObjectKind.BLUEPRINT, null);
+  }
+
+  @Override
+  public List<ConferenceObject> conferences() {
+    return tree.list(ObjectKind.CONFERENCE, null);
+  }
+
+  @Override
+  public List<ConferenceObject> sidebars(String conferenceUri) {
+    return tree.list(ObjectKind.SIDEBAR, conferenceUri);
+  }
+
+  @Override
+  public Optional<ConferenceObject> get(String uri) {
+    return tree.get(uri);
+  }
+
+  @Override
+  public String defaultBlueprintUri() {
+    return tree.defaultBlueprintUri();
+  }
+
+  @Override
+  public ConferenceObject create(CreateRequest request) throws ModelException {
+    return tree.create(request);
+  }
+
+  @Override
+  public ConferenceObject update(String uri, XmlElement update, String actor)
+      throws ModelException {
+    return tree.update(uri, update, actor);
+  }
+
+  @Override
+  public void delete(String uri, String actor) throws ModelException {
+    tree.delete(uri, actor);
+  }
+}

@@ -1,0 +1,484 @@
+package io.xconf.model.internal;
+
+import io.xconf.model.ConferenceChange;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.CreateRequest;
+import io.xconf.model.MalformedXmlException;
+import io.xconf.model.ModelException;
+import io.xconf.model.ModelFailure;
+import io.xconf.model.ObjectKind;
+import io.xconf.model.XmlDocuments;
+import io.xconf.model.XmlElement;
+import io.xconf.store.ConferenceStore;
+import io.xconf.store.StoreException;
+import io.xconf.store.StoreWrite;
+import io.xconf.store.StoredObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloning tree: every node's own document, its parent link and version, and the rules that turn
+ * them into effective documents. Each node is its own lock: operations on one node are serialized,
+ * operations on different nodes run in parallel, and a change is applied in memory only once the
+ * store has made it durable.
+ */
+final class ConferenceTree {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConferenceTree.class);
+  private static final int MAX_DEPTH = 64;
+  private static final long STORE_TIMEOUT_SECONDS = 30;
+
+  private final String domain;
+  private final ConferenceStore store;
+  private final Consumer<ConferenceChange> events;
+  private final Clock clock;
+  private final Identifiers identifiers = new Identifiers();
+  private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+  private final String defaultBlueprintUri;
+
+  /** A node. Its identity is fixed; {@link #state} changes only under the node's lock. */
+  private static final class Node {
+    final String uri;
+    final ObjectKind kind;
+    final String parentUri;
+    final String owner;
+    final String sipUri;
+    final Instant created;
+    volatile State state;
+    int children; // guarded by this
+    boolean deleted; // guarded by this
+
+    Node(
+        String uri,
+        ObjectKind kind,
+        String parentUri,
+        String owner,
+        String sipUri,
+        Instant created,
+        State state) {
+      this.uri = uri;
+      this.kind = kind;
+      this.parentUri = parentUri;
+      this.owner = owner;
+      this.sipUri = sipUri;
+      this.created = created;
+      this.state = state;
+    }
+  }
+
+  /** What changes with every version. */
+  private record State(long version, XmlElement own, Instant modified) {}
+
+  ConferenceTree(
+      String domain,
+      ConferenceStore store,
+      Map<String, XmlElement> blueprints,
+      String defaultBlueprintName,
+      Consumer<ConferenceChange> events,
+      Clock clock)
+      throws StoreException {
+    this.domain = domain;
+    this.store = store;
+    this.events = events;
+    this.clock = clock;
+    Instant now = clock.instant();
+    blueprints.forEach(
+        (name, document) -> {
+          String uri = Identifiers.xconUri(name, domain);
+          XmlElement own = DocumentMerge.clean(document);
+          nodes.put(
+              uri,
+              new Node(uri, ObjectKind.BLUEPRINT, null, null, null, now, new State(1, own, now)));
+        });
+    this.defaultBlueprintUri = Identifiers.xconUri(defaultBlueprintName, domain);
+    if (!nodes.containsKey(defaultBlueprintUri)) {
+      throw new IllegalArgumentException(
+          "no blueprint named " + defaultBlueprintName + " for the system default");
+    }
+    load();
+  }
+
+  private void load() throws StoreException {
+    List<StoredObject> stored = new ArrayList<>();
+    store.loadAll(stored::add);
+    for (StoredObject object : stored) {
+      try {
+        XmlElement own = XmlDocuments.parse(object.document(), MAX_DEPTH);
+        State state = new State(object.version(), own, object.modified());
+        nodes.put(
+            object.uri(),
+            new Node(
+                object.uri(),
+                ObjectKind.valueOf(object.kind()),
+                object.parentUri(),
+                object.owner(),
+                object.sipUri(),
+                object.created(),
+                state));
+      } catch (MalformedXmlException | IllegalArgumentException e) {
+        LOG.error("Stored object {} is unreadable and left out: {}", object.uri(), e.getMessage());
+      }
+    }
+    for (Node node : nodes.values()) {
+      Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
+      if (parent != null) {
+        synchronized (parent) {
+          parent.children++;
+        }
+      } else if (node.parentUri != null) {
+        LOG.warn(
+            "{} was cloned from {}, which is gone: it inherits nothing now",
+            node.uri,
+            node.parentUri);
+      }
+    }
+    LOG.info("Conference tree loaded: {} objects", nodes.size());
+  }
+
+  int conferencesCount() {
+    int count = 0;
+    for (Node node : nodes.values()) {
+      if (node.kind != ObjectKind.BLUEPRINT) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  String defaultBlueprintUri() {
+    return defaultBlueprintUri;
+  }
+
+  List<ConferenceObject> list(ObjectKind kind, String parentUri) {
+    List<ConferenceObject> result = new ArrayList<>();
+    for (Node node : nodes.values()) {
+      if (node.kind == kind && (parentUri == null || parentUri.equals(node.parentUri))) {
+        result.add(view(node));
+      }
+    }
+    result.sort(Comparator.comparing(ConferenceObject::uri));
+    return result;
+  }
+
+  Optional<ConferenceObject> get(String uri) {
+    Node node = uri == null ? null : nodes.get(uri);
+    return node == null ? Optional.empty() : Optional.of(view(node));
+  }
+
+  ConferenceObject create(CreateRequest request) throws ModelException {
+    if (request.kind() == ObjectKind.BLUEPRINT) {
+      throw new ModelException(
+          ModelFailure.FORBIDDEN, "blueprints are configured in etc/, not created over CCMP");
+    }
+    String parentUri = request.parentUri() == null ? defaultBlueprintUri : request.parentUri();
+    Node parent = nodes.get(parentUri);
+    if (parent == null) {
+      throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
+    }
+    if (request.kind() == ObjectKind.SIDEBAR
+        ? parent.kind != ObjectKind.CONFERENCE
+        : parent.kind == ObjectKind.SIDEBAR) {
+      throw new ModelException(
+          ModelFailure.FORBIDDEN,
+          request.kind() == ObjectKind.SIDEBAR
+              ? "sidebars belong to a conference"
+              : "a sidebar is not cloned into a conference");
+    }
+    XmlElement document =
+        request.document() == null ? XmlElement.of(Names.CONFERENCE_INFO) : request.document();
+    checkRoot(document);
+    // The root's state means nothing at creation: there is nothing yet to replace.
+    XmlElement own =
+        AutoGenerate.replace(
+            document.withAttribute(DocumentMerge.STATE, null), domain, identifiers::newId);
+
+    XmlElement inherited = inheritable(effective(parent));
+    XmlElement unenforced = DocumentMerge.overlay(inherited, own);
+    for (Enforcement.Path path : enforcedOver(parent)) {
+      if (!Objects.equals(Enforcement.at(unenforced, path), Enforcement.at(inherited, path))) {
+        throw new ModelException(
+            ModelFailure.FORBIDDEN_CHANGE_PROTECTED, parentUri + " enforces " + path.text());
+      }
+    }
+
+    String id = identifiers.newId();
+    Instant now = clock.instant();
+    Node node =
+        new Node(
+            Identifiers.xconUri(id, domain),
+            request.kind(),
+            parentUri,
+            request.owner(),
+            Identifiers.sipUri(id, domain),
+            now,
+            new State(1, own, now));
+    synchronized (parent) {
+      if (parent.deleted) {
+        throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
+      }
+      parent.children++;
+    }
+    try {
+      durably(new StoreWrite.Put(stored(node, node.state)));
+    } catch (ModelException e) {
+      synchronized (parent) {
+        parent.children--;
+      }
+      throw e;
+    }
+    ConferenceObject created;
+    synchronized (node) {
+      nodes.put(node.uri, node);
+      created = view(node);
+      events.accept(
+          new ConferenceChange(
+              node.uri,
+              ConferenceChange.Kind.CREATED,
+              0,
+              1,
+              null,
+              created.document(),
+              null,
+              request.owner()));
+    }
+    return created;
+  }
+
+  ConferenceObject update(String uri, XmlElement update, String actor) throws ModelException {
+    Node node = existing(uri);
+    checkRoot(update);
+    synchronized (node) {
+      if (node.deleted) {
+        throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + uri);
+      }
+      if (node.kind == ObjectKind.BLUEPRINT) {
+        throw new ModelException(
+            ModelFailure.FORBIDDEN, "blueprints are changed in etc/, not over CCMP");
+      }
+      XmlElement replaced = AutoGenerate.replace(update, domain, identifiers::newId);
+      State current = node.state;
+      Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
+      XmlElement inherited = parent == null ? null : inheritable(effective(parent));
+      XmlElement before = DocumentMerge.overlay(inherited, current.own());
+      XmlElement own = DocumentMerge.applyUpdate(current.own(), replaced, before);
+      XmlElement after = DocumentMerge.overlay(inherited, own);
+      for (Enforcement.Path path : enforcedOver(parent)) {
+        XmlElement wanted = Enforcement.at(after, path);
+        if (!Objects.equals(wanted, Enforcement.at(before, path))
+            && !Objects.equals(wanted, Enforcement.at(inherited, path))) {
+          throw new ModelException(
+              ModelFailure.FORBIDDEN_CHANGE_PROTECTED, node.parentUri + " enforces " + path.text());
+        }
+      }
+      if (own.equals(current.own())) {
+        return view(node);
+      }
+      XmlElement effectiveBefore = effective(node);
+      State next = new State(current.version() + 1, own, clock.instant());
+      durably(new StoreWrite.Put(stored(node, next)));
+      node.state = next;
+      ConferenceObject updated = view(node);
+      events.accept(
+          new ConferenceChange(
+              uri,
+              ConferenceChange.Kind.UPDATED,
+              current.version(),
+              next.version(),
+              effectiveBefore,
+              updated.document(),
+              replaced,
+              actor));
+      return updated;
+    }
+  }
+
+  void delete(String uri, String actor) throws ModelException {
+    Node node = existing(uri);
+    XmlElement before;
+    long version;
+    synchronized (node) {
+      if (node.deleted) {
+        throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + uri);
+      }
+      if (node.kind == ObjectKind.BLUEPRINT) {
+        throw new ModelException(
+            ModelFailure.FORBIDDEN, "blueprints are removed in etc/, not over CCMP");
+      }
+      if (node.children > 0) {
+        throw new ModelException(
+            ModelFailure.FORBIDDEN_DELETE_PARENT,
+            uri + " has " + node.children + " objects cloned from it");
+      }
+      before = effective(node);
+      version = node.state.version();
+      durably(new StoreWrite.Delete(uri));
+      node.deleted = true;
+      nodes.remove(uri);
+      events.accept(
+          new ConferenceChange(
+              uri, ConferenceChange.Kind.DELETED, version, version, before, null, null, actor));
+    }
+    Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
+    if (parent != null) {
+      synchronized (parent) {
+        parent.children--;
+      }
+    }
+  }
+
+  private Node existing(String uri) throws ModelException {
+    Node node = uri == null ? null : nodes.get(uri);
+    if (node == null) {
+      throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + uri);
+    }
+    return node;
+  }
+
+  private static void checkRoot(XmlElement document) throws ModelException {
+    if (!Names.CONFERENCE_INFO.equals(document.name())) {
+      throw new ModelException(
+          ModelFailure.BAD_REQUEST,
+          "a conference document is a <conference-info>, not " + document.name());
+    }
+  }
+
+  private void durably(StoreWrite write) throws ModelException {
+    try {
+      store
+          .write(List.of(write))
+          .toCompletableFuture()
+          .get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelException(ModelFailure.SERVER_INTERNAL_ERROR, "interrupted while storing", e);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.error("Storing {} failed", write.uri(), e);
+      throw new ModelException(
+          ModelFailure.SERVER_INTERNAL_ERROR, "the conference store failed", e);
+    }
+  }
+
+  private StoredObject stored(Node node, State state) {
+    return new StoredObject(
+        node.uri,
+        node.kind.name(),
+        node.parentUri,
+        state.version(),
+        node.owner,
+        node.sipUri,
+        XmlDocuments.toBytes(state.own(), XmlDocuments.RFC_PREFIXES),
+        node.created,
+        state.modified());
+  }
+
+  private ConferenceObject view(Node node) {
+    State state = node.state;
+    return new ConferenceObject(
+        node.uri,
+        node.kind,
+        node.parentUri,
+        state.version(),
+        node.owner,
+        node.sipUri,
+        effective(node),
+        state.modified());
+  }
+
+  /** The paths the ancestors from {@code parent} up enforce on their descendants. */
+  private List<Enforcement.Path> enforcedOver(Node parent) {
+    List<Enforcement.Path> paths = new ArrayList<>();
+    for (Node ancestor = parent;
+        ancestor != null;
+        ancestor = ancestor.parentUri == null ? null : nodes.get(ancestor.parentUri)) {
+      paths.addAll(Enforcement.declaredBy(ancestor.state.own()));
+      if (paths.size() > 1000) {
+        break;
+      }
+    }
+    return paths;
+  }
+
+  /** The effective document: inherited values, own values over them, enforced values restored. */
+  XmlElement effective(Node node) {
+    Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
+    XmlElement own = node.state.own();
+    XmlElement document;
+    if (parent == null) {
+      document = DocumentMerge.clean(own);
+    } else {
+      XmlElement inherited = inheritable(effective(parent));
+      document = DocumentMerge.overlay(inherited, own);
+      for (Enforcement.Path path : enforcedOver(parent)) {
+        document = Enforcement.copy(document, inherited, path);
+      }
+    }
+    return serverOwned(node, document);
+  }
+
+  /** What a child inherits: not the parent's enforcement declarations nor its identity. */
+  private static XmlElement inheritable(XmlElement parentEffective) {
+    XmlElement withoutPolicy = parentEffective.withoutChildren(Names.PARENT_ENFORCEABLE);
+    return withoutPolicy.withAttribute("entity", null);
+  }
+
+  /** The parts only the server sets: the entity, the focus's SIP URI, the parent link. */
+  private static XmlElement serverOwned(Node node, XmlElement document) {
+    XmlElement result = document.withAttribute("entity", node.uri);
+    if (node.kind == ObjectKind.BLUEPRINT) {
+      return result;
+    }
+    XmlElement description =
+        result
+            .child(Names.CONFERENCE_DESCRIPTION)
+            .orElse(XmlElement.of(Names.CONFERENCE_DESCRIPTION));
+    XmlElement confUris = description.child(Names.CONF_URIS).orElse(XmlElement.of(Names.CONF_URIS));
+    List<XmlElement> entries = new ArrayList<>();
+    entries.add(
+        XmlElement.of(Names.ENTRY)
+            .withChildren(
+                List.of(
+                    XmlElement.leaf(Names.URI, node.sipUri),
+                    XmlElement.leaf(Names.PURPOSE, "participation"))));
+    for (XmlElement entry : confUris.children()) {
+      String uri = entry.child(Names.URI).map(XmlElement::text).orElse("");
+      // Exactly one SIP URI per conference: the focus's. Other access URIs pass.
+      String scheme = uri.trim().toLowerCase(Locale.ROOT);
+      if (!scheme.startsWith("sip:") && !scheme.startsWith("sips:")) {
+        entries.add(entry);
+      }
+    }
+    List<XmlElement> children =
+        new ArrayList<>(
+            description
+                .withoutChildren(Names.CONF_URIS)
+                .withoutChildren(Names.CLONING_PARENT)
+                .withoutChildren(Names.SIDEBAR_PARENT)
+                .children());
+    children.add(confUris.withChildren(entries));
+    if (node.parentUri != null) {
+      children.add(
+          XmlElement.leaf(
+              node.kind == ObjectKind.SIDEBAR ? Names.SIDEBAR_PARENT : Names.CLONING_PARENT,
+              node.parentUri));
+    }
+    description = description.withChildren(SchemaOrder.sorted(description, children));
+    List<XmlElement> rootChildren =
+        new ArrayList<>(result.withoutChildren(Names.CONFERENCE_DESCRIPTION).children());
+    rootChildren.add(0, description);
+    return result.withChildren(rootChildren);
+  }
+}
