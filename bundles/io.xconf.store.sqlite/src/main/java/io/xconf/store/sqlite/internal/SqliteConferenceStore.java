@@ -1,0 +1,318 @@
+package io.xconf.store.sqlite.internal;
+
+import io.xconf.server.ServerIdentity;
+import io.xconf.store.ConferenceStore;
+import io.xconf.store.StoreException;
+import io.xconf.store.StoreWrite;
+import io.xconf.store.StoredObject;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Conference objects in an SQLite database in WAL mode. One writer thread owns the connection and
+ * commits whatever has queued up while the previous commit was syncing to disk (group commit): a
+ * batch costs one fsync however many clients wrote, and a write's stage completes only after the
+ * commit that contains it.
+ */
+@Component(service = ConferenceStore.class, configurationPid = "io.xconf.store.sqlite")
+@Designate(ocd = SqliteConferenceStore.Config.class)
+public final class SqliteConferenceStore implements ConferenceStore {
+
+  @ObjectClassDefinition(
+      name = "Xconf embedded conference store",
+      description = "SQLite in the state folder.")
+  public @interface Config {
+    @AttributeDefinition(
+        name = "Database file",
+        description = "Empty: conferences.db in the state folder (XCONF_DATA).")
+    String file() default "";
+
+    @AttributeDefinition(
+        name = "Synchronous",
+        description =
+            "FULL: a commit survives power loss. NORMAL: it survives a crash of the process, not of the machine.",
+        options = {
+          @org.osgi.service.metatype.annotations.Option(label = "FULL", value = "FULL"),
+          @org.osgi.service.metatype.annotations.Option(label = "NORMAL", value = "NORMAL")
+        })
+    String synchronous() default "FULL";
+
+    @AttributeDefinition(
+        name = "Largest batch",
+        description = "Writes committed together at most.",
+        min = "1")
+    int maxBatch() default 512;
+  }
+
+  static final String FILE_NAME = "conferences.db";
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteConferenceStore.class);
+  private static final String UPSERT =
+      "INSERT INTO conference_object (uri, kind, parent_uri, version, owner, sip_uri, document, created_ms, modified_ms)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (uri) DO UPDATE SET kind = excluded.kind, parent_uri = excluded.parent_uri,"
+          + " version = excluded.version, owner = excluded.owner, sip_uri = excluded.sip_uri,"
+          + " document = excluded.document, created_ms = excluded.created_ms, modified_ms = excluded.modified_ms";
+  private static final String DELETE = "DELETE FROM conference_object WHERE uri = ?";
+  private static final String SELECT_ALL =
+      "SELECT uri, kind, parent_uri, version, owner, sip_uri, document, created_ms, modified_ms FROM conference_object";
+
+  /** Work for the writer thread: a batch to commit, or a task that needs the connection. */
+  private sealed interface Job {}
+
+  private record Batch(List<StoreWrite> writes, CompletableFuture<Void> done) implements Job {}
+
+  private record Task(ConnectionTask task, CompletableFuture<Void> done) implements Job {}
+
+  @FunctionalInterface
+  private interface ConnectionTask {
+    void run(Connection connection) throws SQLException;
+  }
+
+  private static final Job STOP = new Task(connection -> {}, new CompletableFuture<>());
+
+  private final Path file;
+  private final int maxBatch;
+  private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+  private final Connection connection;
+  private final Thread writer;
+  private final java.util.concurrent.atomic.AtomicLong commits =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean closed;
+
+  @Activate
+  public SqliteConferenceStore(@Reference ServerIdentity identity, Config config)
+      throws StoreException {
+    this(
+        config.file().isBlank()
+            ? identity.stateDirectory().resolve(FILE_NAME)
+            : Paths.get(config.file().trim()),
+        config.synchronous(),
+        config.maxBatch());
+  }
+
+  SqliteConferenceStore(Path file, String synchronous, int maxBatch) throws StoreException {
+    this.file = file.toAbsolutePath();
+    this.maxBatch = maxBatch;
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sqlite.setSynchronous(
+        SQLiteConfig.SynchronousMode.valueOf(
+            synchronous.trim().toUpperCase(java.util.Locale.ROOT)));
+    sqlite.setBusyTimeout(10_000);
+    try {
+      this.connection = sqlite.createConnection("jdbc:sqlite:" + this.file);
+      try (Statement statement = connection.createStatement()) {
+        statement.executeUpdate(
+            "CREATE TABLE IF NOT EXISTS conference_object ("
+                + " uri TEXT PRIMARY KEY, kind TEXT NOT NULL, parent_uri TEXT, version INTEGER NOT NULL,"
+                + " owner TEXT, sip_uri TEXT, document BLOB NOT NULL,"
+                + " created_ms INTEGER NOT NULL, modified_ms INTEGER NOT NULL)");
+      }
+      connection.setAutoCommit(false);
+      connection.commit();
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the conference store " + this.file, e);
+    }
+    this.writer = new Thread(this::writeLoop, "xconf-store-writer");
+    writer.setDaemon(true);
+    writer.start();
+    LOG.info("Conference store: {} (synchronous={})", this.file, synchronous);
+  }
+
+  @Deactivate
+  void close() throws InterruptedException {
+    closed = true;
+    jobs.add(STOP);
+    writer.join(TimeUnit.SECONDS.toMillis(30));
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("Closing {} failed: {}", file, e.getMessage());
+    }
+  }
+
+  /** Transactions committed so far: fewer than writes when group commit works. */
+  long commits() {
+    return commits.get();
+  }
+
+  @Override
+  public void loadAll(Consumer<StoredObject> sink) throws StoreException {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    jobs.add(
+        new Task(
+            connection -> {
+              try (Statement statement = connection.createStatement();
+                  ResultSet rows = statement.executeQuery(SELECT_ALL)) {
+                while (rows.next()) {
+                  sink.accept(
+                      new StoredObject(
+                          rows.getString(1),
+                          rows.getString(2),
+                          rows.getString(3),
+                          rows.getLong(4),
+                          rows.getString(5),
+                          rows.getString(6),
+                          rows.getBytes(7),
+                          Instant.ofEpochMilli(rows.getLong(8)),
+                          Instant.ofEpochMilli(rows.getLong(9))));
+                }
+              }
+              connection.commit();
+            },
+            done));
+    try {
+      done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while loading", e);
+    } catch (ExecutionException e) {
+      throw new StoreException("cannot load from " + file, e.getCause());
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> write(List<StoreWrite> writes) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new StoreException("the conference store is closed", null));
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    jobs.add(new Batch(List.copyOf(writes), done));
+    return done;
+  }
+
+  private void writeLoop() {
+    List<Job> taken = new ArrayList<>();
+    while (true) {
+      taken.clear();
+      try {
+        taken.add(jobs.take());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      jobs.drainTo(taken, maxBatch - 1);
+      List<Batch> batches = new ArrayList<>();
+      for (Job job : taken) {
+        if (job instanceof Batch batch) {
+          batches.add(batch);
+          continue;
+        }
+        commit(batches);
+        batches.clear();
+        if (job == STOP) {
+          drainOnStop();
+          return;
+        }
+        Task task = (Task) job;
+        try {
+          task.task().run(connection);
+          task.done().complete(null);
+        } catch (SQLException | RuntimeException e) {
+          rollback();
+          task.done().completeExceptionally(e);
+        }
+      }
+      commit(batches);
+    }
+  }
+
+  /** Commits the batches as one transaction: one fsync for all of them. */
+  private void commit(List<Batch> batches) {
+    if (batches.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
+        PreparedStatement delete = connection.prepareStatement(DELETE)) {
+      for (Batch batch : batches) {
+        for (StoreWrite write : batch.writes()) {
+          if (write instanceof StoreWrite.Put put) {
+            bind(upsert, put.object());
+            upsert.executeUpdate();
+          } else {
+            delete.setString(1, write.uri());
+            delete.executeUpdate();
+          }
+        }
+      }
+      connection.commit();
+      commits.incrementAndGet();
+    } catch (SQLException | RuntimeException e) {
+      rollback();
+      LOG.error("Committing {} batches to {} failed", batches.size(), file, e);
+      StoreException failure = new StoreException("cannot write to " + file, e);
+      batches.forEach(batch -> batch.done().completeExceptionally(failure));
+      return;
+    }
+    batches.forEach(batch -> batch.done().complete(null));
+  }
+
+  private static void bind(PreparedStatement upsert, StoredObject object) throws SQLException {
+    upsert.setString(1, object.uri());
+    upsert.setString(2, object.kind());
+    setNullable(upsert, 3, object.parentUri());
+    upsert.setLong(4, object.version());
+    setNullable(upsert, 5, object.owner());
+    setNullable(upsert, 6, object.sipUri());
+    upsert.setBytes(7, object.document());
+    upsert.setLong(8, object.created().toEpochMilli());
+    upsert.setLong(9, object.modified().toEpochMilli());
+  }
+
+  private static void setNullable(PreparedStatement statement, int index, String value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
+  }
+
+  private void rollback() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      LOG.error("Rollback on {} failed", file, e);
+    }
+  }
+
+  private void drainOnStop() {
+    List<Job> left = new ArrayList<>();
+    jobs.drainTo(left);
+    StoreException closed = new StoreException("the conference store is closing", null);
+    for (Job job : left) {
+      if (job instanceof Batch batch) {
+        batch.done().completeExceptionally(closed);
+      } else {
+        ((Task) job).done().completeExceptionally(closed);
+      }
+    }
+  }
+}
