@@ -13,7 +13,16 @@ import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.UserCommandRunner;
 import io.xconf.itests.support.XconfKarafTestSupport;
+import io.xconf.model.ConferenceChange;
+import io.xconf.model.ConferenceChangeListener;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.ConferenceService;
+import io.xconf.model.CreateRequest;
 import io.xconf.server.ServerIdentity;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.ServiceRegistration;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +51,7 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
 
   @Inject private ServerIdentity identity;
   @Inject private AccountDirectory accounts;
+  @Inject private ConferenceService conferences;
 
   @Configuration
   public Option[] config() throws Exception {
@@ -68,6 +78,10 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
             "io.xconf.server",
             "io.xconf.accounts",
             "io.xconf.schema",
+            "io.xconf.store",
+            "io.xconf.store.sqlite",
+            "io.xconf.model",
+            "org.xerial.sqlite-jdbc",
             "io.xconf.ccmp",
             "io.xconf.ccmp.http",
             "io.xconf.thirdparty.jainsip")) {
@@ -92,6 +106,28 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
     } finally {
       stack.deleteListeningPoint(udp);
       stack.stop();
+    }
+  }
+
+  @Test
+  public void theModelStoresConferencesAndAnnouncesChangesToTheWhiteboard() throws Exception {
+    BlockingQueue<ConferenceChange> heard = new LinkedBlockingQueue<>();
+    ServiceRegistration<ConferenceChangeListener> listener =
+        bundleContext.registerService(ConferenceChangeListener.class, heard::add, null);
+    try {
+      assertEquals(
+          List.of("xcon:audio-room@" + DOMAIN, "xcon:audio-video-room@" + DOMAIN, "xcon:default@" + DOMAIN),
+          conferences.blueprints().stream().map(ConferenceObject::uri).toList());
+      ConferenceObject created = conferences.create(CreateRequest.conference("xcon:audio-room@" + DOMAIN, null, "xcon-userid:alice@" + DOMAIN));
+      assertEquals("sip:" + created.uri().substring(5), created.sipUri());
+      ConferenceChange change = heard.poll(30, TimeUnit.SECONDS);
+      assertEquals(created.uri(), change.uri());
+      assertEquals(ConferenceChange.Kind.CREATED, change.kind());
+      conferences.delete(created.uri(), "itest");
+      assertEquals(ConferenceChange.Kind.DELETED, heard.poll(30, TimeUnit.SECONDS).kind());
+      assertTrue(Files.exists(identity.stateDirectory().resolve("conferences.db")));
+    } finally {
+      listener.unregister();
     }
   }
 

@@ -72,6 +72,26 @@ public final class CcmpHttp {
             + "</extensionName></ccmp:extendedRequest>");
   }
 
+  /** An extendedRequest about {@code confObjId} (may be null) with extension elements. */
+  public static String extendedRequest(
+      String namespace, String extensionName, String confObjId, String content) {
+    return request(
+        namespace,
+        "ccmp-extended-request-message-type",
+        (confObjId == null ? "" : "<confObjID>" + confObjId + "</confObjID>")
+            + "<ccmp:extendedRequest><extensionName>"
+            + extensionName
+            + "</extensionName>"
+            + content
+            + "</ccmp:extendedRequest>");
+  }
+
+  /** The text of a top-level element of the inner response, e.g. confObjID, or null. */
+  public static String field(String body, String name) {
+    Matcher matcher = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(body);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
   public static String request(String namespace, String xsiType, String body) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
         + "<ccmp:ccmpRequest xmlns:info=\"urn:ietf:params:xml:ns:conference-info\"\n"

@@ -123,6 +123,26 @@ public final class XconfServer implements AutoCloseable {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
+  /** SIGKILL: the process gets no chance to clean up, as in a crash. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("bin/xconf survived SIGKILL");
+    }
+  }
+
+  /** Copies a bundle into deploy/ before or while the server runs. */
+  public void deploy(Path bundle, String name) throws IOException {
+    Files.copy(
+        bundle,
+        home.resolve("deploy").resolve(name),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public void undeploy(String name) throws IOException {
+    Files.deleteIfExists(home.resolve("deploy").resolve(name));
+  }
+
   public boolean isRunning() {
     return process != null && process.isAlive();
   }
