@@ -19,16 +19,15 @@ import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.CreateRequest;
 import io.xconf.server.ServerIdentity;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.osgi.framework.ServiceRegistration;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
@@ -41,6 +40,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceRegistration;
 
 /** The xconf feature in a stock Karaf 4.4, configured through Config Admin, driven over HTTP. */
 @RunWith(PaxExam.class)
@@ -116,9 +116,15 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
         bundleContext.registerService(ConferenceChangeListener.class, heard::add, null);
     try {
       assertEquals(
-          List.of("xcon:audio-room@" + DOMAIN, "xcon:audio-video-room@" + DOMAIN, "xcon:default@" + DOMAIN),
+          List.of(
+              "xcon:audio-room@" + DOMAIN,
+              "xcon:audio-video-room@" + DOMAIN,
+              "xcon:default@" + DOMAIN),
           conferences.blueprints().stream().map(ConferenceObject::uri).toList());
-      ConferenceObject created = conferences.create(CreateRequest.conference("xcon:audio-room@" + DOMAIN, null, "xcon-userid:alice@" + DOMAIN));
+      ConferenceObject created =
+          conferences.create(
+              CreateRequest.conference(
+                  "xcon:audio-room@" + DOMAIN, null, "xcon-userid:alice@" + DOMAIN));
       assertEquals("sip:" + created.uri().substring(5), created.sipUri());
       ConferenceChange change = heard.poll(30, TimeUnit.SECONDS);
       assertEquals(created.uri(), change.uri());

@@ -76,13 +76,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
       @Reference ServerIdentity identity,
       @Reference ConferenceStore store)
       throws IOException, MalformedXmlException, StoreException {
-    this.notifier =
-        Executors.newSingleThreadExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "xconf-model-changes");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.notifier = Executors.newSingleThreadExecutor(ConferenceServiceComponent::changeThread);
     Map<String, XmlElement> blueprints = blueprints(context, config);
     LOG.info("Blueprints: {}", blueprints.keySet());
     this.tree =
@@ -93,6 +87,21 @@ public final class ConferenceServiceComponent implements ConferenceService {
             config.defaultBlueprint(),
             this::announce,
             Clock.systemUTC());
+  }
+
+  /** A service outside OSGi (tools, benchmarks), with the built-in blueprints. */
+  public ConferenceServiceComponent(String domain, ConferenceStore store)
+      throws IOException, MalformedXmlException, StoreException {
+    this.notifier = Executors.newSingleThreadExecutor(ConferenceServiceComponent::changeThread);
+    this.tree =
+        new ConferenceTree(
+            domain, store, BlueprintFiles.builtIn(), "default", this::announce, Clock.systemUTC());
+  }
+
+  private static Thread changeThread(Runnable runnable) {
+    Thread thread = new Thread(runnable, "xconf-model-changes");
+    thread.setDaemon(true);
+    return thread;
   }
 
   private static Map<String, XmlElement> blueprints(BundleContext context, Config config)
@@ -124,7 +133,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
   }
 
   @Deactivate
-  void deactivate() throws InterruptedException {
+  public void deactivate() throws InterruptedException {
     notifier.shutdown();
     notifier.awaitTermination(5, TimeUnit.SECONDS);
   }

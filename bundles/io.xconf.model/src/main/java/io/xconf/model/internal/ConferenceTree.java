@@ -42,12 +42,17 @@ final class ConferenceTree {
   private static final int MAX_DEPTH = 64;
   private static final long STORE_TIMEOUT_SECONDS = 30;
 
+  /** Parsed own documents kept for the most recently used objects; the rest stay compact. */
+  private static final int CACHED_TREES = 512;
+
   private final String domain;
   private final ConferenceStore store;
   private final Consumer<ConferenceChange> events;
   private final Clock clock;
   private final Identifiers identifiers = new Identifiers();
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+  private final Map<String, XmlElement> blueprintDocuments = new ConcurrentHashMap<>();
+  private final CompactDocuments documents = new CompactDocuments(CACHED_TREES);
   private final String defaultBlueprintUri;
 
   /** A node. Its identity is fixed; {@link #state} changes only under the node's lock. */
@@ -81,7 +86,7 @@ final class ConferenceTree {
   }
 
   /** What changes with every version. */
-  private record State(long version, XmlElement own, Instant modified) {}
+  private record State(long version, CompactDocuments.Compact own, Instant modified) {}
 
   ConferenceTree(
       String domain,
@@ -100,9 +105,11 @@ final class ConferenceTree {
         (name, document) -> {
           String uri = Identifiers.xconUri(name, domain);
           XmlElement own = DocumentMerge.clean(document);
+          CompactDocuments.Compact compact = documents.compact(own, xml(own));
           nodes.put(
               uri,
-              new Node(uri, ObjectKind.BLUEPRINT, null, null, null, now, new State(1, own, now)));
+              new Node(
+                  uri, ObjectKind.BLUEPRINT, null, null, null, now, new State(1, compact, now)));
         });
     this.defaultBlueprintUri = Identifiers.xconUri(defaultBlueprintName, domain);
     if (!nodes.containsKey(defaultBlueprintUri)) {
@@ -117,8 +124,9 @@ final class ConferenceTree {
     store.loadAll(stored::add);
     for (StoredObject object : stored) {
       try {
-        XmlElement own = XmlDocuments.parse(object.document(), MAX_DEPTH);
-        State state = new State(object.version(), own, object.modified());
+        XmlDocuments.parse(object.document(), MAX_DEPTH); // unreadable ones are left out
+        State state =
+            new State(object.version(), documents.fromXml(object.document()), object.modified());
         nodes.put(
             object.uri(),
             new Node(
@@ -205,6 +213,7 @@ final class ConferenceTree {
     XmlElement own =
         AutoGenerate.replace(
             document.withAttribute(DocumentMerge.STATE, null), domain, identifiers::newId);
+    byte[] ownXml = xml(own);
 
     XmlElement inherited = inheritable(effective(parent));
     XmlElement unenforced = DocumentMerge.overlay(inherited, own);
@@ -225,7 +234,7 @@ final class ConferenceTree {
             request.owner(),
             Identifiers.sipUri(id, domain),
             now,
-            new State(1, own, now));
+            new State(1, documents.compact(own, ownXml), now));
     synchronized (parent) {
       if (parent.deleted) {
         throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
@@ -233,7 +242,7 @@ final class ConferenceTree {
       parent.children++;
     }
     try {
-      durably(new StoreWrite.Put(stored(node, node.state)));
+      durably(new StoreWrite.Put(stored(node, node.state, ownXml)));
     } catch (ModelException e) {
       synchronized (parent) {
         parent.children--;
@@ -273,8 +282,9 @@ final class ConferenceTree {
       State current = node.state;
       Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
       XmlElement inherited = parent == null ? null : inheritable(effective(parent));
-      XmlElement before = DocumentMerge.overlay(inherited, current.own());
-      XmlElement own = DocumentMerge.applyUpdate(current.own(), replaced, before);
+      XmlElement currentOwn = documents.tree(current.own());
+      XmlElement before = DocumentMerge.overlay(inherited, currentOwn);
+      XmlElement own = DocumentMerge.applyUpdate(currentOwn, replaced, before);
       XmlElement after = DocumentMerge.overlay(inherited, own);
       for (Enforcement.Path path : enforcedOver(parent)) {
         XmlElement wanted = Enforcement.at(after, path);
@@ -284,12 +294,14 @@ final class ConferenceTree {
               ModelFailure.FORBIDDEN_CHANGE_PROTECTED, node.parentUri + " enforces " + path.text());
         }
       }
-      if (own.equals(current.own())) {
+      if (own.equals(currentOwn)) {
         return view(node);
       }
       XmlElement effectiveBefore = effective(node);
-      State next = new State(current.version() + 1, own, clock.instant());
-      durably(new StoreWrite.Put(stored(node, next)));
+      byte[] ownXml = xml(own);
+      State next =
+          new State(current.version() + 1, documents.compact(own, ownXml), clock.instant());
+      durably(new StoreWrite.Put(stored(node, next, ownXml)));
       node.state = next;
       ConferenceObject updated = view(node);
       events.accept(
@@ -372,7 +384,11 @@ final class ConferenceTree {
     }
   }
 
-  private StoredObject stored(Node node, State state) {
+  private static byte[] xml(XmlElement own) {
+    return XmlDocuments.toBytes(own, XmlDocuments.RFC_PREFIXES);
+  }
+
+  private StoredObject stored(Node node, State state, byte[] ownXml) {
     return new StoredObject(
         node.uri,
         node.kind.name(),
@@ -380,7 +396,7 @@ final class ConferenceTree {
         state.version(),
         node.owner,
         node.sipUri,
-        XmlDocuments.toBytes(state.own(), XmlDocuments.RFC_PREFIXES),
+        ownXml,
         node.created,
         state.modified());
   }
@@ -404,7 +420,7 @@ final class ConferenceTree {
     for (Node ancestor = parent;
         ancestor != null;
         ancestor = ancestor.parentUri == null ? null : nodes.get(ancestor.parentUri)) {
-      paths.addAll(Enforcement.declaredBy(ancestor.state.own()));
+      paths.addAll(Enforcement.declaredBy(documents.tree(ancestor.state.own())));
       if (paths.size() > 1000) {
         break;
       }
@@ -415,7 +431,13 @@ final class ConferenceTree {
   /** The effective document: inherited values, own values over them, enforced values restored. */
   XmlElement effective(Node node) {
     Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
-    XmlElement own = node.state.own();
+    if (node.kind == ObjectKind.BLUEPRINT) {
+      // Blueprints never change while running, and every creation reads one.
+      return blueprintDocuments.computeIfAbsent(
+          node.uri,
+          uri -> serverOwned(node, DocumentMerge.clean(documents.tree(node.state.own()))));
+    }
+    XmlElement own = documents.tree(node.state.own());
     XmlElement document;
     if (parent == null) {
       document = DocumentMerge.clean(own);

@@ -116,7 +116,8 @@ public final class SqliteConferenceStore implements ConferenceStore {
         config.maxBatch());
   }
 
-  SqliteConferenceStore(Path file, String synchronous, int maxBatch) throws StoreException {
+  /** A store outside OSGi (tools, benchmarks); {@link #close()} it when done. */
+  public SqliteConferenceStore(Path file, String synchronous, int maxBatch) throws StoreException {
     this.file = file.toAbsolutePath();
     this.maxBatch = maxBatch;
     SQLiteConfig sqlite = new SQLiteConfig();
@@ -146,7 +147,7 @@ public final class SqliteConferenceStore implements ConferenceStore {
   }
 
   @Deactivate
-  void close() throws InterruptedException {
+  public void close() throws InterruptedException {
     closed = true;
     jobs.add(STOP);
     writer.join(TimeUnit.SECONDS.toMillis(30));
