@@ -17,6 +17,12 @@ public interface AccountDirectory {
   /** The account with this XCON-USERID. */
   Optional<Account> byUserId(String userId);
 
+  /**
+   * The account one of whose URIs (SIP, SIPS, tel) is this one, compared as addresses: scheme and
+   * host case-insensitively, URI parameters and headers ignored.
+   */
+  Optional<Account> byUri(String uri);
+
   /** All accounts, ordered by name. */
   List<Account> all();
 

@@ -24,6 +24,12 @@ public interface ConferenceService {
   /** An object by XCON-URI, with its effective document. */
   Optional<ConferenceObject> get(String uri);
 
+  /**
+   * The XCON-USERID of the account a target belongs to: an XCON-USERID of a known account, or a
+   * SIP, SIPS or tel URI that reaches one. Empty when no account matches.
+   */
+  Optional<String> userIdOf(String target);
+
   /** The URI of the blueprint used when a creation names neither parent nor document. */
   String defaultBlueprintUri();
 

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -63,7 +64,7 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
         etc.resolve("io.xconf.server.cfg"),
         "domain = " + DOMAIN + "\nstateDirectory = " + state + "\n");
     UserCommandRunner.Result added =
-        UserCommandRunner.run(etc, work, "add", "alice", "s3cret", "--admin");
+        UserCommandRunner.run(etc, work, "add", "alice", "s3cret", "--admin", "--uri", "sip:alice@pbx." + DOMAIN);
     assertEquals(added.output(), 0, added.exitCode());
 
     return xconfInStockKaraf(
@@ -148,6 +149,10 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
     assertEquals("xcon-userid:alice@" + DOMAIN, alice.userId());
     assertTrue(alice.administrator());
     assertTrue(accounts.authenticate("alice", "wrong").isEmpty());
+    // The model resolves targets to accounts.
+    assertEquals(Optional.of(alice.userId()), conferences.userIdOf("sip:alice@PBX." + DOMAIN + ";transport=tcp"));
+    assertEquals(Optional.of(alice.userId()), conferences.userIdOf(alice.userId()));
+    assertEquals(Optional.empty(), conferences.userIdOf("sip:mallory@pbx." + DOMAIN));
   }
 
   @Test

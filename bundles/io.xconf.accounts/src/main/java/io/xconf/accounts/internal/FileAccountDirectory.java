@@ -2,6 +2,7 @@ package io.xconf.accounts.internal;
 
 import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
+import io.xconf.accounts.Addresses;
 import io.xconf.accounts.DigestAlgorithm;
 import io.xconf.server.ServerIdentity;
 import java.io.IOException;
@@ -35,16 +36,29 @@ public final class FileAccountDirectory implements AccountDirectory {
 
   /** What was read, and the identity of the file it was read from. */
   private record Snapshot(
-      Object fileVersion, Map<String, StoredAccount> byName, Map<String, StoredAccount> byUserId) {
-    static final Snapshot EMPTY = new Snapshot(null, Map.of(), Map.of());
+      Object fileVersion,
+      Map<String, StoredAccount> byName,
+      Map<String, StoredAccount> byUserId,
+      Map<String, StoredAccount> byAddress) {
+    static final Snapshot EMPTY = new Snapshot(null, Map.of(), Map.of(), Map.of());
 
     static Snapshot of(Object fileVersion, Map<String, StoredAccount> accounts) {
+      Map<String, StoredAccount> byAddress = new java.util.HashMap<>();
+      for (StoredAccount account : accounts.values()) {
+        for (String uri : account.account().uris()) {
+          String address = Addresses.normalize(uri);
+          if (address != null) {
+            byAddress.putIfAbsent(address, account);
+          }
+        }
+      }
       return new Snapshot(
           fileVersion,
           accounts,
           accounts.values().stream()
               .collect(
-                  Collectors.toUnmodifiableMap(a -> a.account().userId(), Function.identity())));
+                  Collectors.toUnmodifiableMap(a -> a.account().userId(), Function.identity())),
+          Map.copyOf(byAddress));
     }
   }
 
@@ -62,6 +76,14 @@ public final class FileAccountDirectory implements AccountDirectory {
   @Override
   public Optional<Account> byUserId(String userId) {
     return Optional.ofNullable(current().byUserId().get(userId)).map(StoredAccount::account);
+  }
+
+  @Override
+  public Optional<Account> byUri(String uri) {
+    String address = Addresses.normalize(uri);
+    return address == null
+        ? Optional.empty()
+        : Optional.ofNullable(current().byAddress().get(address)).map(StoredAccount::account);
   }
 
   @Override
@@ -107,7 +129,7 @@ public final class FileAccountDirectory implements AccountDirectory {
         // Keep serving the last good accounts; a broken file must not lock everybody out.
         LOG.error(
             "Cannot read {}, keeping the accounts read before: {}", file.path(), e.getMessage());
-        snapshot = new Snapshot(version, known.byName(), known.byUserId());
+        snapshot = new Snapshot(version, known.byName(), known.byUserId(), known.byAddress());
       }
       return snapshot;
     }

@@ -96,6 +96,8 @@ public class UserCommandTest {
     Account bob = directory.byName("bob").orElseThrow();
     assertTrue(bob.administrator());
     assertEquals(List.of("sip:bob@example.org"), bob.uris());
+    assertEquals(bob, directory.byUri("sip:bob@Example.ORG;transport=udp").orElseThrow());
+    assertTrue(directory.byUri("sip:carol@example.org").isEmpty());
     run("", "user", "remove", "bob");
     assertTrue(directory.byName("bob").isEmpty());
   }

@@ -1,5 +1,7 @@
 package io.xconf.model.internal;
 
+import io.xconf.accounts.Account;
+import io.xconf.accounts.AccountDirectory;
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceChangeListener;
 import io.xconf.model.ConferenceObject;
@@ -56,6 +58,13 @@ public final class ConferenceServiceComponent implements ConferenceService {
         name = "Default blueprint",
         description = "The blueprint cloned when a creation names none.")
     String defaultBlueprint() default "default";
+
+    @AttributeDefinition(
+        name = "Other access URIs",
+        description =
+            "Listed in every conference's conf-uris after its SIP URI; {id} stands for the"
+                + " conference id, e.g. https://meet.example.com/{id} or tel:+4930123456.")
+    String[] accessUris() default {};
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ConferenceServiceComponent.class);
@@ -68,6 +77,12 @@ public final class ConferenceServiceComponent implements ConferenceService {
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
   private volatile List<ConferenceChangeListener> listeners = List.of();
+
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile AccountDirectory accounts;
 
   @Activate
   public ConferenceServiceComponent(
@@ -85,6 +100,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
             store,
             blueprints,
             config.defaultBlueprint(),
+            List.of(config.accessUris()),
             this::announce,
             Clock.systemUTC());
   }
@@ -95,7 +111,13 @@ public final class ConferenceServiceComponent implements ConferenceService {
     this.notifier = Executors.newSingleThreadExecutor(ConferenceServiceComponent::changeThread);
     this.tree =
         new ConferenceTree(
-            domain, store, BlueprintFiles.builtIn(), "default", this::announce, Clock.systemUTC());
+            domain,
+            store,
+            BlueprintFiles.builtIn(),
+            "default",
+            List.of(),
+            this::announce,
+            Clock.systemUTC());
   }
 
   private static Thread changeThread(Runnable runnable) {
@@ -156,6 +178,19 @@ public final class ConferenceServiceComponent implements ConferenceService {
   @Override
   public Optional<ConferenceObject> get(String uri) {
     return tree.get(uri);
+  }
+
+  @Override
+  public Optional<String> userIdOf(String target) {
+    AccountDirectory directory = accounts;
+    if (directory == null || target == null) {
+      return Optional.empty();
+    }
+    Optional<Account> account =
+        target.trim().startsWith("xcon-userid:")
+            ? directory.byUserId(target.trim())
+            : directory.byUri(target);
+    return account.map(Account::userId);
   }
 
   @Override

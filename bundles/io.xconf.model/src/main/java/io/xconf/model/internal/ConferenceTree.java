@@ -46,6 +46,7 @@ final class ConferenceTree {
   private static final int CACHED_TREES = 512;
 
   private final String domain;
+  private final List<String> accessUriTemplates;
   private final ConferenceStore store;
   private final Consumer<ConferenceChange> events;
   private final Clock clock;
@@ -93,10 +94,12 @@ final class ConferenceTree {
       ConferenceStore store,
       Map<String, XmlElement> blueprints,
       String defaultBlueprintName,
+      List<String> accessUriTemplates,
       Consumer<ConferenceChange> events,
       Clock clock)
       throws StoreException {
     this.domain = domain;
+    this.accessUriTemplates = List.copyOf(accessUriTemplates);
     this.store = store;
     this.events = events;
     this.clock = clock;
@@ -458,7 +461,7 @@ final class ConferenceTree {
   }
 
   /** The parts only the server sets: the entity, the focus's SIP URI, the parent link. */
-  private static XmlElement serverOwned(Node node, XmlElement document) {
+  private XmlElement serverOwned(Node node, XmlElement document) {
     XmlElement result = document.withAttribute("entity", node.uri);
     if (node.kind == ObjectKind.BLUEPRINT) {
       return result;
@@ -475,11 +478,23 @@ final class ConferenceTree {
                 List.of(
                     XmlElement.leaf(Names.URI, node.sipUri),
                     XmlElement.leaf(Names.PURPOSE, "participation"))));
+    List<String> configured = new ArrayList<>();
+    String id = node.sipUri.substring("sip:".length(), node.sipUri.indexOf('@'));
+    for (String template : accessUriTemplates) {
+      String uri = template.replace("{id}", id);
+      configured.add(uri);
+      entries.add(
+          XmlElement.of(Names.ENTRY)
+              .withChildren(
+                  List.of(
+                      XmlElement.leaf(Names.URI, uri),
+                      XmlElement.leaf(Names.PURPOSE, "participation"))));
+    }
     for (XmlElement entry : confUris.children()) {
-      String uri = entry.child(Names.URI).map(XmlElement::text).orElse("");
+      String uri = entry.child(Names.URI).map(XmlElement::text).orElse("").trim();
       // Exactly one SIP URI per conference: the focus's. Other access URIs pass.
-      String scheme = uri.trim().toLowerCase(Locale.ROOT);
-      if (!scheme.startsWith("sip:") && !scheme.startsWith("sips:")) {
+      String scheme = uri.toLowerCase(Locale.ROOT);
+      if (!scheme.startsWith("sip:") && !scheme.startsWith("sips:") && !configured.contains(uri)) {
         entries.add(entry);
       }
     }

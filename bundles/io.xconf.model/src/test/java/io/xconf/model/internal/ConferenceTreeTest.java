@@ -45,7 +45,13 @@ public class ConferenceTreeTest {
 
   private ConferenceTree newTree() throws Exception {
     return new ConferenceTree(
-        DOMAIN, store, BlueprintFiles.builtIn(), "default", changes::add, Clock.systemUTC());
+        DOMAIN,
+        store,
+        BlueprintFiles.builtIn(),
+        "default",
+        List.of("https://meet.example.com/{id}"),
+        changes::add,
+        Clock.systemUTC());
   }
 
   private ConferenceObject create(String parent, XmlElement document) throws ModelException {
@@ -96,9 +102,34 @@ public class ConferenceTreeTest {
             .orElseThrow()
             .child(Names.CONF_URIS)
             .orElseThrow();
-    assertEquals(1, confUris.children().size());
+    assertEquals(2, confUris.children().size());
     assertEquals(created.sipUri(), text(confUris, "entry", "uri"));
+    assertEquals(
+        "https://meet.example.com/" + created.uri().substring(5, created.uri().indexOf('@')),
+        text(confUris.children().get(1), "uri"));
     assertEquals(created.sipUri(), created.uri().replace("xcon:", "sip:"));
+  }
+
+  @Test
+  public void aClientCannotAddSipUrisToConfUris() throws Exception {
+    ConferenceObject created =
+        create(
+            null,
+            conference(
+                "<conference-description><conf-uris><entry><uri>sip:mine@elsewhere.org</uri></entry>"
+                    + "<entry><uri>tel:+4930555</uri></entry></conf-uris></conference-description>"));
+    List<XmlElement> entries =
+        created
+            .document()
+            .child(Names.CONFERENCE_DESCRIPTION)
+            .orElseThrow()
+            .child(Names.CONF_URIS)
+            .orElseThrow()
+            .children();
+    String id = created.uri().substring(5, created.uri().indexOf('@'));
+    assertEquals(
+        List.of(created.sipUri(), "https://meet.example.com/" + id, "tel:+4930555"),
+        entries.stream().map(entry -> text(entry, "uri")).toList());
   }
 
   @Test
