@@ -64,7 +64,8 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
         etc.resolve("io.xconf.server.cfg"),
         "domain = " + DOMAIN + "\nstateDirectory = " + state + "\n");
     UserCommandRunner.Result added =
-        UserCommandRunner.run(etc, work, "add", "alice", "s3cret", "--admin", "--uri", "sip:alice@pbx." + DOMAIN);
+        UserCommandRunner.run(
+            etc, work, "add", "alice", "s3cret", "--admin", "--uri", "sip:alice@pbx." + DOMAIN);
     assertEquals(added.output(), 0, added.exitCode());
 
     return xconfInStockKaraf(
@@ -150,7 +151,9 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
     assertTrue(alice.administrator());
     assertTrue(accounts.authenticate("alice", "wrong").isEmpty());
     // The model resolves targets to accounts.
-    assertEquals(Optional.of(alice.userId()), conferences.userIdOf("sip:alice@PBX." + DOMAIN + ";transport=tcp"));
+    assertEquals(
+        Optional.of(alice.userId()),
+        conferences.userIdOf("sip:alice@PBX." + DOMAIN + ";transport=tcp"));
     assertEquals(Optional.of(alice.userId()), conferences.userIdOf(alice.userId()));
     assertEquals(Optional.empty(), conferences.userIdOf("sip:mallory@pbx." + DOMAIN));
   }

@@ -267,6 +267,42 @@ public class ConferenceTreeTest {
   }
 
   @Test
+  public void sidebarsHangOffConferences() throws Exception {
+    ConferenceObject conference = create(AUDIO_ROOM, null);
+    ConferenceObject sidebar =
+        tree.create(
+            new CreateRequest(
+                ObjectKind.SIDEBAR,
+                conference.uri(),
+                conference(
+                    "<conference-description><display-text>Side</display-text></conference-description>"),
+                "xcon-userid:bob@example.com"));
+    assertEquals(ObjectKind.SIDEBAR, sidebar.kind());
+    assertEquals(
+        conference.uri(),
+        text(sidebar.document(), "conference-description", "xcon:sidebar-parent"));
+    assertNull(text(sidebar.document(), "conference-description", "xcon:cloning-parent"));
+    assertEquals("100", text(sidebar.document(), "conference-description", "maximum-user-count"));
+    assertEquals(
+        List.of(sidebar.uri()),
+        tree.list(ObjectKind.SIDEBAR, conference.uri()).stream()
+            .map(ConferenceObject::uri)
+            .toList());
+    assertEquals(
+        ModelFailure.FORBIDDEN,
+        assertThrows(
+                ModelException.class,
+                () -> tree.create(new CreateRequest(ObjectKind.SIDEBAR, AUDIO_ROOM, null, null)))
+            .failure());
+    assertEquals(
+        ModelFailure.FORBIDDEN,
+        assertThrows(ModelException.class, () -> create(sidebar.uri(), null)).failure());
+    assertEquals(
+        ModelFailure.FORBIDDEN_DELETE_PARENT,
+        assertThrows(ModelException.class, () -> tree.delete(conference.uri(), "alice")).failure());
+  }
+
+  @Test
   public void blueprintsAreReadOnlyAndUnknownObjectsAreNotFound() {
     assertEquals(
         ModelFailure.FORBIDDEN,
