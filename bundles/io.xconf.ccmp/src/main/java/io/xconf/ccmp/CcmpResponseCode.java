@@ -40,6 +40,16 @@ public enum CcmpResponseCode {
     return reason;
   }
 
+  /** The code with this number; SERVER_INTERNAL_ERROR for a number CCMP does not define. */
+  public static CcmpResponseCode of(int code) {
+    for (CcmpResponseCode value : values()) {
+      if (value.code == code) {
+        return value;
+      }
+    }
+    return SERVER_INTERNAL_ERROR;
+  }
+
   public BigInteger asBigInteger() {
     return BigInteger.valueOf(code);
   }

@@ -18,6 +18,15 @@ public interface XconCodec {
   CcmpRequestDocument readCcmpRequest(InputStream in)
       throws MalformedDocumentException, IOException;
 
+  /**
+   * Reads a document into a binding class, whatever its root element is called (e.g. a {@code
+   * <conference-info>} into {@code ConferenceType}), with the same limits as requests.
+   */
+  <T> T readBinding(byte[] xml, Class<T> type) throws MalformedDocumentException;
+
+  /** Writes a binding as a document whose root element is {@code element}, as UTF-8. */
+  <T> byte[] writeBinding(javax.xml.namespace.QName element, Class<T> type, T value);
+
   /** Writes {@code <ccmpResponse>} around the message, in the given namespace, as UTF-8. */
   void writeCcmpResponse(CcmpResponseMessageType message, CcmpNamespace namespace, OutputStream out)
       throws IOException;

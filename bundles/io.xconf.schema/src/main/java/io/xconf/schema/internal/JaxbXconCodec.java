@@ -135,6 +135,42 @@ public final class JaxbXconCodec implements XconCodec {
   }
 
   @Override
+  public <T> T readBinding(byte[] xml, Class<T> type) throws MalformedDocumentException {
+    GuardedReader reader = null;
+    try {
+      reader =
+          new GuardedReader(
+              inputs.createXMLStreamReader(
+                  new BoundedInputStream(new java.io.ByteArrayInputStream(xml), maxDocumentBytes)),
+              maxDepth);
+      Unmarshaller unmarshaller = context.createUnmarshaller();
+      ValueErrors errors = new ValueErrors();
+      unmarshaller.setEventHandler(errors);
+      T value = unmarshaller.unmarshal(reader, type).getValue();
+      if (errors.first != null) {
+        throw new MalformedDocumentException(errors.first);
+      }
+      return value;
+    } catch (XMLStreamException | JAXBException | RuntimeException e) {
+      throw new MalformedDocumentException(describe(e), null, null, e);
+    }
+  }
+
+  @Override
+  public <T> byte[] writeBinding(javax.xml.namespace.QName element, Class<T> type, T value) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(2048);
+    try {
+      Marshaller marshaller = context.createMarshaller();
+      marshaller.setProperty(PREFIX_MAPPER, prefixes);
+      marshaller.setProperty(Marshaller.JAXB_ENCODING, "UTF-8");
+      marshaller.marshal(new JAXBElement<>(element, type, value), out);
+    } catch (JAXBException e) {
+      throw new IllegalArgumentException("cannot write " + element, e);
+    }
+    return out.toByteArray();
+  }
+
+  @Override
   public void writeCcmpResponse(
       CcmpResponseMessageType message, CcmpNamespace namespace, OutputStream out)
       throws IOException {

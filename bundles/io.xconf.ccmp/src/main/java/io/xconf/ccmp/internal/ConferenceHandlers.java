@@ -1,0 +1,179 @@
+package io.xconf.ccmp.internal;
+
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.ccmp.CcmpMessageHandler;
+import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.ConferenceService;
+import io.xconf.model.CreateRequest;
+import io.xconf.model.ModelException;
+import io.xconf.model.ModelFailure;
+import io.xconf.model.ObjectKind;
+import io.xconf.model.XmlElement;
+import io.xconf.schema.XconCodec;
+import io.xconf.schema.ccmp.CcmpBlueprintRequestMessageType;
+import io.xconf.schema.ccmp.CcmpBlueprintResponseMessageType;
+import io.xconf.schema.ccmp.CcmpConfRequestMessageType;
+import io.xconf.schema.ccmp.CcmpConfResponseMessageType;
+import io.xconf.schema.ccmp.OperationType;
+import io.xconf.schema.ccmp.StandardMessageNameType;
+import io.xconf.schema.conferenceinfo.ConferenceType;
+import java.util.Optional;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** blueprintRequest and confRequest (RFC 6503 sections 5.3.2, 5.3.4). */
+final class ConferenceHandlers {
+
+  private ConferenceHandlers() {}
+
+  /** The object {@code uri} if it is of {@code kind}: others are "not found" for this message. */
+  static ConferenceObject existing(ConferenceService model, String uri, ObjectKind kind)
+      throws ModelException {
+    Optional<ConferenceObject> found =
+        ModelMessageHandler.isBlank(uri) ? Optional.empty() : model.get(uri.trim());
+    if (found.isEmpty() || found.get().kind() != kind) {
+      throw new ModelException(
+          ModelFailure.NOT_FOUND,
+          "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + uri);
+    }
+    return found.get();
+  }
+
+  /** blueprintRequest: retrieve only (Table 1: the rest is N/A*). */
+  @Component(service = CcmpMessageHandler.class)
+  public static final class Blueprint
+      extends ModelMessageHandler<
+          CcmpBlueprintRequestMessageType, CcmpBlueprintResponseMessageType> {
+
+    @Activate
+    public Blueprint(
+        @Reference ConferenceService model,
+        @Reference XconCodec codec,
+        @Reference AccountDirectory accounts) {
+      super(
+          model,
+          codec,
+          accounts,
+          CcmpBlueprintRequestMessageType.class,
+          CcmpBlueprintResponseMessageType.class);
+    }
+
+    @Override
+    public StandardMessageNameType message() {
+      return StandardMessageNameType.BLUEPRINT_REQUEST;
+    }
+
+    @Override
+    public Set<OperationType> operations() {
+      return Set.of(OperationType.RETRIEVE);
+    }
+
+    @Override
+    CcmpBlueprintResponseMessageType answer(
+        CcmpBlueprintRequestMessageType request, CcmpBlueprintResponseMessageType response)
+        throws ModelException {
+      ConferenceObject blueprint = existing(model, request.getConfObjID(), ObjectKind.BLUEPRINT);
+      response
+          .getBlueprintResponse()
+          .setBlueprintInfo(bridge.conferenceBinding(blueprint.document()));
+      ModelBridge.version(response, blueprint.version());
+      return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+    }
+  }
+
+  /** confRequest: create (by cloning or directly), retrieve, update, delete. */
+  @Component(service = CcmpMessageHandler.class)
+  public static final class Conf
+      extends ModelMessageHandler<CcmpConfRequestMessageType, CcmpConfResponseMessageType> {
+
+    @Activate
+    public Conf(
+        @Reference ConferenceService model,
+        @Reference XconCodec codec,
+        @Reference AccountDirectory accounts) {
+      super(
+          model,
+          codec,
+          accounts,
+          CcmpConfRequestMessageType.class,
+          CcmpConfResponseMessageType.class);
+    }
+
+    @Override
+    public StandardMessageNameType message() {
+      return StandardMessageNameType.CONF_REQUEST;
+    }
+
+    @Override
+    public Set<OperationType> operations() {
+      return Set.of(
+          OperationType.CREATE, OperationType.RETRIEVE, OperationType.UPDATE, OperationType.DELETE);
+    }
+
+    @Override
+    CcmpConfResponseMessageType answer(
+        CcmpConfRequestMessageType request, CcmpConfResponseMessageType response)
+        throws ModelException {
+      ConferenceType confInfo =
+          request.getConfRequest() == null ? null : request.getConfRequest().getConfInfo();
+      String confObjId = isBlank(request.getConfObjID()) ? null : request.getConfObjID().trim();
+      String sender = request.getConfUserID().trim();
+      switch (request.getOperation()) {
+        case CREATE -> {
+          if (confObjId != null && confInfo != null) {
+            // Section 5.3.4: cloning names the parent and carries no document.
+            return ModelBridge.answer(
+                response,
+                CcmpResponseCode.BAD_REQUEST,
+                "create either clones confObjID or describes confInfo, not both");
+          }
+          if (confObjId != null) {
+            ConferenceObject parent = model.get(confObjId).orElse(null);
+            if (parent == null || parent.kind() == ObjectKind.SIDEBAR) {
+              throw new ModelException(
+                  ModelFailure.NOT_FOUND, "no blueprint or conference " + confObjId);
+            }
+          }
+          XmlElement document =
+              confInfo == null
+                  ? null
+                  : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
+          ConferenceObject created =
+              model.create(CreateRequest.conference(confObjId, document, sender));
+          return withDocument(response, created);
+        }
+        case RETRIEVE -> {
+          return withDocument(response, existing(model, confObjId, ObjectKind.CONFERENCE));
+        }
+        case UPDATE -> {
+          if (confInfo == null) {
+            return ModelBridge.answer(
+                response, CcmpResponseCode.BAD_REQUEST, "update needs confInfo");
+          }
+          existing(model, confObjId, ObjectKind.CONFERENCE);
+          XmlElement update =
+              bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
+          return withDocument(response, model.update(confObjId, update, sender));
+        }
+        case DELETE -> {
+          existing(model, confObjId, ObjectKind.CONFERENCE);
+          model.delete(confObjId, sender);
+          response.setConfObjID(confObjId);
+          return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+        }
+        default -> throw new IllegalStateException("operation checked before");
+      }
+    }
+
+    private CcmpConfResponseMessageType withDocument(
+        CcmpConfResponseMessageType response, ConferenceObject conference) {
+      response.setConfObjID(conference.uri());
+      response.getConfResponse().setConfInfo(bridge.conferenceBinding(conference.document()));
+      ModelBridge.version(response, conference.version());
+      return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+    }
+  }
+}

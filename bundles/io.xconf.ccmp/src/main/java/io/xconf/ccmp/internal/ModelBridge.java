@@ -1,0 +1,106 @@
+package io.xconf.ccmp.internal;
+
+import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.model.MalformedXmlException;
+import io.xconf.model.ModelException;
+import io.xconf.model.Namespaces;
+import io.xconf.model.XmlDocuments;
+import io.xconf.model.XmlElement;
+import io.xconf.schema.MalformedDocumentException;
+import io.xconf.schema.XconCodec;
+import io.xconf.schema.ccmp.CcmpRequestMessageType;
+import io.xconf.schema.ccmp.CcmpResponseMessageType;
+import io.xconf.schema.ccmp.OperationType;
+import io.xconf.schema.conferenceinfo.ConferenceType;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Set;
+import javax.xml.namespace.QName;
+
+/**
+ * What the message handlers share: moving documents between the CCMP bindings and the model's
+ * trees, and answering with a response code.
+ */
+final class ModelBridge {
+
+  static final QName CONFERENCE_INFO = new QName(Namespaces.CONFERENCE_INFO, "conference-info");
+  static final QName USERS = new QName(Namespaces.CONFERENCE_INFO, "users");
+  static final QName USER = new QName(Namespaces.CONFERENCE_INFO, "user");
+  static final QName DESCRIPTION = new QName(Namespaces.CONFERENCE_INFO, "conference-description");
+  static final QName DISPLAY_TEXT = new QName(Namespaces.CONFERENCE_INFO, "display-text");
+  static final QName FREE_TEXT = new QName(Namespaces.CONFERENCE_INFO, "free-text");
+  private static final int MAX_DEPTH = 64;
+
+  private final XconCodec codec;
+
+  ModelBridge(XconCodec codec) {
+    this.codec = codec;
+  }
+
+  /** A binding (conference-type, users-type, user-type) as the model's tree, named {@code name}. */
+  <T> XmlElement tree(QName name, Class<T> type, T binding) throws ModelException {
+    try {
+      return XmlDocuments.parse(codec.writeBinding(name, type, binding), MAX_DEPTH);
+    } catch (MalformedXmlException | IllegalArgumentException e) {
+      throw new ModelException(
+          io.xconf.model.ModelFailure.BAD_REQUEST, "unreadable document: " + e.getMessage());
+    }
+  }
+
+  /** A model tree as a binding. */
+  <T> T binding(XmlElement tree, Class<T> type) {
+    try {
+      return codec.readBinding(XmlDocuments.toBytes(tree, XmlDocuments.RFC_PREFIXES), type);
+    } catch (MalformedDocumentException e) {
+      throw new IllegalStateException("the model produced a document its bindings cannot read", e);
+    }
+  }
+
+  ConferenceType conferenceBinding(XmlElement document) {
+    return binding(document, ConferenceType.class);
+  }
+
+  /** {@code <conference-info>} around {@code children}: the form of a partial update. */
+  static XmlElement conferenceWith(XmlElement... children) {
+    return XmlElement.of(CONFERENCE_INFO).withChildren(List.of(children));
+  }
+
+  /** Sets the response code, and a reason string only where it tells more than the code. */
+  static <R extends CcmpResponseMessageType> R answer(
+      R response, CcmpResponseCode code, String detail) {
+    response.setResponseCode(code.asBigInteger());
+    response.setResponseString(detail == null ? code.reason() : detail);
+    return response;
+  }
+
+  static <R extends CcmpResponseMessageType> R answer(R response, ModelException failure) {
+    return answer(
+        response, CcmpResponseCode.of(failure.failure().responseCode()), failure.getMessage());
+  }
+
+  static void version(CcmpResponseMessageType response, long version) {
+    response.setVersion(BigInteger.valueOf(version));
+  }
+
+  /**
+   * Null when the request's operation is one of {@code allowed}; otherwise the code to answer: 400
+   * when the message needs an operation and has none, 403 for one Table 1 marks N/A.
+   */
+  static CcmpResponseCode refusedOperation(
+      CcmpRequestMessageType request, Set<OperationType> allowed, boolean required) {
+    OperationType operation = request.getOperation();
+    if (operation == null) {
+      return required ? CcmpResponseCode.BAD_REQUEST : null;
+    }
+    return allowed.contains(operation) ? null : CcmpResponseCode.FORBIDDEN;
+  }
+
+  /** The text of a child of {@code conference-description}, or null. */
+  static String descriptionText(XmlElement document, QName child) {
+    return document
+        .child(DESCRIPTION)
+        .flatMap(d -> d.child(child))
+        .map(XmlElement::text)
+        .orElse(null);
+  }
+}

@@ -1,0 +1,238 @@
+package io.xconf.ccmp.internal;
+
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.ccmp.CcmpMessageHandler;
+import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.ConferenceService;
+import io.xconf.model.ModelException;
+import io.xconf.model.ObjectKind;
+import io.xconf.model.XmlElement;
+import io.xconf.schema.XconCodec;
+import io.xconf.schema.ccmp.CcmpUserRequestMessageType;
+import io.xconf.schema.ccmp.CcmpUserResponseMessageType;
+import io.xconf.schema.ccmp.CcmpUsersRequestMessageType;
+import io.xconf.schema.ccmp.CcmpUsersResponseMessageType;
+import io.xconf.schema.ccmp.OperationType;
+import io.xconf.schema.ccmp.StandardMessageNameType;
+import io.xconf.schema.conferenceinfo.UserType;
+import io.xconf.schema.conferenceinfo.UsersType;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** usersRequest and userRequest (RFC 6503 sections 5.3.5, 5.3.6). */
+final class UserHandlers {
+
+  private UserHandlers() {}
+
+  static XmlElement users(XmlElement document) {
+    return document.child(ModelBridge.USERS).orElse(XmlElement.of(ModelBridge.USERS));
+  }
+
+  static XmlElement user(XmlElement document, String entity) {
+    for (XmlElement user : users(document).children(ModelBridge.USER)) {
+      if (entity.equals(user.attribute("entity"))) {
+        return user;
+      }
+    }
+    return null;
+  }
+
+  static Set<String> entities(XmlElement document) {
+    Set<String> entities = new LinkedHashSet<>();
+    for (XmlElement user : users(document).children(ModelBridge.USER)) {
+      entities.add(user.attribute("entity"));
+    }
+    return entities;
+  }
+
+  /** usersRequest: retrieve or update the whole {@code <users>}. */
+  @Component(service = CcmpMessageHandler.class)
+  public static final class Users
+      extends ModelMessageHandler<CcmpUsersRequestMessageType, CcmpUsersResponseMessageType> {
+
+    @Activate
+    public Users(
+        @Reference ConferenceService model,
+        @Reference XconCodec codec,
+        @Reference AccountDirectory accounts) {
+      super(
+          model,
+          codec,
+          accounts,
+          CcmpUsersRequestMessageType.class,
+          CcmpUsersResponseMessageType.class);
+    }
+
+    @Override
+    public StandardMessageNameType message() {
+      return StandardMessageNameType.USERS_REQUEST;
+    }
+
+    @Override
+    public Set<OperationType> operations() {
+      return Set.of(OperationType.RETRIEVE, OperationType.UPDATE);
+    }
+
+    @Override
+    CcmpUsersResponseMessageType answer(
+        CcmpUsersRequestMessageType request, CcmpUsersResponseMessageType response)
+        throws ModelException {
+      String confObjId = request.getConfObjID();
+      ConferenceObject conference =
+          ConferenceHandlers.existing(model, confObjId, ObjectKind.CONFERENCE);
+      if (request.getOperation() == OperationType.UPDATE) {
+        UsersType usersInfo =
+            request.getUsersRequest() == null ? null : request.getUsersRequest().getUsersInfo();
+        if (usersInfo == null) {
+          return ModelBridge.answer(
+              response, CcmpResponseCode.BAD_REQUEST, "update needs usersInfo");
+        }
+        XmlElement users = bridge.tree(ModelBridge.USERS, UsersType.class, usersInfo);
+        conference =
+            model.update(
+                conference.uri(),
+                ModelBridge.conferenceWith(users),
+                request.getConfUserID().trim());
+      }
+      response
+          .getUsersResponse()
+          .setUsersInfo(bridge.binding(users(conference.document()), UsersType.class));
+      ModelBridge.version(response, conference.version());
+      return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+    }
+  }
+
+  /** userRequest: one {@code <user>} of a conference, by its entity. */
+  @Component(service = CcmpMessageHandler.class)
+  public static final class User
+      extends ModelMessageHandler<CcmpUserRequestMessageType, CcmpUserResponseMessageType> {
+
+    @Activate
+    public User(
+        @Reference ConferenceService model,
+        @Reference XconCodec codec,
+        @Reference AccountDirectory accounts) {
+      super(
+          model,
+          codec,
+          accounts,
+          CcmpUserRequestMessageType.class,
+          CcmpUserResponseMessageType.class);
+    }
+
+    @Override
+    public StandardMessageNameType message() {
+      return StandardMessageNameType.USER_REQUEST;
+    }
+
+    @Override
+    public Set<OperationType> operations() {
+      return Set.of(
+          OperationType.CREATE, OperationType.RETRIEVE, OperationType.UPDATE, OperationType.DELETE);
+    }
+
+    /** Section 5.3.6: a client without an XCON-USERID may enter a known conference. */
+    @Override
+    boolean allowsUnknownSender(CcmpUserRequestMessageType request) {
+      return request.getOperation() == OperationType.CREATE && isBlank(request.getConfUserID());
+    }
+
+    @Override
+    CcmpUserResponseMessageType answer(
+        CcmpUserRequestMessageType request, CcmpUserResponseMessageType response)
+        throws ModelException {
+      ConferenceObject conference =
+          ConferenceHandlers.existing(model, request.getConfObjID(), ObjectKind.CONFERENCE);
+      UserType userInfo =
+          request.getUserRequest() == null ? null : request.getUserRequest().getUserInfo();
+      if (userInfo == null || isBlank(userInfo.getEntity())) {
+        return ModelBridge.answer(
+            response, CcmpResponseCode.BAD_REQUEST, "userRequest needs userInfo with an entity");
+      }
+      String entity = userInfo.getEntity().trim();
+      String actor = isBlank(request.getConfUserID()) ? entity : request.getConfUserID().trim();
+      XmlElement existing = user(conference.document(), entity);
+      switch (request.getOperation()) {
+        case CREATE -> {
+          boolean placeholder = entity.contains("AUTO_GENERATE_");
+          if (isBlank(request.getConfUserID()) && !placeholder) {
+            return ModelBridge.answer(
+                response,
+                CcmpResponseCode.BAD_REQUEST,
+                "without a confUserID, userInfo's entity must be xcon-userid:AUTO_GENERATE_1@domain");
+          }
+          if (existing != null) {
+            return ModelBridge.answer(
+                response, CcmpResponseCode.CONFLICT, entity + " is in the conference already");
+          }
+          if (!placeholder
+              && entity.startsWith("xcon-userid:")
+              && accounts.byUserId(entity).isEmpty()) {
+            return ModelBridge.answer(
+                response, CcmpResponseCode.USER_NOT_FOUND, "no user " + entity);
+          }
+          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
+          Set<String> before = entities(conference.document());
+          ConferenceObject updated = model.update(conference.uri(), withUser(user), actor);
+          Set<String> added = entities(updated.document());
+          added.removeAll(before);
+          String created = added.isEmpty() ? entity : added.iterator().next();
+          response
+              .getUserResponse()
+              .setUserInfo(bridge.binding(user(updated.document(), created), UserType.class));
+          if (isBlank(request.getConfUserID())) {
+            response.setConfUserID(created);
+          }
+          ModelBridge.version(response, updated.version());
+          return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+        }
+        case RETRIEVE -> {
+          if (existing == null) {
+            return ModelBridge.answer(
+                response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
+          }
+          response.getUserResponse().setUserInfo(bridge.binding(existing, UserType.class));
+          ModelBridge.version(response, conference.version());
+          return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+        }
+        case UPDATE -> {
+          if (existing == null) {
+            return ModelBridge.answer(
+                response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
+          }
+          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
+          ConferenceObject updated = model.update(conference.uri(), withUser(user), actor);
+          response
+              .getUserResponse()
+              .setUserInfo(bridge.binding(user(updated.document(), entity), UserType.class));
+          ModelBridge.version(response, updated.version());
+          return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+        }
+        case DELETE -> {
+          if (existing == null) {
+            return ModelBridge.answer(
+                response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
+          }
+          XmlElement removal =
+              XmlElement.of(ModelBridge.USER)
+                  .withAttribute("entity", entity)
+                  .withAttribute("state", "deleted");
+          ConferenceObject updated = model.update(conference.uri(), withUser(removal), actor);
+          ModelBridge.version(response, updated.version());
+          return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
+        }
+        default -> throw new IllegalStateException("operation checked before");
+      }
+    }
+
+    private static XmlElement withUser(XmlElement user) {
+      return ModelBridge.conferenceWith(
+          XmlElement.of(ModelBridge.USERS).withChildren(List.of(user)));
+    }
+  }
+}

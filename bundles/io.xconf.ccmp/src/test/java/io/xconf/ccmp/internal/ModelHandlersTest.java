@@ -1,0 +1,440 @@
+package io.xconf.ccmp.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.xconf.accounts.Account;
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.accounts.DigestAlgorithm;
+import io.xconf.ccmp.CcmpMessageHandler;
+import io.xconf.model.internal.ConferenceServiceComponent;
+import io.xconf.schema.CcmpNamespace;
+import io.xconf.schema.XconSchemas;
+import io.xconf.schema.internal.JaxbXconCodec;
+import io.xconf.store.sqlite.internal.SqliteConferenceStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.transform.stream.StreamSource;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The standard messages over the real model and store, as a CCMP client sends them. */
+public class ModelHandlersTest {
+
+  private static final String DOMAIN = "example.com";
+  private static final String ALICE = "xcon-userid:alice@example.com";
+  private static final String BOB = "xcon-userid:bob@example.com";
+  private static final String AUDIO_ROOM = "xcon:audio-room@example.com";
+
+  @Rule public final TemporaryFolder temp = new TemporaryFolder();
+
+  private SqliteConferenceStore store;
+  private ConferenceServiceComponent model;
+  private CcmpProcessorComponent processor;
+
+  /** Alice and Bob have accounts; Bob's phone is sip:bob@pbx.example.com. */
+  private static final class KnownUsers implements AccountDirectory {
+    private final List<Account> accounts =
+        List.of(
+            new Account("alice", ALICE, false, List.of()),
+            new Account("bob", BOB, false, List.of("sip:bob@pbx.example.com")));
+
+    @Override
+    public Optional<Account> byName(String name) {
+      return accounts.stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public Optional<Account> byUserId(String userId) {
+      return accounts.stream().filter(a -> a.userId().equals(userId)).findFirst();
+    }
+
+    @Override
+    public Optional<Account> byUri(String uri) {
+      return accounts.stream().filter(a -> a.uris().contains(uri)).findFirst();
+    }
+
+    @Override
+    public List<Account> all() {
+      return accounts;
+    }
+
+    @Override
+    public Optional<Account> authenticate(String name, String password) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm) {
+      return Optional.empty();
+    }
+  }
+
+  @Before
+  public void startServer() throws Exception {
+    JaxbXconCodec codec = new JaxbXconCodec(1 << 20, 64);
+    store = new SqliteConferenceStore(temp.getRoot().toPath().resolve("c.db"), "NORMAL", 64);
+    model = new ConferenceServiceComponent(DOMAIN, store);
+    AccountDirectory accounts = new KnownUsers();
+    List<CcmpMessageHandler> handlers =
+        List.of(
+            new ListHandlers.Blueprints(model, codec, accounts),
+            new ListHandlers.Confs(model, codec, accounts),
+            new ConferenceHandlers.Blueprint(model, codec, accounts),
+            new ConferenceHandlers.Conf(model, codec, accounts),
+            new UserHandlers.Users(model, codec, accounts),
+            new UserHandlers.User(model, codec, accounts));
+    processor = new CcmpProcessorComponent(codec, handlers, List.of());
+  }
+
+  @After
+  public void stopServer() throws Exception {
+    model.deactivate();
+    store.close();
+  }
+
+  private String send(String sender, String type, String fields) throws Exception {
+    String xml =
+        "<ccmp:ccmpRequest xmlns:ccmp=\"urn:ietf:params:xml:ns:xcon-ccmp\" xmlns:info=\"urn:ietf:params:xml:ns:conference-info\""
+            + " xmlns:xcon=\"urn:ietf:params:xml:ns:xcon-conference-info\">"
+            + "<ccmpRequest xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"ccmp:ccmp-"
+            + type
+            + "-request-message-type\">"
+            + (sender == null ? "" : "<confUserID>" + sender + "</confUserID>")
+            + fields
+            + "</ccmpRequest></ccmp:ccmpRequest>";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    processor.process(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), out);
+    String response = out.toString(StandardCharsets.UTF_8);
+    XconSchemas.ccmp().newValidator().validate(new StreamSource(new StringReader(response)));
+    assertTrue(
+        response, response.contains("xsi:type=\"ccmp:ccmp-" + type + "-response-message-type\""));
+    return response;
+  }
+
+  private static int code(String response) {
+    return Integer.parseInt(field(response, "response-code"));
+  }
+
+  private static String field(String response, String name) {
+    Matcher matcher = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(response);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
+  private static String attribute(String response, String element, String attribute) {
+    Matcher matcher =
+        Pattern.compile("<" + element + " [^>]*" + attribute + "=\"([^\"]*)\"").matcher(response);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
+  private String createConference(String confInfo) throws Exception {
+    String response =
+        send(
+            ALICE,
+            "conf",
+            "<operation>create</operation><ccmp:confRequest>" + confInfo + "</ccmp:confRequest>");
+    assertEquals(response, 200, code(response));
+    return field(response, "confObjID");
+  }
+
+  @Test
+  public void listsAndReadsBlueprints() throws Exception {
+    String list = send(ALICE, "blueprints", "<ccmp:blueprintsRequest/>");
+    assertEquals(200, code(list));
+    assertTrue(
+        list,
+        list.contains(
+            "<info:entry><info:uri>xcon:audio-room@example.com</info:uri><info:display-text>Audio room</info:display-text>"));
+
+    String blueprint =
+        send(
+            ALICE,
+            "blueprint",
+            "<confObjID>"
+                + AUDIO_ROOM
+                + "</confObjID><operation>retrieve</operation><ccmp:blueprintRequest/>");
+    assertEquals(200, code(blueprint));
+    assertEquals("1", field(blueprint, "version"));
+    assertTrue(
+        blueprint, blueprint.contains("<blueprintInfo entity=\"xcon:audio-room@example.com\">"));
+    assertTrue(
+        blueprint, blueprint.contains("<info:maximum-user-count>100</info:maximum-user-count>"));
+
+    assertEquals(
+        403,
+        code(
+            send(
+                ALICE,
+                "blueprint",
+                "<confObjID>"
+                    + AUDIO_ROOM
+                    + "</confObjID><operation>delete</operation><ccmp:blueprintRequest/>")));
+    assertEquals(
+        404,
+        code(
+            send(
+                ALICE,
+                "blueprint",
+                "<confObjID>xcon:nope@example.com</confObjID><operation>retrieve</operation><ccmp:blueprintRequest/>")));
+    assertEquals(
+        400,
+        code(
+            send(
+                ALICE,
+                "blueprint",
+                "<confObjID>" + AUDIO_ROOM + "</confObjID><ccmp:blueprintRequest/>")));
+    assertEquals(
+        403,
+        code(send(ALICE, "blueprints", "<operation>create</operation><ccmp:blueprintsRequest/>")));
+  }
+
+  @Test
+  public void conferenceLifeByCloning() throws Exception {
+    String created =
+        send(
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + AUDIO_ROOM
+                + "</confObjID><operation>create</operation><ccmp:confRequest/>");
+    assertEquals(created, 200, code(created));
+    String uri = field(created, "confObjID");
+    assertNotEquals(AUDIO_ROOM, uri);
+    assertEquals("1", field(created, "version"));
+    assertTrue(
+        created,
+        created.contains(
+            "<info:conf-uris><info:entry><info:uri>sip:" + uri.substring(5) + "</info:uri>"));
+    assertTrue(
+        created, created.contains("<xcon:cloning-parent>" + AUDIO_ROOM + "</xcon:cloning-parent>"));
+
+    String updated =
+        send(
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + uri
+                + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                + uri
+                + "\">"
+                + "<info:conference-description><info:display-text>Standup</info:display-text></info:conference-description>"
+                + "</confInfo></ccmp:confRequest>");
+    assertEquals(updated, 200, code(updated));
+    assertEquals("2", field(updated, "version"));
+
+    String retrieved =
+        send(
+            BOB,
+            "conf",
+            "<confObjID>" + uri + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
+    assertEquals("Standup", field(retrieved, "info:display-text"));
+    assertEquals("2", field(retrieved, "version"));
+
+    String confs = send(BOB, "confs", "<ccmp:confsRequest/>");
+    assertTrue(
+        confs,
+        confs.contains(
+            "<info:uri>" + uri + "</info:uri><info:display-text>Standup</info:display-text>"));
+
+    String deleted =
+        send(
+            ALICE,
+            "conf",
+            "<confObjID>" + uri + "</confObjID><operation>delete</operation><ccmp:confRequest/>");
+    assertEquals(200, code(deleted));
+    assertEquals(uri, field(deleted, "confObjID"));
+    assertFalse(deleted, deleted.contains("confInfo"));
+    assertFalse(deleted, deleted.contains("<version>"));
+    assertEquals(
+        404,
+        code(
+            send(
+                ALICE,
+                "conf",
+                "<confObjID>"
+                    + uri
+                    + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>")));
+  }
+
+  @Test
+  public void directCreationReplacesPlaceholdersAndChecksDomains() throws Exception {
+    String uri =
+        createConference(
+            "<confInfo entity=\"xcon:AUTO_GENERATE_1@example.com\"><info:conference-description><info:display-text>Direct</info:display-text>"
+                + "</info:conference-description></confInfo>");
+    assertTrue(uri, uri.matches("xcon:[a-z2-7]{24}@example\\.com"));
+    String foreign =
+        send(
+            ALICE,
+            "conf",
+            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@other.org\"/></ccmp:confRequest>");
+    assertEquals(427, code(foreign));
+    String both =
+        send(
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + AUDIO_ROOM
+                + "</confObjID><operation>create</operation><ccmp:confRequest><confInfo entity=\"x\"/></ccmp:confRequest>");
+    assertEquals(400, code(both));
+    assertEquals(
+        400,
+        code(
+            send(
+                ALICE,
+                "conf",
+                "<confObjID>"
+                    + uri
+                    + "</confObjID><operation>update</operation><ccmp:confRequest/>")));
+    assertEquals(400, code(send(ALICE, "conf", "<ccmp:confRequest/>")));
+  }
+
+  @Test
+  public void unknownSendersGet421() throws Exception {
+    assertEquals(
+        421, code(send("xcon-userid:mallory@example.com", "confs", "<ccmp:confsRequest/>")));
+    assertEquals(421, code(send(null, "confs", "<ccmp:confsRequest/>")));
+  }
+
+  @Test
+  public void usersAndUser() throws Exception {
+    String uri = createConference("<confInfo entity=\"xcon:AUTO_GENERATE_1@example.com\"/>");
+    String target = "<confObjID>" + uri + "</confObjID>";
+
+    String added =
+        send(
+            ALICE,
+            "user",
+            target
+                + "<operation>create</operation><ccmp:userRequest><userInfo entity=\""
+                + BOB
+                + "\">"
+                + "<info:display-text>Bob</info:display-text></userInfo></ccmp:userRequest>");
+    assertEquals(added, 200, code(added));
+    assertEquals(
+        409,
+        code(
+            send(
+                ALICE,
+                "user",
+                target
+                    + "<operation>create</operation><ccmp:userRequest><userInfo entity=\""
+                    + BOB
+                    + "\"/></ccmp:userRequest>")));
+    assertEquals(
+        420,
+        code(
+            send(
+                ALICE,
+                "user",
+                target
+                    + "<operation>create</operation><ccmp:userRequest><userInfo entity=\"xcon-userid:nobody@example.com\"/></ccmp:userRequest>")));
+
+    // A third party whose XCON-USERID the client does not know gets one.
+    String thirdParty =
+        send(
+            ALICE,
+            "user",
+            target
+                + "<operation>create</operation><ccmp:userRequest><userInfo entity=\"xcon-userid:AUTO_GENERATE_1@example.com\">"
+                + "<info:display-text>Carol</info:display-text></userInfo></ccmp:userRequest>");
+    assertEquals(thirdParty, 200, code(thirdParty));
+    String carol = attribute(thirdParty, "userInfo", "entity");
+    assertTrue(carol, carol.matches("xcon-userid:[a-z2-7]{24}@example\\.com"));
+
+    String users =
+        send(BOB, "users", target + "<operation>retrieve</operation><ccmp:usersRequest/>");
+    assertTrue(
+        users,
+        users.contains("entity=\"" + BOB + "\"") && users.contains("entity=\"" + carol + "\""));
+    assertEquals(
+        403,
+        code(send(BOB, "users", target + "<operation>delete</operation><ccmp:usersRequest/>")));
+
+    String renamed =
+        send(
+            ALICE,
+            "user",
+            target
+                + "<operation>update</operation><ccmp:userRequest><userInfo entity=\""
+                + carol
+                + "\">"
+                + "<info:display-text>Caroline</info:display-text></userInfo></ccmp:userRequest>");
+    assertEquals(200, code(renamed));
+    assertEquals(
+        "Caroline",
+        field(
+            send(
+                ALICE,
+                "user",
+                target
+                    + "<operation>retrieve</operation><ccmp:userRequest><userInfo entity=\""
+                    + carol
+                    + "\"/></ccmp:userRequest>"),
+            "info:display-text"));
+
+    assertEquals(
+        200,
+        code(
+            send(
+                ALICE,
+                "user",
+                target
+                    + "<operation>delete</operation><ccmp:userRequest><userInfo entity=\""
+                    + carol
+                    + "\"/></ccmp:userRequest>")));
+    assertEquals(
+        420,
+        code(
+            send(
+                ALICE,
+                "user",
+                target
+                    + "<operation>retrieve</operation><ccmp:userRequest><userInfo entity=\""
+                    + carol
+                    + "\"/></ccmp:userRequest>")));
+  }
+
+  @Test
+  public void aClientWithoutXconUseridEntersAKnownConference() throws Exception {
+    String uri = createConference("<confInfo entity=\"xcon:AUTO_GENERATE_1@example.com\"/>");
+    String joined =
+        send(
+            null,
+            "user",
+            "<confObjID>"
+                + uri
+                + "</confObjID><operation>create</operation><ccmp:userRequest>"
+                + "<userInfo entity=\"xcon-userid:AUTO_GENERATE_1@example.com\"><info:endpoint entity=\"sip:guest@phone.example.net\"/></userInfo>"
+                + "</ccmp:userRequest>");
+    assertEquals(joined, 200, code(joined));
+    String assigned = field(joined, "confUserID");
+    assertTrue(assigned, assigned.matches("xcon-userid:[a-z2-7]{24}@example\\.com"));
+    assertEquals(assigned, attribute(joined, "userInfo", "entity"));
+  }
+
+  @Test
+  public void optionsListTheInstalledMessages() throws Exception {
+    String options = send(ALICE, "options", "");
+    assertTrue(
+        options,
+        options.contains(
+            "<standard-message><name>blueprintsRequest</name><operations><operation>retrieve</operation></operations></standard-message>"));
+    assertTrue(
+        options,
+        options.contains(
+            "<name>confRequest</name><operations><operation>retrieve</operation><operation>create</operation><operation>update</operation><operation>delete</operation></operations>"));
+    assertEquals(CcmpNamespace.PUBLISHED.uri(), "urn:ietf:params:xml:ns:xcon-ccmp");
+  }
+}
