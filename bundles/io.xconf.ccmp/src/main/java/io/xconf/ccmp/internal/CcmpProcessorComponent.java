@@ -35,8 +35,15 @@ import org.slf4j.LoggerFactory;
  * Dispatches each request to the handler of its type (or the extension of its name), answers
  * options itself, and turns every failure into the CCMP response code it deserves.
  */
-@Component(service = CcmpProcessor.class)
+@Component(
+    service = CcmpProcessor.class,
+    // DS 1.4: the processor, and so the endpoint, appears only once every standard handler of
+    // this bundle is there, so that clients never see a 501 while the server is starting.
+    property = "handlers.cardinality.minimum:Integer=" + CcmpProcessorComponent.STANDARD_HANDLERS)
 public final class CcmpProcessorComponent implements CcmpProcessor {
+
+  /** The standard message handlers this bundle provides. */
+  static final int STANDARD_HANDLERS = 6;
 
   private static final Logger LOG = LoggerFactory.getLogger(CcmpProcessorComponent.class);
 

@@ -1,0 +1,203 @@
+package io.xconf.itests;
+
+import static io.xconf.itests.support.CcmpHttp.DRAFT;
+import static io.xconf.itests.support.CcmpHttp.PUBLISHED;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.xconf.itests.support.CcmpHttp;
+import io.xconf.itests.support.XconfServer;
+import java.nio.file.Path;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * RFC 6503 section 6 against the packed distribution over HTTP: a user lists the blueprints, reads
+ * one, clones it, changes the clone, adds users, reads them back and deletes it. Ids come from
+ * earlier answers, as a client's would.
+ */
+public class CcmpWalkthroughIT {
+
+  private static final String DOMAIN = "walk.example.net";
+  private static final String ALICE = "xcon-userid:alice@" + DOMAIN;
+  private static XconfServer server;
+  private static CcmpHttp ccmp;
+
+  @BeforeClass
+  public static void startServer() throws Exception {
+    server =
+        XconfServer.configure(
+            Path.of(System.getProperty("xconf.work"), "servers", "walkthrough", "data"), DOMAIN);
+    assertEquals(0, server.user("add", "alice", "secret").exitCode());
+    assertEquals(
+        0, server.user("add", "bob", "secret", "--uri", "sip:bob@pbx." + DOMAIN).exitCode());
+    server.start();
+    ccmp = server.ccmp();
+  }
+
+  @AfterClass
+  public static void stopServer() throws Exception {
+    if (server != null) {
+      server.stop();
+      server.close();
+    }
+  }
+
+  private static String send(String namespace, String sender, String type, String fields)
+      throws Exception {
+    String body =
+        CcmpHttp.request(namespace, "ccmp-" + type + "-request-message-type", fields)
+            .replace(
+                "<confUserID>xcon-userid:alice@example.com</confUserID>",
+                sender == null ? "" : "<confUserID>" + sender + "</confUserID>");
+    String response = ccmp.post(body).body();
+    CcmpHttp.assertValidCcmp(response);
+    assertTrue(response, response.contains("xmlns:ccmp=\"" + namespace + "\""));
+    return response;
+  }
+
+  @Test
+  public void section6WalkThrough() throws Exception {
+    // 6.1: the blueprints
+    String blueprints = send(PUBLISHED, ALICE, "blueprints", "<ccmp:blueprintsRequest/>");
+    assertEquals(200, CcmpHttp.responseCode(blueprints));
+    String audioRoom = "xcon:audio-room@" + DOMAIN;
+    assertTrue(blueprints, blueprints.contains("<info:uri>" + audioRoom + "</info:uri>"));
+
+    // 6.2: one blueprint, then a conference cloned from it
+    String blueprint =
+        send(
+            PUBLISHED,
+            ALICE,
+            "blueprint",
+            "<confObjID>"
+                + audioRoom
+                + "</confObjID><operation>retrieve</operation><ccmp:blueprintRequest/>");
+    assertEquals(200, CcmpHttp.responseCode(blueprint));
+    String created =
+        send(
+            PUBLISHED,
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + audioRoom
+                + "</confObjID><operation>create</operation><ccmp:confRequest/>");
+    assertEquals(200, CcmpHttp.responseCode(created));
+    String conference = CcmpHttp.field(created, "confObjID");
+    assertEquals("1", CcmpHttp.field(created, "version"));
+    assertTrue(
+        created,
+        created.contains(
+            "<info:uri>sip:" + conference.substring("xcon:".length()) + "</info:uri>"));
+
+    // 6.3: change its title, in the drafts' namespace this time
+    String updated =
+        send(
+            DRAFT,
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>update</operation><ccmp:confRequest>"
+                + "<confInfo entity=\""
+                + conference
+                + "\"><info:conference-description><info:display-text>Board meeting</info:display-text>"
+                + "</info:conference-description></confInfo></ccmp:confRequest>");
+    assertEquals(200, CcmpHttp.responseCode(updated));
+    assertEquals("2", CcmpHttp.field(updated, "version"));
+
+    // 6.4/6.5: a known user, then a third party without XCON-USERID
+    String bob = "xcon-userid:bob@" + DOMAIN;
+    String addBob =
+        send(
+            PUBLISHED,
+            ALICE,
+            "user",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>create</operation><ccmp:userRequest>"
+                + "<userInfo entity=\""
+                + bob
+                + "\"><info:display-text>Bob</info:display-text></userInfo></ccmp:userRequest>");
+    assertEquals(200, CcmpHttp.responseCode(addBob));
+    String addGuest =
+        send(
+            PUBLISHED,
+            ALICE,
+            "user",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>create</operation><ccmp:userRequest>"
+                + "<userInfo entity=\"xcon-userid:AUTO_GENERATE_1@"
+                + DOMAIN
+                + "\"><info:display-text>Guest</info:display-text></userInfo></ccmp:userRequest>");
+    assertEquals(200, CcmpHttp.responseCode(addGuest));
+
+    String users =
+        send(
+            PUBLISHED,
+            bob,
+            "users",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>retrieve</operation><ccmp:usersRequest/>");
+    assertEquals(200, CcmpHttp.responseCode(users));
+    assertTrue(users, users.contains("entity=\"" + bob + "\""));
+    assertTrue(users, users.contains("<info:display-text>Guest</info:display-text>"));
+    assertEquals("4", CcmpHttp.field(users, "version"));
+
+    // 6.8: the options list what is installed
+    String options = send(PUBLISHED, ALICE, "options", "");
+    assertTrue(options, options.contains("<name>confRequest</name>"));
+
+    // An unknown sender, and the end of the conference
+    assertEquals(
+        421,
+        CcmpHttp.responseCode(
+            send(PUBLISHED, "xcon-userid:eve@" + DOMAIN, "confs", "<ccmp:confsRequest/>")));
+    String deleted =
+        send(
+            PUBLISHED,
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>delete</operation><ccmp:confRequest/>");
+    assertEquals(200, CcmpHttp.responseCode(deleted));
+    assertEquals(conference, CcmpHttp.field(deleted, "confObjID"));
+    assertEquals(
+        404,
+        CcmpHttp.responseCode(
+            send(
+                PUBLISHED,
+                ALICE,
+                "conf",
+                "<confObjID>"
+                    + conference
+                    + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>")));
+  }
+
+  @Test
+  public void conferencesSurviveARestart() throws Exception {
+    String created =
+        send(PUBLISHED, ALICE, "conf", "<operation>create</operation><ccmp:confRequest/>");
+    String conference = CcmpHttp.field(created, "confObjID");
+    server.stop();
+    server.start();
+    ccmp = server.ccmp();
+    String retrieved =
+        send(
+            PUBLISHED,
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
+    assertEquals(200, CcmpHttp.responseCode(retrieved));
+    assertTrue(
+        retrieved,
+        retrieved.contains(
+            "<xcon:cloning-parent>xcon:default@" + DOMAIN + "</xcon:cloning-parent>"));
+  }
+}
