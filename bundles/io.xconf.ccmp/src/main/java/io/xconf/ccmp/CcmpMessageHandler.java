@@ -1,5 +1,6 @@
 package io.xconf.ccmp;
 
+import io.xconf.accounts.Account;
 import io.xconf.schema.ccmp.CcmpRequestMessageType;
 import io.xconf.schema.ccmp.CcmpResponseMessageType;
 import io.xconf.schema.ccmp.OperationType;
@@ -25,7 +26,9 @@ public interface CcmpMessageHandler {
    * Answers a request of this handler's type. The processor fills in what the handler leaves empty
    * and must mirror ({@code confUserID}, {@code confObjID}, {@code operation}).
    *
+   * @param sender the authenticated account that owns the request's confUserID; null only for the
+   *     requests allowed without credentials (section 5.3.6's self-join)
    * @return a response of the type matching the request, never null
    */
-  CcmpResponseMessageType handle(CcmpRequestMessageType request);
+  CcmpResponseMessageType handle(CcmpRequestMessageType request, Account sender);
 }

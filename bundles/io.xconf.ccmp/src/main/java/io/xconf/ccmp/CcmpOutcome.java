@@ -9,5 +9,13 @@ import io.xconf.schema.CcmpNamespace;
  * @param requestType the request's xsi:type (e.g. {@code ccmp-options-request-message-type}), or
  *     null when the request could not be read
  * @param namespace the CCMP namespace the answer was written in
+ * @param authenticationRequired the request lacked valid credentials (424): a transport that can
+ *     challenge (HTTP 401) should
  */
-public record CcmpOutcome(int responseCode, String requestType, CcmpNamespace namespace) {}
+public record CcmpOutcome(
+    int responseCode, String requestType, CcmpNamespace namespace, boolean authenticationRequired) {
+
+  public CcmpOutcome(int responseCode, String requestType, CcmpNamespace namespace) {
+    this(responseCode, requestType, namespace, false);
+  }
+}

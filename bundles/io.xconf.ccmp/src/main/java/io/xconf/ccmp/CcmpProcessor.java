@@ -12,9 +12,12 @@ public interface CcmpProcessor {
   /**
    * Reads one {@code <ccmpRequest>} document and writes the {@code <ccmpResponse>} to it, in the
    * namespace the request used. Bad input gets a CCMP error response (400 for a malformed
-   * document), never an exception.
+   * document), never an exception. Every request but optionsRequest and section 5.3.6's self-join
+   * needs credentials, from the transport or the CCMP {@code subject}; without valid ones the
+   * answer is 424 and {@link CcmpOutcome#authenticationRequired()} is set.
    *
    * @throws IOException only when the streams themselves fail
    */
-  CcmpOutcome process(InputStream request, OutputStream response) throws IOException;
+  CcmpOutcome process(InputStream request, OutputStream response, CcmpCaller caller)
+      throws IOException;
 }

@@ -7,7 +7,10 @@ import static org.junit.Assert.assertTrue;
 
 import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.XconfServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -22,7 +25,8 @@ public class CcmpWalkthroughIT {
   private static final String DOMAIN = "walk.example.net";
   private static final String ALICE = "xcon-userid:alice@" + DOMAIN;
   private static XconfServer server;
-  private static CcmpHttp ccmp;
+  private static CcmpHttp alice;
+  private static CcmpHttp bob;
 
   @BeforeClass
   public static void startServer() throws Exception {
@@ -33,7 +37,12 @@ public class CcmpWalkthroughIT {
     assertEquals(
         0, server.user("add", "bob", "secret", "--uri", "sip:bob@pbx." + DOMAIN).exitCode());
     server.start();
-    ccmp = server.ccmp();
+    clients();
+  }
+
+  private static void clients() {
+    alice = server.ccmp().withDigest("alice", "secret");
+    bob = server.ccmp().withDigest("bob", "secret");
   }
 
   @AfterClass
@@ -51,7 +60,9 @@ public class CcmpWalkthroughIT {
             .replace(
                 "<confUserID>xcon-userid:alice@example.com</confUserID>",
                 sender == null ? "" : "<confUserID>" + sender + "</confUserID>");
-    String response = ccmp.post(body).body();
+    // Each known user authenticates as themselves; a stranger's claim travels with alice's login.
+    CcmpHttp client = ("xcon-userid:bob@" + DOMAIN).equals(sender) ? bob : alice;
+    String response = client.post(body).body();
     CcmpHttp.assertValidCcmp(response);
     assertTrue(response, response.contains("xmlns:ccmp=\"" + namespace + "\""));
     return response;
@@ -179,13 +190,75 @@ public class CcmpWalkthroughIT {
   }
 
   @Test
+  public void requestsAreAuthenticated() throws Exception {
+    String confs =
+        CcmpHttp.request(
+            PUBLISHED, "ccmp-confs-request-message-type", "<ccmp:confsRequest/>", ALICE);
+    java.net.http.HttpResponse<String> anonymous = server.ccmp().post(confs);
+    assertEquals(401, anonymous.statusCode());
+    List<String> challenges = anonymous.headers().allValues("WWW-Authenticate");
+    assertEquals(2, challenges.size());
+    assertTrue(
+        challenges.get(0),
+        challenges.get(0).startsWith("Digest realm=\"" + DOMAIN + "\"")
+            && challenges.get(0).contains("algorithm=SHA-256"));
+    assertTrue(challenges.get(1), challenges.get(1).contains("algorithm=MD5"));
+    assertEquals(424, CcmpHttp.responseCode(anonymous.body()));
+    CcmpHttp.assertValidCcmp(anonymous.body());
+
+    assertEquals(401, server.ccmp().withDigest("alice", "wrong").post(confs).statusCode());
+    assertEquals(200, alice.post(confs).statusCode());
+    assertEquals("bob cannot speak for alice", 401, CcmpHttp.responseCode(bob.post(confs).body()));
+
+    // The CCMP subject (section 10.2) instead of HTTP authentication.
+    String withSubject =
+        confs.replace(
+            "<confUserID>",
+            "<subject><username>alice</username><password>secret</password></subject><confUserID>");
+    assertEquals(200, CcmpHttp.responseCode(server.ccmp().post(withSubject).body()));
+    // Basic travels in clear: refused over plain HTTP.
+    assertEquals(401, curl("--basic", "alice:secret", confs).get(0).equals("401") ? 401 : 0);
+    // An independent Digest client.
+    List<String> digest = curl("--digest", "alice:secret", confs);
+    assertEquals(digest.toString(), "200", digest.get(0));
+    assertEquals(200, CcmpHttp.responseCode(digest.get(1)));
+  }
+
+  /** curl's answer: the status of the last response, then its body. */
+  private static List<String> curl(String scheme, String credentials, String body)
+      throws Exception {
+    Path request = Files.createTempFile(Path.of(System.getProperty("xconf.work")), "ccmp", ".xml");
+    Files.writeString(request, body);
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-s",
+                scheme,
+                "-u",
+                credentials,
+                "-H",
+                "Content-Type: application/ccmp+xml",
+                "--data-binary",
+                "@" + request,
+                "-w",
+                "\n%{http_code}",
+                server.ccmp().endpoint().toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(output, 0, curl.waitFor());
+    int lastNewline = output.lastIndexOf('\n');
+    return List.of(output.substring(lastNewline + 1).trim(), output.substring(0, lastNewline));
+  }
+
+  @Test
   public void conferencesSurviveARestart() throws Exception {
     String created =
         send(PUBLISHED, ALICE, "conf", "<operation>create</operation><ccmp:confRequest/>");
     String conference = CcmpHttp.field(created, "confObjID");
     server.stop();
     server.start();
-    ccmp = server.ccmp();
+    clients();
     String retrieved =
         send(
             PUBLISHED,

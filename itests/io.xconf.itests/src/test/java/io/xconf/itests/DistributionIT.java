@@ -84,11 +84,15 @@ public class DistributionIT {
   public void startsAndStopsBundlesDroppedIntoDeploy() throws Exception {
     Path probe = Path.of(System.getProperty("xconf.probe.jar"));
     Path deployed = XconfServer.home().resolve("deploy").resolve("xconf-probe.jar");
-    try (XconfServer server = XconfServer.configure(data("data"), "dist.example.net").start()) {
-      CcmpHttp ccmp = server.ccmp();
+    try (XconfServer server = XconfServer.configure(data("data"), "dist.example.net")) {
+      assertEquals(0, server.user("add", "alice", "secret").exitCode());
+      server.start();
+      CcmpHttp ccmp = server.ccmp().withDigest("alice", "secret");
       // The probe bundle carries a CCMP extension: it answers while the bundle runs, and the
       // server answers 501 (no such extension) before and after.
-      String probeRequest = CcmpHttp.extendedRequest(PUBLISHED, "xconfProbeRequest");
+      String probeRequest =
+          CcmpHttp.extendedRequest(
+              PUBLISHED, "xconfProbeRequest", null, "", "xcon-userid:alice@dist.example.net");
       assertEquals(501, CcmpHttp.responseCode(ccmp.post(probeRequest).body()));
 
       Files.copy(probe, deployed, StandardCopyOption.REPLACE_EXISTING);

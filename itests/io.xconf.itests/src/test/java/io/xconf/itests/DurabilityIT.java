@@ -33,16 +33,19 @@ public class DurabilityIT {
   private static final int CLIENTS = 8;
   private static final int ACKNOWLEDGED_BEFORE_KILL = 400;
 
+  private static final String ALICE = "xcon-userid:alice@durable.example.net";
+
   private static String create(String label) {
     return CcmpHttp.extendedRequest(
         PUBLISHED,
         "xconfProbeCreate",
         null,
-        "<probe:label xmlns:probe=\"urn:xconf:itests:probe\">" + label + "</probe:label>");
+        "<probe:label xmlns:probe=\"urn:xconf:itests:probe\">" + label + "</probe:label>",
+        ALICE);
   }
 
   private static String get(String uri) {
-    return CcmpHttp.extendedRequest(PUBLISHED, "xconfProbeGet", uri, "");
+    return CcmpHttp.extendedRequest(PUBLISHED, "xconfProbeGet", uri, "", ALICE);
   }
 
   @Test
@@ -50,8 +53,9 @@ public class DurabilityIT {
     Path data = Path.of(System.getProperty("xconf.work"), "servers", "durability", "data");
     try (XconfServer server = XconfServer.configure(data, "durable.example.net")) {
       server.deploy(Path.of(System.getProperty("xconf.probe.jar")), PROBE);
+      assertEquals(0, server.user("add", "alice", "secret").exitCode());
       server.start();
-      CcmpHttp ccmp = server.ccmp();
+      CcmpHttp ccmp = server.ccmp().withDigest("alice", "secret");
       Await.until(
           "the model probe to answer",
           Duration.ofSeconds(60),
@@ -94,13 +98,14 @@ public class DurabilityIT {
       assertTrue(acknowledged.size() >= ACKNOWLEDGED_BEFORE_KILL);
 
       server.start();
+      CcmpHttp restarted = server.ccmp().withDigest("alice", "secret");
       Await.until(
           "the model probe after the restart",
           Duration.ofSeconds(60),
-          () -> CcmpHttp.responseCode(ccmp.post(get("xcon:none@durable.example.net")).body()),
+          () -> CcmpHttp.responseCode(restarted.post(get("xcon:none@durable.example.net")).body()),
           code -> code == 404);
       for (Map.Entry<String, String> conference : acknowledged.entrySet()) {
-        String body = ccmp.post(get(conference.getKey())).body();
+        String body = restarted.post(get(conference.getKey())).body();
         assertEquals(body, 200, CcmpHttp.responseCode(body));
         assertEquals(conference.getValue(), CcmpHttp.field(body, "response-string"));
         assertEquals("1", CcmpHttp.field(body, "version"));

@@ -31,6 +31,14 @@ public final class FileAccountDirectory implements AccountDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileAccountDirectory.class);
 
+  private static final long VERIFIED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+  private static final int MAX_VERIFIED = 10_000;
+
+  /** A password check that succeeded, valid until {@code until} for this stored hash only. */
+  private record Verified(String passwordHash, long until) {}
+
+  private final java.util.Map<String, Verified> recentlyVerified =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AccountFile file;
   private volatile Snapshot snapshot = Snapshot.EMPTY;
 
@@ -97,9 +105,36 @@ public final class FileAccountDirectory implements AccountDirectory {
     if (stored == null || password == null) {
       return Optional.empty();
     }
-    return PasswordHasher.matches(password, stored.passwordHash())
-        ? Optional.of(stored.account())
-        : Optional.empty();
+    // The slow hash would dominate every request: a match is remembered briefly, under a digest
+    // of the credentials (never the password), and only for the stored hash it was checked with.
+    String key = credentialKey(name, password);
+    long now = System.nanoTime();
+    Verified verified = recentlyVerified.get(key);
+    if (verified != null
+        && verified.passwordHash() == stored.passwordHash()
+        && now < verified.until()) {
+      return Optional.of(stored.account());
+    }
+    if (!PasswordHasher.matches(password, stored.passwordHash())) {
+      return Optional.empty();
+    }
+    if (recentlyVerified.size() >= MAX_VERIFIED) {
+      recentlyVerified.clear();
+    }
+    recentlyVerified.put(key, new Verified(stored.passwordHash(), now + VERIFIED_NANOS));
+    return Optional.of(stored.account());
+  }
+
+  private static String credentialKey(String name, String password) {
+    try {
+      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+      sha256.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha256.update((byte) 0);
+      sha256.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(sha256.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   @Override

@@ -103,6 +103,18 @@ public class UserCommandTest {
   }
 
   @Test
+  public void aRememberedPasswordStopsWorkingWhenTheAccountChanges() {
+    run("", "user", "add", "dana", "first");
+    FileAccountDirectory directory = directory();
+    assertTrue(directory.authenticate("dana", "first").isPresent());
+    assertTrue("remembered", directory.authenticate("dana", "first").isPresent());
+    run("", "user", "remove", "dana");
+    run("", "user", "add", "dana", "second");
+    assertTrue(directory.authenticate("dana", "first").isEmpty());
+    assertTrue(directory.authenticate("dana", "second").isPresent());
+  }
+
+  @Test
   public void readsThePasswordFromStandardInputWhenNotGiven() {
     assertEquals(UserCommand.OK, run("from-stdin\n", "user", "add", "carol"));
     assertTrue(directory().authenticate("carol", "from-stdin").isPresent());

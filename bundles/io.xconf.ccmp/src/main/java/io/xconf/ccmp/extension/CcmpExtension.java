@@ -1,5 +1,6 @@
 package io.xconf.ccmp.extension;
 
+import io.xconf.accounts.Account;
 import io.xconf.schema.ccmp.CcmpExtendedRequestMessageType;
 import io.xconf.schema.ccmp.CcmpExtendedResponseMessageType;
 import io.xconf.schema.ccmp.OperationType;
@@ -25,6 +26,8 @@ public interface CcmpExtension {
   /**
    * Answers a request whose {@code extensionName} is {@link #name()}. The processor fills in the
    * mirrored fields the extension leaves empty.
+   *
+   * @param sender the authenticated account that owns the request's confUserID
    */
-  CcmpExtendedResponseMessageType handle(CcmpExtendedRequestMessageType request);
+  CcmpExtendedResponseMessageType handle(CcmpExtendedRequestMessageType request, Account sender);
 }

@@ -1,5 +1,8 @@
 package io.xconf.ccmp.internal;
 
+import io.xconf.accounts.Account;
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
@@ -15,8 +18,11 @@ import io.xconf.schema.ccmp.CcmpOptionsRequestMessageType;
 import io.xconf.schema.ccmp.CcmpOptionsResponseMessageType;
 import io.xconf.schema.ccmp.CcmpRequestMessageType;
 import io.xconf.schema.ccmp.CcmpResponseMessageType;
+import io.xconf.schema.ccmp.CcmpUserRequestMessageType;
 import io.xconf.schema.ccmp.ExtendedResponseType;
+import io.xconf.schema.ccmp.OperationType;
 import io.xconf.schema.ccmp.StandardMessageNameType;
+import io.xconf.schema.ccmp.SubjectType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,21 +67,28 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
       policyOption = ReferencePolicyOption.GREEDY)
   private volatile List<CcmpExtension> extensions = List.of();
 
+  private final AccountDirectory accounts;
+
   @Activate
-  public CcmpProcessorComponent(@Reference XconCodec codec) {
+  public CcmpProcessorComponent(@Reference XconCodec codec, @Reference AccountDirectory accounts) {
     this.codec = codec;
+    this.accounts = accounts;
   }
 
   /** For tests: a processor with a fixed set of handlers and extensions. */
   CcmpProcessorComponent(
-      XconCodec codec, List<CcmpMessageHandler> handlers, List<CcmpExtension> extensions) {
-    this(codec);
+      XconCodec codec,
+      AccountDirectory accounts,
+      List<CcmpMessageHandler> handlers,
+      List<CcmpExtension> extensions) {
+    this(codec, accounts);
     this.handlers = List.copyOf(handlers);
     this.extensions = List.copyOf(extensions);
   }
 
   @Override
-  public CcmpOutcome process(InputStream in, OutputStream out) throws IOException {
+  public CcmpOutcome process(InputStream in, OutputStream out, CcmpCaller caller)
+      throws IOException {
     CcmpRequestDocument request;
     try {
       request = codec.readCcmpRequest(in);
@@ -89,20 +102,70 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
       return new CcmpOutcome(CcmpResponseCode.BAD_REQUEST.code(), null, namespace);
     }
     CcmpRequestMessageType message = request.message();
-    CcmpResponseMessageType response = answer(message);
+    CcmpResponseMessageType response;
+    boolean challenge = false;
+    if (allowedWithoutCredentials(message)) {
+      response = answer(message, null);
+    } else {
+      Optional<Account> sender = caller.account().or(() -> fromSubject(message.getSubject()));
+      String claimed = message.getConfUserID() == null ? "" : message.getConfUserID().trim();
+      if (sender.isEmpty()) {
+        challenge = true;
+        response =
+            error(
+                message,
+                CcmpResponseCode.AUTHENTICATION_REQUIRED,
+                "valid credentials are required");
+      } else if (claimed.isEmpty() || accounts.byUserId(claimed).isEmpty()) {
+        response =
+            error(
+                message,
+                CcmpResponseCode.INVALID_CONF_USER_ID,
+                "unknown confUserID '" + claimed + "'");
+      } else if (!claimed.equals(sender.get().userId())) {
+        response =
+            error(
+                message,
+                CcmpResponseCode.UNAUTHORIZED,
+                "authenticated as " + sender.get().userId() + ", not " + claimed);
+      } else {
+        response = answer(message, sender.get());
+      }
+    }
     mirror(message, response);
     codec.writeCcmpResponse(response, request.namespace(), out);
     return new CcmpOutcome(
-        response.getResponseCode().intValue(), xsiType(message), request.namespace());
+        response.getResponseCode().intValue(), xsiType(message), request.namespace(), challenge);
   }
 
-  private CcmpResponseMessageType answer(CcmpRequestMessageType request) {
+  /** optionsRequest (capabilities), and section 5.3.6's entry of a client with no XCON-USERID. */
+  private static boolean allowedWithoutCredentials(CcmpRequestMessageType message) {
+    return message instanceof CcmpOptionsRequestMessageType
+        || (message instanceof CcmpUserRequestMessageType
+            && message.getOperation() == OperationType.CREATE
+            && (message.getConfUserID() == null || message.getConfUserID().isBlank()));
+  }
+
+  /** The account of the CCMP subject (section 10.2): its login name or its XCON-USERID. */
+  private Optional<Account> fromSubject(SubjectType subject) {
+    if (subject == null || subject.getUsername() == null || subject.getPassword() == null) {
+      return Optional.empty();
+    }
+    String username = subject.getUsername().trim();
+    String name =
+        username.startsWith("xcon-userid:")
+            ? accounts.byUserId(username).map(Account::name).orElse("")
+            : username;
+    return accounts.authenticate(name, subject.getPassword());
+  }
+
+  private CcmpResponseMessageType answer(CcmpRequestMessageType request, Account sender) {
     try {
       if (request instanceof CcmpOptionsRequestMessageType) {
         return options();
       }
       if (request instanceof CcmpExtendedRequestMessageType extended) {
-        return extended(extended);
+        return extended(extended, sender);
       }
       StandardMessageNameType name = ResponseTypes.standardName(request);
       Optional<CcmpMessageHandler> handler =
@@ -113,7 +176,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
             CcmpResponseCode.NOT_IMPLEMENTED,
             name.value() + " is not installed on this server");
       }
-      CcmpResponseMessageType response = handler.get().handle(request);
+      CcmpResponseMessageType response = handler.get().handle(request, sender);
       if (response == null || response.getResponseCode() == null) {
         LOG.error("The {} handler answered without a response code", name.value());
         return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
@@ -132,7 +195,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     return response;
   }
 
-  private CcmpResponseMessageType extended(CcmpExtendedRequestMessageType request) {
+  private CcmpResponseMessageType extended(CcmpExtendedRequestMessageType request, Account sender) {
     String name =
         request.getExtendedRequest() == null
             ? null
@@ -145,7 +208,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     if (extension.isEmpty()) {
       return error(request, CcmpResponseCode.NOT_IMPLEMENTED, "no extension named " + name.trim());
     }
-    CcmpExtendedResponseMessageType response = extension.get().handle(request);
+    CcmpExtendedResponseMessageType response = extension.get().handle(request, sender);
     if (response.getExtendedResponse() == null) {
       response.setExtendedResponse(new ExtendedResponseType());
     }

@@ -1,5 +1,6 @@
 package io.xconf.ccmp.internal;
 
+import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
@@ -42,6 +43,15 @@ final class ConferenceHandlers {
     return found.get();
   }
 
+  /** Null when {@code sender} may read the conference; else 401, 423 or 422. */
+  static CcmpResponseCode readRefusal(
+      ConferenceObject conference, Account sender, String password) {
+    if (!Permissions.sees(conference, sender)) {
+      return CcmpResponseCode.UNAUTHORIZED;
+    }
+    return Permissions.passwordCheck(conference, sender, password);
+  }
+
   /** blueprintRequest: retrieve only (Table 1: the rest is N/A*). */
   @Component(service = CcmpMessageHandler.class)
   public static final class Blueprint
@@ -73,7 +83,9 @@ final class ConferenceHandlers {
 
     @Override
     CcmpBlueprintResponseMessageType answer(
-        CcmpBlueprintRequestMessageType request, CcmpBlueprintResponseMessageType response)
+        CcmpBlueprintRequestMessageType request,
+        CcmpBlueprintResponseMessageType response,
+        Account sender)
         throws ModelException {
       ConferenceObject blueprint = existing(model, request.getConfObjID(), ObjectKind.BLUEPRINT);
       response
@@ -115,12 +127,12 @@ final class ConferenceHandlers {
 
     @Override
     CcmpConfResponseMessageType answer(
-        CcmpConfRequestMessageType request, CcmpConfResponseMessageType response)
+        CcmpConfRequestMessageType request, CcmpConfResponseMessageType response, Account sender)
         throws ModelException {
       ConferenceType confInfo =
           request.getConfRequest() == null ? null : request.getConfRequest().getConfInfo();
       String confObjId = isBlank(request.getConfObjID()) ? null : request.getConfObjID().trim();
-      String sender = request.getConfUserID().trim();
+      String actor = sender.userId();
       switch (request.getOperation()) {
         case CREATE -> {
           if (confObjId != null && confInfo != null) {
@@ -136,31 +148,52 @@ final class ConferenceHandlers {
               throw new ModelException(
                   ModelFailure.NOT_FOUND, "no blueprint or conference " + confObjId);
             }
+            if (parent.kind() == ObjectKind.CONFERENCE && !Permissions.manages(parent, sender)) {
+              return ModelBridge.answer(
+                  response,
+                  CcmpResponseCode.UNAUTHORIZED,
+                  "only who manages " + confObjId + " may clone it");
+            }
           }
           XmlElement document =
               confInfo == null
                   ? null
                   : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
           ConferenceObject created =
-              model.create(CreateRequest.conference(confObjId, document, sender));
-          return withDocument(response, created);
+              model.create(CreateRequest.conference(confObjId, document, actor));
+          return withDocument(response, created, sender);
         }
         case RETRIEVE -> {
-          return withDocument(response, existing(model, confObjId, ObjectKind.CONFERENCE));
+          ConferenceObject conference = existing(model, confObjId, ObjectKind.CONFERENCE);
+          CcmpResponseCode refused =
+              readRefusal(conference, sender, request.getConferencePassword());
+          return refused != null
+              ? ModelBridge.answer(response, refused, null)
+              : withDocument(response, conference, sender);
         }
         case UPDATE -> {
           if (confInfo == null) {
             return ModelBridge.answer(
                 response, CcmpResponseCode.BAD_REQUEST, "update needs confInfo");
           }
-          existing(model, confObjId, ObjectKind.CONFERENCE);
+          if (!Permissions.manages(existing(model, confObjId, ObjectKind.CONFERENCE), sender)) {
+            return ModelBridge.answer(
+                response,
+                CcmpResponseCode.UNAUTHORIZED,
+                "only its organizer, moderators and administrators change a conference");
+          }
           XmlElement update =
               bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
-          return withDocument(response, model.update(confObjId, update, sender));
+          return withDocument(response, model.update(confObjId, update, actor), sender);
         }
         case DELETE -> {
-          existing(model, confObjId, ObjectKind.CONFERENCE);
-          model.delete(confObjId, sender);
+          if (!Permissions.manages(existing(model, confObjId, ObjectKind.CONFERENCE), sender)) {
+            return ModelBridge.answer(
+                response,
+                CcmpResponseCode.UNAUTHORIZED,
+                "only its organizer, moderators and administrators delete a conference");
+          }
+          model.delete(confObjId, actor);
           response.setConfObjID(confObjId);
           return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
         }
@@ -169,9 +202,11 @@ final class ConferenceHandlers {
     }
 
     private CcmpConfResponseMessageType withDocument(
-        CcmpConfResponseMessageType response, ConferenceObject conference) {
+        CcmpConfResponseMessageType response, ConferenceObject conference, Account sender) {
       response.setConfObjID(conference.uri());
-      response.getConfResponse().setConfInfo(bridge.conferenceBinding(conference.document()));
+      response
+          .getConfResponse()
+          .setConfInfo(bridge.conferenceBinding(Permissions.visible(conference, sender)));
       ModelBridge.version(response, conference.version());
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }

@@ -1,5 +1,6 @@
 package io.xconf.ccmp.internal;
 
+import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
@@ -25,8 +26,14 @@ final class ListHandlers {
 
   private ListHandlers() {}
 
-  /** One {@code <entry>} per object: its XCON-URI, title and, for blueprints, what it is for. */
+  /**
+   * One {@code <entry>} per object: its XCON-URI, title and, for blueprints, what it is for. Null
+   * for none: an empty uris-type is invalid, and the list element may be left out.
+   */
   static UrisType uris(List<ConferenceObject> objects) {
+    if (objects.isEmpty()) {
+      return null;
+    }
     UrisType uris = new UrisType();
     for (ConferenceObject object : objects) {
       UriType entry = new UriType();
@@ -75,7 +82,9 @@ final class ListHandlers {
 
     @Override
     CcmpBlueprintsResponseMessageType answer(
-        CcmpBlueprintsRequestMessageType request, CcmpBlueprintsResponseMessageType response) {
+        CcmpBlueprintsRequestMessageType request,
+        CcmpBlueprintsResponseMessageType response,
+        Account sender) {
       response.getBlueprintsResponse().setBlueprintsInfo(uris(model.blueprints()));
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
@@ -116,8 +125,14 @@ final class ListHandlers {
 
     @Override
     CcmpConfsResponseMessageType answer(
-        CcmpConfsRequestMessageType request, CcmpConfsResponseMessageType response) {
-      response.getConfsResponse().setConfsInfo(uris(model.conferences()));
+        CcmpConfsRequestMessageType request,
+        CcmpConfsResponseMessageType response,
+        Account sender) {
+      // Only the conferences the sender may see.
+      response
+          .getConfsResponse()
+          .setConfsInfo(
+              uris(model.conferences().stream().filter(c -> Permissions.sees(c, sender)).toList()));
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
   }

@@ -1,5 +1,6 @@
 package io.xconf.ccmp.internal;
 
+import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
@@ -10,9 +11,9 @@ import io.xconf.schema.ccmp.CcmpRequestMessageType;
 import io.xconf.schema.ccmp.CcmpResponseMessageType;
 
 /**
- * A standard message answered from the conference model. It checks what every such message needs
- * (an operation Table 1 allows, a sender the server knows: 421 otherwise) before the message's own
- * work, and turns the model's refusals into their response codes.
+ * A standard message answered from the conference model. It checks the operation against Table 1
+ * before the message's own work, and turns the model's refusals into their response codes. The
+ * processor has authenticated the sender already.
  */
 abstract class ModelMessageHandler<
         Q extends CcmpRequestMessageType, R extends CcmpResponseMessageType>
@@ -42,13 +43,8 @@ abstract class ModelMessageHandler<
     return true;
   }
 
-  /** Whether this request may come without a known sender (only section 5.3.6's self-join). */
-  boolean allowsUnknownSender(Q request) {
-    return false;
-  }
-
   @Override
-  public final CcmpResponseMessageType handle(CcmpRequestMessageType request) {
+  public final CcmpResponseMessageType handle(CcmpRequestMessageType request, Account sender) {
     R response = responseType.cast(ResponseTypes.answering(request));
     CcmpResponseCode refused =
         ModelBridge.refusedOperation(request, operations(), operationRequired());
@@ -59,20 +55,19 @@ abstract class ModelMessageHandler<
           response, refused, what + " is not an operation of " + message().value());
     }
     Q typed = requestType.cast(request);
-    String sender = request.getConfUserID() == null ? "" : request.getConfUserID().trim();
-    if (!allowsUnknownSender(typed) && (sender.isEmpty() || accounts.byUserId(sender).isEmpty())) {
-      return ModelBridge.answer(
-          response, CcmpResponseCode.INVALID_CONF_USER_ID, "unknown confUserID '" + sender + "'");
-    }
     try {
-      return answer(typed, response);
+      return answer(typed, response, sender);
     } catch (ModelException e) {
       return ModelBridge.answer(response, e);
     }
   }
 
-  /** The message's own work; the response comes with the right type and inner element. */
-  abstract R answer(Q request, R response) throws ModelException;
+  /**
+   * The message's own work; the response comes with the right type and inner element.
+   *
+   * @param sender the authenticated sender; null only for section 5.3.6's self-join
+   */
+  abstract R answer(Q request, R response, Account sender) throws ModelException;
 
   static boolean isBlank(String value) {
     return value == null || value.isBlank();

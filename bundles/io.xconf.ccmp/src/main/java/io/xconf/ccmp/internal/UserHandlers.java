@@ -1,5 +1,6 @@
 package io.xconf.ccmp.internal;
 
+import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
@@ -50,6 +51,10 @@ final class UserHandlers {
     return entities;
   }
 
+  private static CcmpResponseCode notAllowed() {
+    return CcmpResponseCode.UNAUTHORIZED;
+  }
+
   /** usersRequest: retrieve or update the whole {@code <users>}. */
   @Component(service = CcmpMessageHandler.class)
   public static final class Users
@@ -80,12 +85,17 @@ final class UserHandlers {
 
     @Override
     CcmpUsersResponseMessageType answer(
-        CcmpUsersRequestMessageType request, CcmpUsersResponseMessageType response)
+        CcmpUsersRequestMessageType request, CcmpUsersResponseMessageType response, Account sender)
         throws ModelException {
-      String confObjId = request.getConfObjID();
       ConferenceObject conference =
-          ConferenceHandlers.existing(model, confObjId, ObjectKind.CONFERENCE);
+          ConferenceHandlers.existing(model, request.getConfObjID(), ObjectKind.CONFERENCE);
       if (request.getOperation() == OperationType.UPDATE) {
+        if (!Permissions.manages(conference, sender)) {
+          return ModelBridge.answer(
+              response,
+              notAllowed(),
+              "only its organizer, moderators and administrators change the users");
+        }
         UsersType usersInfo =
             request.getUsersRequest() == null ? null : request.getUsersRequest().getUsersInfo();
         if (usersInfo == null) {
@@ -94,10 +104,13 @@ final class UserHandlers {
         }
         XmlElement users = bridge.tree(ModelBridge.USERS, UsersType.class, usersInfo);
         conference =
-            model.update(
-                conference.uri(),
-                ModelBridge.conferenceWith(users),
-                request.getConfUserID().trim());
+            model.update(conference.uri(), ModelBridge.conferenceWith(users), sender.userId());
+      } else {
+        CcmpResponseCode refused =
+            ConferenceHandlers.readRefusal(conference, sender, request.getConferencePassword());
+        if (refused != null) {
+          return ModelBridge.answer(response, refused, null);
+        }
       }
       response
           .getUsersResponse()
@@ -107,7 +120,10 @@ final class UserHandlers {
     }
   }
 
-  /** userRequest: one {@code <user>} of a conference, by its entity. */
+  /**
+   * userRequest: one {@code <user>} of a conference, by its entity. Users add, change and remove
+   * themselves (but not their own roles); the conference's managers do so for anybody.
+   */
   @Component(service = CcmpMessageHandler.class)
   public static final class User
       extends ModelMessageHandler<CcmpUserRequestMessageType, CcmpUserResponseMessageType> {
@@ -136,15 +152,9 @@ final class UserHandlers {
           OperationType.CREATE, OperationType.RETRIEVE, OperationType.UPDATE, OperationType.DELETE);
     }
 
-    /** Section 5.3.6: a client without an XCON-USERID may enter a known conference. */
-    @Override
-    boolean allowsUnknownSender(CcmpUserRequestMessageType request) {
-      return request.getOperation() == OperationType.CREATE && isBlank(request.getConfUserID());
-    }
-
     @Override
     CcmpUserResponseMessageType answer(
-        CcmpUserRequestMessageType request, CcmpUserResponseMessageType response)
+        CcmpUserRequestMessageType request, CcmpUserResponseMessageType response, Account sender)
         throws ModelException {
       ConferenceObject conference =
           ConferenceHandlers.existing(model, request.getConfObjID(), ObjectKind.CONFERENCE);
@@ -155,16 +165,27 @@ final class UserHandlers {
             response, CcmpResponseCode.BAD_REQUEST, "userRequest needs userInfo with an entity");
       }
       String entity = userInfo.getEntity().trim();
-      String actor = isBlank(request.getConfUserID()) ? entity : request.getConfUserID().trim();
+      boolean self = sender != null && entity.equals(sender.userId());
+      boolean manages = Permissions.manages(conference, sender);
+      String actor = sender == null ? entity : sender.userId();
       XmlElement existing = user(conference.document(), entity);
       switch (request.getOperation()) {
         case CREATE -> {
           boolean placeholder = entity.contains("AUTO_GENERATE_");
-          if (isBlank(request.getConfUserID()) && !placeholder) {
+          if (sender == null && !placeholder) {
             return ModelBridge.answer(
                 response,
                 CcmpResponseCode.BAD_REQUEST,
                 "without a confUserID, userInfo's entity must be xcon-userid:AUTO_GENERATE_1@domain");
+          }
+          if (sender != null && !self && !manages) {
+            return ModelBridge.answer(
+                response, notAllowed(), "only its managers add others to a conference");
+          }
+          CcmpResponseCode password =
+              Permissions.passwordCheck(conference, sender, request.getConferencePassword());
+          if (password != null) {
+            return ModelBridge.answer(response, password, null);
           }
           if (existing != null) {
             return ModelBridge.answer(
@@ -177,6 +198,10 @@ final class UserHandlers {
                 response, CcmpResponseCode.USER_NOT_FOUND, "no user " + entity);
           }
           XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
+          if (!manages && user.child(Permissions.ROLES).isPresent()) {
+            return ModelBridge.answer(
+                response, notAllowed(), "only the conference's managers give roles");
+          }
           Set<String> before = entities(conference.document());
           ConferenceObject updated = model.update(conference.uri(), withUser(user), actor);
           Set<String> added = entities(updated.document());
@@ -185,13 +210,20 @@ final class UserHandlers {
           response
               .getUserResponse()
               .setUserInfo(bridge.binding(user(updated.document(), created), UserType.class));
-          if (isBlank(request.getConfUserID())) {
+          if (sender == null) {
             response.setConfUserID(created);
           }
           ModelBridge.version(response, updated.version());
           return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
         }
         case RETRIEVE -> {
+          if (!self) {
+            CcmpResponseCode refused =
+                ConferenceHandlers.readRefusal(conference, sender, request.getConferencePassword());
+            if (refused != null) {
+              return ModelBridge.answer(response, refused, null);
+            }
+          }
           if (existing == null) {
             return ModelBridge.answer(
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
@@ -201,11 +233,19 @@ final class UserHandlers {
           return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
         }
         case UPDATE -> {
+          if (!self && !manages) {
+            return ModelBridge.answer(
+                response, notAllowed(), "users change themselves; managers change anybody");
+          }
           if (existing == null) {
             return ModelBridge.answer(
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
           }
           XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
+          if (!manages && user.child(Permissions.ROLES).isPresent()) {
+            return ModelBridge.answer(
+                response, notAllowed(), "only the conference's managers change roles");
+          }
           ConferenceObject updated = model.update(conference.uri(), withUser(user), actor);
           response
               .getUserResponse()
@@ -214,6 +254,10 @@ final class UserHandlers {
           return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
         }
         case DELETE -> {
+          if (!self && !manages) {
+            return ModelBridge.answer(
+                response, notAllowed(), "users remove themselves; managers remove anybody");
+          }
           if (existing == null) {
             return ModelBridge.answer(
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");

@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import io.xconf.accounts.Account;
+import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpResponseCode;
@@ -31,6 +33,7 @@ import org.junit.Test;
 public class CcmpProcessorComponentTest {
 
   private static final JaxbXconCodec CODEC = new JaxbXconCodec(64 * 1024, 32);
+  private static final TestAccounts ACCOUNTS = new TestAccounts();
 
   private String output;
   private CcmpOutcome outcome;
@@ -48,11 +51,70 @@ public class CcmpProcessorComponentTest {
         + "</ccmpRequest></ccmp:ccmpRequest>";
   }
 
+  /** As alice, authenticated by the transport (HTTP Digest, say). */
   private void process(CcmpProcessorComponent processor, String xml) throws Exception {
+    process(processor, xml, new CcmpCaller(ACCOUNTS.account(TestAccounts.ALICE), false));
+  }
+
+  private void process(CcmpProcessorComponent processor, String xml, CcmpCaller caller)
+      throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     outcome =
-        processor.process(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), out);
+        processor.process(
+            new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), out, caller);
     output = out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  public void requestsWithoutCredentialsGet424AndAChallenge() throws Exception {
+    CcmpProcessorComponent processor = processor(List.of(), List.of());
+    process(
+        processor,
+        request(CcmpNamespace.PUBLISHED, "ccmp-confs-request-message-type", "<ccmp:confsRequest/>"),
+        CcmpCaller.anonymous(false));
+    assertEquals(
+        new CcmpOutcome(424, "ccmp-confs-request-message-type", CcmpNamespace.PUBLISHED, true),
+        outcome);
+    assertValid();
+    // Options tell what the server is; they need no credentials.
+    process(
+        processor,
+        request(CcmpNamespace.PUBLISHED, "ccmp-options-request-message-type", ""),
+        CcmpCaller.anonymous(false));
+    assertEquals(200, outcome.responseCode());
+  }
+
+  @Test
+  public void theCcmpSubjectAuthenticates() throws Exception {
+    CcmpProcessorComponent processor = processor(List.of(), List.of());
+    String confs =
+        request(CcmpNamespace.PUBLISHED, "ccmp-confs-request-message-type", "<ccmp:confsRequest/>");
+    String withSubject =
+        confs.replace(
+            "<confUserID>",
+            "<subject><username>alice</username><password>pw-alice</password></subject><confUserID>");
+    process(processor, withSubject, CcmpCaller.anonymous(true));
+    assertEquals("authenticated; no handler installed", 501, outcome.responseCode());
+    process(
+        processor,
+        withSubject.replace("<username>alice<", "<username>" + TestAccounts.ALICE + "<"),
+        CcmpCaller.anonymous(true));
+    assertEquals("the XCON-USERID works as user name too", 501, outcome.responseCode());
+    process(processor, withSubject.replace("pw-alice", "guess"), CcmpCaller.anonymous(true));
+    assertEquals(424, outcome.responseCode());
+    assertTrue(outcome.authenticationRequired());
+  }
+
+  @Test
+  public void theSenderMustOwnTheConfUserIdItClaims() throws Exception {
+    CcmpProcessorComponent processor = processor(List.of(), List.of());
+    String confs =
+        request(CcmpNamespace.PUBLISHED, "ccmp-confs-request-message-type", "<ccmp:confsRequest/>");
+    process(processor, confs, new CcmpCaller(ACCOUNTS.account(TestAccounts.BOB), false));
+    assertEquals(401, outcome.responseCode());
+    process(processor, confs.replace(TestAccounts.ALICE, "xcon-userid:mallory@example.com"));
+    assertEquals(421, outcome.responseCode());
+    assertValid();
   }
 
   private void assertValid() throws Exception {
@@ -62,7 +124,7 @@ public class CcmpProcessorComponentTest {
 
   private static CcmpProcessorComponent processor(
       List<CcmpMessageHandler> handlers, List<CcmpExtension> extensions) {
-    return new CcmpProcessorComponent(CODEC, handlers, extensions);
+    return new CcmpProcessorComponent(CODEC, ACCOUNTS, handlers, extensions);
   }
 
   @Test
@@ -159,7 +221,7 @@ public class CcmpProcessorComponentTest {
           }
 
           @Override
-          public CcmpResponseMessageType handle(CcmpRequestMessageType request) {
+          public CcmpResponseMessageType handle(CcmpRequestMessageType request, Account sender) {
             throw new IllegalStateException("secret internals");
           }
         };
@@ -243,7 +305,7 @@ public class CcmpProcessorComponentTest {
       }
 
       @Override
-      public CcmpResponseMessageType handle(CcmpRequestMessageType request) {
+      public CcmpResponseMessageType handle(CcmpRequestMessageType request, Account sender) {
         CcmpResponseMessageType response = ResponseTypes.answering(request);
         assertNull(response.getConfUserID());
         response.setResponseCode(CcmpResponseCode.SUCCESS.asBigInteger());
@@ -276,7 +338,8 @@ public class CcmpProcessorComponentTest {
       }
 
       @Override
-      public CcmpExtendedResponseMessageType handle(CcmpExtendedRequestMessageType request) {
+      public CcmpExtendedResponseMessageType handle(
+          CcmpExtendedRequestMessageType request, Account sender) {
         CcmpExtendedResponseMessageType response = new CcmpExtendedResponseMessageType();
         response.setResponseCode(CcmpResponseCode.SUCCESS.asBigInteger());
         return response;

@@ -5,9 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.xconf.accounts.Account;
-import io.xconf.accounts.AccountDirectory;
-import io.xconf.accounts.DigestAlgorithm;
+import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.model.internal.ConferenceServiceComponent;
 import io.xconf.schema.CcmpNamespace;
@@ -19,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.transform.stream.StreamSource;
@@ -33,8 +30,8 @@ import org.junit.rules.TemporaryFolder;
 public class ModelHandlersTest {
 
   private static final String DOMAIN = "example.com";
-  private static final String ALICE = "xcon-userid:alice@example.com";
-  private static final String BOB = "xcon-userid:bob@example.com";
+  private static final String ALICE = TestAccounts.ALICE;
+  private static final String BOB = TestAccounts.BOB;
   private static final String AUDIO_ROOM = "xcon:audio-room@example.com";
 
   @Rule public final TemporaryFolder temp = new TemporaryFolder();
@@ -42,51 +39,14 @@ public class ModelHandlersTest {
   private SqliteConferenceStore store;
   private ConferenceServiceComponent model;
   private CcmpProcessorComponent processor;
-
-  /** Alice and Bob have accounts; Bob's phone is sip:bob@pbx.example.com. */
-  private static final class KnownUsers implements AccountDirectory {
-    private final List<Account> accounts =
-        List.of(
-            new Account("alice", ALICE, false, List.of()),
-            new Account("bob", BOB, false, List.of("sip:bob@pbx.example.com")));
-
-    @Override
-    public Optional<Account> byName(String name) {
-      return accounts.stream().filter(a -> a.name().equals(name)).findFirst();
-    }
-
-    @Override
-    public Optional<Account> byUserId(String userId) {
-      return accounts.stream().filter(a -> a.userId().equals(userId)).findFirst();
-    }
-
-    @Override
-    public Optional<Account> byUri(String uri) {
-      return accounts.stream().filter(a -> a.uris().contains(uri)).findFirst();
-    }
-
-    @Override
-    public List<Account> all() {
-      return accounts;
-    }
-
-    @Override
-    public Optional<Account> authenticate(String name, String password) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm) {
-      return Optional.empty();
-    }
-  }
+  private TestAccounts accounts;
 
   @Before
   public void startServer() throws Exception {
     JaxbXconCodec codec = new JaxbXconCodec(1 << 20, 64);
     store = new SqliteConferenceStore(temp.getRoot().toPath().resolve("c.db"), "NORMAL", 64);
     model = new ConferenceServiceComponent(DOMAIN, store);
-    AccountDirectory accounts = new KnownUsers();
+    accounts = new TestAccounts();
     List<CcmpMessageHandler> handlers =
         List.of(
             new ListHandlers.Blueprints(model, codec, accounts),
@@ -95,7 +55,7 @@ public class ModelHandlersTest {
             new ConferenceHandlers.Conf(model, codec, accounts),
             new UserHandlers.Users(model, codec, accounts),
             new UserHandlers.User(model, codec, accounts));
-    processor = new CcmpProcessorComponent(codec, handlers, List.of());
+    processor = new CcmpProcessorComponent(codec, accounts, handlers, List.of());
   }
 
   @After
@@ -115,7 +75,12 @@ public class ModelHandlersTest {
             + fields
             + "</ccmpRequest></ccmp:ccmpRequest>";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    processor.process(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), out);
+    // The sender authenticated by the transport; a stranger claims to be alice's account.
+    CcmpCaller caller =
+        sender == null
+            ? CcmpCaller.anonymous(false)
+            : new CcmpCaller(accounts.byUserId(sender).orElse(accounts.account(ALICE)), false);
+    processor.process(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), out, caller);
     String response = out.toString(StandardCharsets.UTF_8);
     XconSchemas.ccmp().newValidator().validate(new StreamSource(new StringReader(response)));
     assertTrue(
@@ -233,13 +198,32 @@ public class ModelHandlersTest {
     assertEquals(updated, 200, code(updated));
     assertEquals("2", field(updated, "version"));
 
-    String retrieved =
-        send(
-            BOB,
-            "conf",
-            "<confObjID>" + uri + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
+    String retrieve =
+        "<confObjID>" + uri + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>";
+    assertEquals("bob is no user of it yet", 401, code(send(BOB, "conf", retrieve)));
+    assertFalse(send(BOB, "confs", "<ccmp:confsRequest/>").contains(uri));
+    String addBob =
+        "<confObjID>"
+            + uri
+            + "</confObjID><operation>create</operation><ccmp:userRequest><userInfo entity=\""
+            + BOB
+            + "\"/></ccmp:userRequest>";
+    assertEquals(401, code(send(BOB, "user", addBob.replace(BOB, ALICE))));
+    assertEquals(200, code(send(ALICE, "user", addBob)));
+
+    String retrieved = send(BOB, "conf", retrieve);
     assertEquals("Standup", field(retrieved, "info:display-text"));
-    assertEquals("2", field(retrieved, "version"));
+    assertEquals("3", field(retrieved, "version"));
+    assertEquals(
+        "only managers change it",
+        401,
+        code(
+            send(
+                BOB,
+                "conf",
+                "<confObjID>"
+                    + uri
+                    + "</confObjID><operation>delete</operation><ccmp:confRequest/>")));
 
     String confs = send(BOB, "confs", "<ccmp:confsRequest/>");
     assertTrue(
@@ -301,10 +285,45 @@ public class ModelHandlersTest {
   }
 
   @Test
+  public void aConferencePasswordGuardsItFromNonManagers() throws Exception {
+    String uri =
+        createConference(
+            "<confInfo entity=\"xcon:AUTO_GENERATE_1@example.com\"><info:conference-description><info:conf-uris><info:entry>"
+                + "<info:uri>sip:x@example.com</info:uri><xcon:conference-password>1234</xcon:conference-password>"
+                + "</info:entry></info:conf-uris></info:conference-description><info:users><info:user entity=\""
+                + BOB
+                + "\"/></info:users></confInfo>");
+    String retrieve =
+        "<confObjID>" + uri + "</confObjID><operation>retrieve</operation>%s<ccmp:confRequest/>";
+    assertEquals(423, code(send(BOB, "conf", String.format(retrieve, ""))));
+    assertEquals(
+        422,
+        code(
+            send(
+                BOB,
+                "conf",
+                String.format(retrieve, "<conference-password>0000</conference-password>"))));
+    String allowed =
+        send(
+            BOB,
+            "conf",
+            String.format(retrieve, "<conference-password>1234</conference-password>"));
+    assertEquals(200, code(allowed));
+    assertFalse("only managers read the password", allowed.contains("1234"));
+    assertTrue(
+        send(ALICE, "conf", String.format(retrieve, ""))
+            .contains("<xcon:conference-password>1234</xcon:conference-password>"));
+    assertEquals(
+        "administrators manage everything",
+        200,
+        code(send(TestAccounts.ROOT, "conf", String.format(retrieve, ""))));
+  }
+
+  @Test
   public void unknownSendersGet421() throws Exception {
     assertEquals(
         421, code(send("xcon-userid:mallory@example.com", "confs", "<ccmp:confsRequest/>")));
-    assertEquals(421, code(send(null, "confs", "<ccmp:confsRequest/>")));
+    assertEquals(424, code(send(null, "confs", "<ccmp:confsRequest/>")));
   }
 
   @Test

@@ -134,10 +134,13 @@ public final class ConferenceServiceComponent implements ConferenceService {
     } else if (context.getProperty("karaf.etc") != null) {
       folder = Paths.get(context.getProperty("karaf.etc"), "xconf", "blueprints");
     }
+    // The built-in blueprints stand under the folder's: a file there replaces or adds one, and
+    // a missing file cannot take the system default away.
+    Map<String, XmlElement> blueprints = new java.util.TreeMap<>(BlueprintFiles.builtIn());
     if (folder != null && Files.isDirectory(folder)) {
-      return BlueprintFiles.read(folder);
+      blueprints.putAll(BlueprintFiles.read(folder));
     }
-    return BlueprintFiles.builtIn();
+    return blueprints;
   }
 
   /** Hands a committed change to the listeners, in commit order, off the committing thread. */

@@ -471,13 +471,25 @@ final class ConferenceTree {
             .child(Names.CONFERENCE_DESCRIPTION)
             .orElse(XmlElement.of(Names.CONFERENCE_DESCRIPTION));
     XmlElement confUris = description.child(Names.CONF_URIS).orElse(XmlElement.of(Names.CONF_URIS));
+    // Exactly one SIP URI per conference: the focus's. A password a client gave its own SIP entry
+    // (RFC 6501 section 4.2.6) moves to the focus's entry; other access URIs pass.
+    List<XmlElement> sipEntry =
+        new ArrayList<>(
+            List.of(
+                XmlElement.leaf(Names.URI, node.sipUri),
+                XmlElement.leaf(Names.PURPOSE, "participation")));
+    List<XmlElement> others = new ArrayList<>();
+    for (XmlElement entry : confUris.children()) {
+      String uri = entry.child(Names.URI).map(XmlElement::text).orElse("").trim();
+      String scheme = uri.toLowerCase(Locale.ROOT);
+      if (scheme.startsWith("sip:") || scheme.startsWith("sips:")) {
+        sipEntry.addAll(entry.children(Names.CONFERENCE_PASSWORD));
+      } else {
+        others.add(entry);
+      }
+    }
     List<XmlElement> entries = new ArrayList<>();
-    entries.add(
-        XmlElement.of(Names.ENTRY)
-            .withChildren(
-                List.of(
-                    XmlElement.leaf(Names.URI, node.sipUri),
-                    XmlElement.leaf(Names.PURPOSE, "participation"))));
+    entries.add(XmlElement.of(Names.ENTRY).withChildren(sipEntry));
     List<String> configured = new ArrayList<>();
     String id = node.sipUri.substring("sip:".length(), node.sipUri.indexOf('@'));
     for (String template : accessUriTemplates) {
@@ -490,11 +502,8 @@ final class ConferenceTree {
                       XmlElement.leaf(Names.URI, uri),
                       XmlElement.leaf(Names.PURPOSE, "participation"))));
     }
-    for (XmlElement entry : confUris.children()) {
-      String uri = entry.child(Names.URI).map(XmlElement::text).orElse("").trim();
-      // Exactly one SIP URI per conference: the focus's. Other access URIs pass.
-      String scheme = uri.toLowerCase(Locale.ROOT);
-      if (!scheme.startsWith("sip:") && !scheme.startsWith("sips:") && !configured.contains(uri)) {
+    for (XmlElement entry : others) {
+      if (!configured.contains(entry.child(Names.URI).map(XmlElement::text).orElse("").trim())) {
         entries.add(entry);
       }
     }

@@ -15,6 +15,7 @@ final class Names {
   static final QName PURPOSE = info("purpose");
   static final QName USERS = info("users");
   static final QName CLONING_PARENT = xcon("cloning-parent");
+  static final QName CONFERENCE_PASSWORD = xcon("conference-password");
   static final QName SIDEBAR_PARENT = xcon("sidebar-parent");
   static final QName PARENT_ENFORCEABLE = new QName(Namespaces.XCONF, "parent-enforceable");
   static final QName PATH = new QName(Namespaces.XCONF, "path");

@@ -1,5 +1,6 @@
 package io.xconf.itests.probe;
 
+import io.xconf.accounts.Account;
 import io.xconf.ccmp.CcmpResponseCode;
 import io.xconf.ccmp.extension.CcmpExtension;
 import io.xconf.model.ConferenceObject;
@@ -65,7 +66,8 @@ public final class ModelProbe {
     }
 
     @Override
-    public CcmpExtendedResponseMessageType handle(CcmpExtendedRequestMessageType request) {
+    public CcmpExtendedResponseMessageType handle(
+        CcmpExtendedRequestMessageType request, Account sender) {
       String label = ProbeRequests.label(request);
       if (label == null) {
         return ProbeRequests.answer(CcmpResponseCode.BAD_REQUEST, "probe:label missing");
@@ -78,7 +80,7 @@ public final class ModelProbe {
                           .withChildren(List.of(XmlElement.leaf(DISPLAY_TEXT, label)))));
       try {
         ConferenceObject created =
-            conferences.create(CreateRequest.conference(null, document, request.getConfUserID()));
+            conferences.create(CreateRequest.conference(null, document, sender.userId()));
         CcmpExtendedResponseMessageType response =
             ProbeRequests.answer(CcmpResponseCode.SUCCESS, "created");
         response.setConfObjID(created.uri());
@@ -121,7 +123,8 @@ public final class ModelProbe {
     }
 
     @Override
-    public CcmpExtendedResponseMessageType handle(CcmpExtendedRequestMessageType request) {
+    public CcmpExtendedResponseMessageType handle(
+        CcmpExtendedRequestMessageType request, Account sender) {
       Optional<ConferenceObject> found = conferences.get(request.getConfObjID());
       if (found.isEmpty()) {
         return ProbeRequests.answer(CcmpResponseCode.OBJECT_NOT_FOUND, "no such conference");

@@ -1,5 +1,6 @@
 package io.xconf.itests.probe;
 
+import io.xconf.accounts.Account;
 import io.xconf.ccmp.CcmpResponseCode;
 import io.xconf.ccmp.extension.CcmpExtension;
 import io.xconf.schema.ccmp.CcmpExtendedRequestMessageType;
@@ -47,7 +48,8 @@ public final class ProbeExtension implements CcmpExtension {
   }
 
   @Override
-  public CcmpExtendedResponseMessageType handle(CcmpExtendedRequestMessageType request) {
+  public CcmpExtendedResponseMessageType handle(
+      CcmpExtendedRequestMessageType request, Account sender) {
     CcmpExtendedResponseMessageType response = new CcmpExtendedResponseMessageType();
     response.setResponseCode(CcmpResponseCode.SUCCESS.asBigInteger());
     response.setResponseString("probe bundle " + bundleId);

@@ -26,9 +26,28 @@ public final class CcmpHttp {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
+  private final String username;
+  private final String password;
+  private final java.util.concurrent.atomic.AtomicLong nonceCount =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile java.util.Map<String, String> challenge;
 
   public CcmpHttp(int port) {
-    this.endpoint = URI.create("http://127.0.0.1:" + port + "/ccmp");
+    this(URI.create("http://127.0.0.1:" + port + "/ccmp"), null, null);
+  }
+
+  private CcmpHttp(URI endpoint, String username, String password) {
+    this.endpoint = endpoint;
+    this.username = username;
+    this.password = password;
+  }
+
+  /**
+   * A client that answers HTTP Digest challenges (RFC 7616, the first algorithm offered) as {@code
+   * username}, and reuses the server's nonce until it is refused, as browsers do.
+   */
+  public CcmpHttp withDigest(String username, String password) {
+    return new CcmpHttp(endpoint, username, password);
   }
 
   public URI endpoint() {
@@ -42,13 +61,77 @@ public final class CcmpHttp {
 
   public HttpResponse<String> post(String body, String contentType)
       throws IOException, InterruptedException {
-    HttpRequest request =
+    HttpResponse<String> response =
+        client.send(postRequest(body, contentType), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() == 401 && username != null) {
+      challenge = parseChallenge(response.headers().firstValue("WWW-Authenticate").orElse(""));
+      response = client.send(postRequest(body, contentType), HttpResponse.BodyHandlers.ofString());
+    }
+    return response;
+  }
+
+  private HttpRequest postRequest(String body, String contentType) {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    java.util.Map<String, String> known = challenge;
+    if (username != null && known != null) {
+      request.header("Authorization", digestAnswer(known));
+    }
+    return request.build();
+  }
+
+  private static java.util.Map<String, String> parseChallenge(String header) {
+    java.util.Map<String, String> parameters = new java.util.HashMap<>();
+    Matcher matcher = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]+))").matcher(header);
+    while (matcher.find()) {
+      parameters.put(
+          matcher.group(1), matcher.group(2) != null ? matcher.group(2) : matcher.group(3));
+    }
+    return parameters;
+  }
+
+  /** RFC 7616 section 3.4.1, qop=auth. */
+  private String digestAnswer(java.util.Map<String, String> p) {
+    String algorithm = p.getOrDefault("algorithm", "MD5");
+    String nc = String.format("%08x", nonceCount.incrementAndGet());
+    String cnonce = Long.toHexString(System.nanoTime());
+    String uri = endpoint.getRawPath();
+    String ha1 = hash(algorithm, username + ":" + p.get("realm") + ":" + password);
+    String ha2 = hash(algorithm, "POST:" + uri);
+    String response =
+        hash(algorithm, ha1 + ":" + p.get("nonce") + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+    return "Digest username=\""
+        + username
+        + "\", realm=\""
+        + p.get("realm")
+        + "\", nonce=\""
+        + p.get("nonce")
+        + "\", uri=\""
+        + uri
+        + "\", algorithm="
+        + algorithm
+        + ", qop=auth, nc="
+        + nc
+        + ", cnonce=\""
+        + cnonce
+        + "\", response=\""
+        + response
+        + "\"";
+  }
+
+  private static String hash(String algorithm, String text) {
+    try {
+      java.security.MessageDigest digest =
+          java.security.MessageDigest.getInstance(
+              "SHA-256".equalsIgnoreCase(algorithm) ? "SHA-256" : "MD5");
+      return java.util.HexFormat.of()
+          .formatHex(digest.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public HttpResponse<String> get() throws IOException, InterruptedException {
@@ -62,19 +145,9 @@ public final class CcmpHttp {
     return request(namespace, "ccmp-options-request-message-type", "");
   }
 
-  /** An extendedRequest for the named extension. */
-  public static String extendedRequest(String namespace, String extensionName) {
-    return request(
-        namespace,
-        "ccmp-extended-request-message-type",
-        "<ccmp:extendedRequest><extensionName>"
-            + extensionName
-            + "</extensionName></ccmp:extendedRequest>");
-  }
-
-  /** An extendedRequest about {@code confObjId} (may be null) with extension elements. */
+  /** An extendedRequest of {@code confUserId} about {@code confObjId} (may be null). */
   public static String extendedRequest(
-      String namespace, String extensionName, String confObjId, String content) {
+      String namespace, String extensionName, String confObjId, String content, String confUserId) {
     return request(
         namespace,
         "ccmp-extended-request-message-type",
@@ -83,13 +156,22 @@ public final class CcmpHttp {
             + extensionName
             + "</extensionName>"
             + content
-            + "</ccmp:extendedRequest>");
+            + "</ccmp:extendedRequest>",
+        confUserId);
   }
 
   /** The text of a top-level element of the inner response, e.g. confObjID, or null. */
   public static String field(String body, String name) {
     Matcher matcher = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(body);
     return matcher.find() ? matcher.group(1) : null;
+  }
+
+  /** A request of {@code confUserId} (null: none). */
+  public static String request(String namespace, String xsiType, String body, String confUserId) {
+    return request(namespace, xsiType, body)
+        .replace(
+            "<confUserID>xcon-userid:alice@example.com</confUserID>",
+            confUserId == null ? "" : "<confUserID>" + confUserId + "</confUserID>");
   }
 
   public static String request(String namespace, String xsiType, String body) {

@@ -1,7 +1,10 @@
 package io.xconf.ccmp.http.internal;
 
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
+import io.xconf.server.ServerIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Collections;
@@ -14,6 +17,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +27,39 @@ import org.slf4j.LoggerFactory;
  * CCMP over HTTP (RFC 6503 section 9): one POST, one CCMP answer. Everything CCMP says, errors
  * included, travels as HTTP 200; HTTP status codes are kept for HTTP-level faults.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, configurationPid = "io.xconf.ccmp.http")
+@Designate(ocd = CcmpServlet.Config.class)
 @HttpWhiteboardServletPattern("/ccmp")
 @HttpWhiteboardServletName("xconf-ccmp")
 public final class CcmpServlet extends HttpServlet {
+
+  @ObjectClassDefinition(
+      name = "Xconf CCMP over HTTP",
+      description = "Authentication of CCMP requests.")
+  public @interface Config {
+    @AttributeDefinition(
+        name = "Basic over plain HTTP",
+        description =
+            "Accept HTTP Basic credentials on unencrypted connections (they travel in clear).")
+    boolean basicOverPlainHttp() default false;
+  }
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(CcmpServlet.class);
 
   private final transient CcmpProcessor processor;
+  private final transient HttpAuthenticator authenticator;
 
   @Activate
-  public CcmpServlet(@Reference CcmpProcessor processor) {
+  public CcmpServlet(
+      @Reference CcmpProcessor processor,
+      @Reference AccountDirectory accounts,
+      @Reference ServerIdentity identity,
+      Config config) {
     this.processor = processor;
+    this.authenticator =
+        new HttpAuthenticator(
+            accounts, identity.domain(), config.basicOverPlainHttp(), System::currentTimeMillis);
   }
 
   @Override
@@ -58,17 +84,46 @@ public final class CcmpServlet extends HttpServlet {
           "CCMP is exchanged as " + MediaTypes.CCMP_UTF8 + " (Content-Type and Accept)");
       return;
     }
+    String query = request.getQueryString();
+    HttpAuthenticator.Result authentication =
+        authenticator.authenticate(
+            request.getHeader("Authorization"),
+            request.getMethod(),
+            request.getRequestURI() + (query == null ? "" : "?" + query),
+            request.isSecure());
+    if (request.getContentLengthLong() == 0 && authentication.account() == null) {
+      // No CCMP request at all: an HTTP client probing for its Digest challenge (curl does).
+      challenge(response, authentication.staleNonce());
+      response.setContentLength(0);
+      return;
+    }
     ByteArrayOutputStream body = new ByteArrayOutputStream(2048);
-    CcmpOutcome outcome = processor.process(request.getInputStream(), body);
+    CcmpOutcome outcome =
+        processor.process(
+            request.getInputStream(),
+            body,
+            new CcmpCaller(authentication.account(), request.isSecure()));
     LOG.debug(
         "CCMP {} from {} answered {}",
         outcome.requestType(),
         request.getRemoteAddr(),
         outcome.responseCode());
-    response.setStatus(HttpServletResponse.SC_OK);
+    if (outcome.authenticationRequired()) {
+      // Section 10.2 credentials missing or wrong: challenge, with the CCMP 424 as the body.
+      challenge(response, authentication.staleNonce());
+    } else {
+      response.setStatus(HttpServletResponse.SC_OK);
+    }
     response.setContentType(MediaTypes.CCMP_UTF8);
     response.setContentLength(body.size());
     body.writeTo(response.getOutputStream());
+  }
+
+  private void challenge(HttpServletResponse response, boolean staleNonce) {
+    response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+    for (String challenge : authenticator.challenges(staleNonce)) {
+      response.addHeader("WWW-Authenticate", challenge);
+    }
   }
 
   private static boolean hasConditionalHeader(HttpServletRequest request) {
