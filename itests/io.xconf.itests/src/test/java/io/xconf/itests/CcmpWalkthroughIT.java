@@ -224,6 +224,44 @@ public class CcmpWalkthroughIT {
     assertEquals(200, CcmpHttp.responseCode(digest.get(1)));
   }
 
+  @Test
+  public void httpsWithTheCertificateMadeAtFirstStart() throws Exception {
+    // Trust exactly the certificate bin/xconf generated, as an operator would pin it.
+    Path keystore = server.data().resolve("xconf/https.p12");
+    char[] password =
+        Files.readString(server.data().resolve("xconf/https.password")).trim().toCharArray();
+    java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      trusted.load(in, password);
+    }
+    javax.net.ssl.TrustManagerFactory trust =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+
+    String confs =
+        CcmpHttp.request(
+            PUBLISHED, "ccmp-confs-request-message-type", "<ccmp:confsRequest/>", ALICE);
+    String basic =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8));
+    java.net.http.HttpResponse<String> response =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://localhost:" + server.httpsPort() + "/ccmp"))
+                .header("Content-Type", CcmpHttp.CCMP_TYPE)
+                .header("Authorization", basic)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(confs))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(response.body(), 200, response.statusCode());
+    assertEquals("Basic is accepted over TLS", 200, CcmpHttp.responseCode(response.body()));
+  }
+
   /** curl's answer: the status of the last response, then its body. */
   private static List<String> curl(String scheme, String credentials, String body)
       throws Exception {

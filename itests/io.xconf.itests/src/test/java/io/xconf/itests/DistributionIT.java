@@ -46,6 +46,29 @@ public class DistributionIT {
       assertFalse(malformed.body(), malformed.body().contains("Exception"));
       assertEquals(405, ccmp.get().statusCode());
 
+      // Hostile input gets a quick error and the server keeps serving.
+      assertEquals(413, ccmp.post("<a>" + "x".repeat(32 << 20) + "</a>").statusCode());
+      String bomb =
+          "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+              + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
+              + CcmpHttp.optionsRequest(PUBLISHED)
+                  .replaceFirst("<\\?xml[^>]*>", "")
+                  .replace("alice", "&c;");
+      String bombAnswer = ccmp.post(bomb).body();
+      assertEquals(400, CcmpHttp.responseCode(bombAnswer));
+      assertTrue(bombAnswer, bombAnswer.contains("DTD"));
+      String xxe =
+          "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+              + CcmpHttp.optionsRequest(PUBLISHED)
+                  .replaceFirst("<\\?xml[^>]*>", "")
+                  .replace("alice", "&x;");
+      String xxeAnswer = ccmp.post(xxe).body();
+      assertEquals(400, CcmpHttp.responseCode(xxeAnswer));
+      assertTrue(xxeAnswer, xxeAnswer.contains("DTD"));
+      assertFalse(xxeAnswer.contains("root:"));
+      assertEquals(
+          200, CcmpHttp.responseCode(ccmp.post(CcmpHttp.optionsRequest(PUBLISHED)).body()));
+
       Duration stopped = server.stop();
       assertTrue("SIGTERM took " + stopped, stopped.compareTo(Duration.ofSeconds(10)) < 0);
       // Logged to stdout and to the data folder.

@@ -84,6 +84,10 @@ public final class XconfServer implements AutoCloseable {
     return Integer.parseInt(environment.get("XCONF_HTTP_PORT"));
   }
 
+  public int httpsPort() {
+    return Integer.parseInt(environment.get("XCONF_HTTPS_PORT"));
+  }
+
   public CcmpHttp ccmp() {
     return new CcmpHttp(httpPort());
   }
