@@ -104,37 +104,60 @@ public class DistributionIT {
   }
 
   @Test
-  public void startsAndStopsBundlesDroppedIntoDeploy() throws Exception {
-    Path probe = Path.of(System.getProperty("xconf.probe.jar"));
-    Path deployed = XconfServer.home().resolve("deploy").resolve("xconf-probe.jar");
+  public void startsAndStopsExtensionsDroppedIntoDeploy() throws Exception {
+    // The confSummaryRequest extension (RFC 6503 section 6.9) ships in extensions/, not running.
+    Path extension =
+        XconfServer.home().resolve("extensions/io.xconf.ccmp.extension.confsummary.jar");
+    Path deployed = XconfServer.home().resolve("deploy").resolve("confsummary.jar");
+    String alice = "xcon-userid:alice@dist.example.net";
     try (XconfServer server = XconfServer.configure(data("data"), "dist.example.net")) {
       assertEquals(0, server.user("add", "alice", "secret").exitCode());
       server.start();
       CcmpHttp ccmp = server.ccmp().withDigest("alice", "secret");
-      // The probe bundle carries a CCMP extension: it answers while the bundle runs, and the
-      // server answers 501 (no such extension) before and after.
-      String probeRequest =
-          CcmpHttp.extendedRequest(
-              PUBLISHED, "xconfProbeRequest", null, "", "xcon-userid:alice@dist.example.net");
-      assertEquals(501, CcmpHttp.responseCode(ccmp.post(probeRequest).body()));
+      String created =
+          ccmp.post(
+                  CcmpHttp.request(
+                      PUBLISHED,
+                      "ccmp-conf-request-message-type",
+                      "<operation>create</operation><ccmp:confRequest/>",
+                      alice))
+              .body();
+      String conference = CcmpHttp.field(created, "confObjID");
+      String options = CcmpHttp.optionsRequest(PUBLISHED);
+      String summary =
+          CcmpHttp.extendedRequest(PUBLISHED, "confSummaryRequest", conference, "", alice)
+              .replace(
+                  "<ccmp:extendedRequest>",
+                  "<operation>retrieve</operation><ccmp:extendedRequest>");
+      assertFalse(ccmp.post(options).body().contains("confSummaryRequest"));
+      assertEquals(501, CcmpHttp.responseCode(ccmp.post(summary).body()));
 
-      Files.copy(probe, deployed, StandardCopyOption.REPLACE_EXISTING);
-      String answered =
+      Files.copy(extension, deployed, StandardCopyOption.REPLACE_EXISTING);
+      String listed =
           Await.until(
-              "the dropped bundle to answer its extendedRequest",
+              "the dropped extension in optionsResponse",
               Duration.ofSeconds(30),
-              () -> ccmp.post(probeRequest).body(),
-              body -> CcmpHttp.responseCode(body) == 200);
-      assertTrue(answered, answered.contains("<response-string>probe bundle "));
-      assertTrue(answered, answered.contains("<extensionName>xconfProbeRequest</extensionName>"));
+              () -> ccmp.post(options).body(),
+              body -> body.contains("<name>confSummaryRequest</name>"));
+      assertTrue(
+          listed,
+          listed.contains("<schema-def>urn:xconf:params:xml:ns:ccmp-conf-summary</schema-def>"));
+      CcmpHttp.assertValidCcmp(listed);
+      String answered = ccmp.post(summary).body();
+      assertEquals(answered, 200, CcmpHttp.responseCode(answered));
+      assertTrue(
+          answered,
+          answered.contains(
+              "<title>Conference</title><status>registered</status><public>true</public><media>audio</media>"));
       CcmpHttp.assertValidCcmp(answered);
 
       Files.delete(deployed);
       Await.until(
-          "the removed bundle's extension to go away",
+          "the removed extension to leave optionsResponse",
           Duration.ofSeconds(30),
-          () -> ccmp.post(probeRequest).body(),
-          body -> CcmpHttp.responseCode(body) == 501);
+          () -> ccmp.post(options).body(),
+          body -> body.contains("<standard-message-list>") && !body.contains("confSummaryRequest"));
+      assertEquals(501, CcmpHttp.responseCode(ccmp.post(summary).body()));
       server.stop();
     } finally {
       Files.deleteIfExists(deployed);

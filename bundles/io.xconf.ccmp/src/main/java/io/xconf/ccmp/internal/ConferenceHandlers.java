@@ -4,6 +4,7 @@ import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.CreateRequest;
@@ -46,10 +47,10 @@ final class ConferenceHandlers {
   /** Null when {@code sender} may read the conference; else 401, 423 or 422. */
   static CcmpResponseCode readRefusal(
       ConferenceObject conference, Account sender, String password) {
-    if (!Permissions.sees(conference, sender)) {
+    if (!ConferenceAccess.sees(conference, sender)) {
       return CcmpResponseCode.UNAUTHORIZED;
     }
-    return Permissions.passwordCheck(conference, sender, password);
+    return ConferenceAccess.passwordCheck(conference, sender, password);
   }
 
   /** blueprintRequest: retrieve only (Table 1: the rest is N/A*). */
@@ -148,7 +149,8 @@ final class ConferenceHandlers {
               throw new ModelException(
                   ModelFailure.NOT_FOUND, "no blueprint or conference " + confObjId);
             }
-            if (parent.kind() == ObjectKind.CONFERENCE && !Permissions.manages(parent, sender)) {
+            if (parent.kind() == ObjectKind.CONFERENCE
+                && !ConferenceAccess.manages(parent, sender)) {
               return ModelBridge.answer(
                   response,
                   CcmpResponseCode.UNAUTHORIZED,
@@ -176,7 +178,8 @@ final class ConferenceHandlers {
             return ModelBridge.answer(
                 response, CcmpResponseCode.BAD_REQUEST, "update needs confInfo");
           }
-          if (!Permissions.manages(existing(model, confObjId, ObjectKind.CONFERENCE), sender)) {
+          if (!ConferenceAccess.manages(
+              existing(model, confObjId, ObjectKind.CONFERENCE), sender)) {
             return ModelBridge.answer(
                 response,
                 CcmpResponseCode.UNAUTHORIZED,
@@ -187,7 +190,8 @@ final class ConferenceHandlers {
           return withDocument(response, model.update(confObjId, update, actor), sender);
         }
         case DELETE -> {
-          if (!Permissions.manages(existing(model, confObjId, ObjectKind.CONFERENCE), sender)) {
+          if (!ConferenceAccess.manages(
+              existing(model, confObjId, ObjectKind.CONFERENCE), sender)) {
             return ModelBridge.answer(
                 response,
                 CcmpResponseCode.UNAUTHORIZED,
@@ -206,7 +210,7 @@ final class ConferenceHandlers {
       response.setConfObjID(conference.uri());
       response
           .getConfResponse()
-          .setConfInfo(bridge.conferenceBinding(Permissions.visible(conference, sender)));
+          .setConfInfo(bridge.conferenceBinding(ConferenceAccess.visible(conference, sender)));
       ModelBridge.version(response, conference.version());
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }

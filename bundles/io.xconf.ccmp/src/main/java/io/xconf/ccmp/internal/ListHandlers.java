@@ -4,6 +4,7 @@ import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.schema.XconCodec;
@@ -132,7 +133,10 @@ final class ListHandlers {
       response
           .getConfsResponse()
           .setConfsInfo(
-              uris(model.conferences().stream().filter(c -> Permissions.sees(c, sender)).toList()));
+              uris(
+                  model.conferences().stream()
+                      .filter(c -> ConferenceAccess.sees(c, sender))
+                      .toList()));
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
   }

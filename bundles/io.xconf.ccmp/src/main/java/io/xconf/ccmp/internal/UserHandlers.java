@@ -4,6 +4,7 @@ import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.ModelException;
@@ -90,7 +91,7 @@ final class UserHandlers {
       ConferenceObject conference =
           ConferenceHandlers.existing(model, request.getConfObjID(), ObjectKind.CONFERENCE);
       if (request.getOperation() == OperationType.UPDATE) {
-        if (!Permissions.manages(conference, sender)) {
+        if (!ConferenceAccess.manages(conference, sender)) {
           return ModelBridge.answer(
               response,
               notAllowed(),
@@ -166,7 +167,7 @@ final class UserHandlers {
       }
       String entity = userInfo.getEntity().trim();
       boolean self = sender != null && entity.equals(sender.userId());
-      boolean manages = Permissions.manages(conference, sender);
+      boolean manages = ConferenceAccess.manages(conference, sender);
       String actor = sender == null ? entity : sender.userId();
       XmlElement existing = user(conference.document(), entity);
       switch (request.getOperation()) {
@@ -183,7 +184,7 @@ final class UserHandlers {
                 response, notAllowed(), "only its managers add others to a conference");
           }
           CcmpResponseCode password =
-              Permissions.passwordCheck(conference, sender, request.getConferencePassword());
+              ConferenceAccess.passwordCheck(conference, sender, request.getConferencePassword());
           if (password != null) {
             return ModelBridge.answer(response, password, null);
           }
@@ -198,7 +199,7 @@ final class UserHandlers {
                 response, CcmpResponseCode.USER_NOT_FOUND, "no user " + entity);
           }
           XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
-          if (!manages && user.child(Permissions.ROLES).isPresent()) {
+          if (!manages && user.child(ConferenceAccess.ROLES).isPresent()) {
             return ModelBridge.answer(
                 response, notAllowed(), "only the conference's managers give roles");
           }
@@ -242,7 +243,7 @@ final class UserHandlers {
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
           }
           XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
-          if (!manages && user.child(Permissions.ROLES).isPresent()) {
+          if (!manages && user.child(ConferenceAccess.ROLES).isPresent()) {
             return ModelBridge.answer(
                 response, notAllowed(), "only the conference's managers change roles");
           }

@@ -1,7 +1,6 @@
-package io.xconf.ccmp.internal;
+package io.xconf.ccmp;
 
 import io.xconf.accounts.Account;
-import io.xconf.ccmp.CcmpResponseCode;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.Namespaces;
 import io.xconf.model.XmlElement;
@@ -22,23 +21,42 @@ import javax.xml.namespace.QName;
  *       manage it: missing 423, wrong 422; and it is shown only to those who manage it.
  * </ul>
  */
-final class Permissions {
+public final class ConferenceAccess {
 
   static final QName CONF_URIS = new QName(Namespaces.CONFERENCE_INFO, "conf-uris");
-  static final QName ROLES = new QName(Namespaces.CONFERENCE_INFO, "roles");
+  public static final QName ROLES = new QName(Namespaces.CONFERENCE_INFO, "roles");
   static final QName PASSWORD = new QName(Namespaces.XCON, "conference-password");
   private static final Set<String> MANAGING_ROLES = Set.of("administrator", "moderator");
 
-  private Permissions() {}
+  private static final QName DESCRIPTION =
+      new QName(Namespaces.CONFERENCE_INFO, "conference-description");
+  private static final QName USERS = new QName(Namespaces.CONFERENCE_INFO, "users");
+  private static final QName USER = new QName(Namespaces.CONFERENCE_INFO, "user");
 
-  static boolean manages(ConferenceObject conference, Account sender) {
+  private ConferenceAccess() {}
+
+  /** The {@code <user>} of a conference document with this entity, or null. */
+  public static XmlElement user(XmlElement document, String entity) {
+    XmlElement users = document.child(USERS).orElse(null);
+    if (users == null) {
+      return null;
+    }
+    for (XmlElement user : users.children(USER)) {
+      if (entity.equals(user.attribute("entity"))) {
+        return user;
+      }
+    }
+    return null;
+  }
+
+  public static boolean manages(ConferenceObject conference, Account sender) {
     if (sender == null) {
       return false;
     }
     if (sender.administrator() || sender.userId().equals(conference.owner())) {
       return true;
     }
-    XmlElement user = UserHandlers.user(conference.document(), sender.userId());
+    XmlElement user = user(conference.document(), sender.userId());
     if (user == null) {
       return false;
     }
@@ -53,13 +71,14 @@ final class Permissions {
     return false;
   }
 
-  static boolean sees(ConferenceObject conference, Account sender) {
+  public static boolean sees(ConferenceObject conference, Account sender) {
     return manages(conference, sender)
-        || (sender != null && UserHandlers.user(conference.document(), sender.userId()) != null);
+        || (sender != null && user(conference.document(), sender.userId()) != null);
   }
 
   /** Null when the password check passes; else 423 (none given) or 422 (wrong). */
-  static CcmpResponseCode passwordCheck(ConferenceObject conference, Account sender, String given) {
+  public static CcmpResponseCode passwordCheck(
+      ConferenceObject conference, Account sender, String given) {
     List<String> passwords = passwords(conference.document());
     if (passwords.isEmpty() || manages(conference, sender)) {
       return null;
@@ -70,10 +89,10 @@ final class Permissions {
     return passwords.contains(given) ? null : CcmpResponseCode.INVALID_CONFERENCE_PASSWORD;
   }
 
-  static List<String> passwords(XmlElement document) {
+  public static List<String> passwords(XmlElement document) {
     List<String> passwords = new ArrayList<>();
     document
-        .child(ModelBridge.DESCRIPTION)
+        .child(DESCRIPTION)
         .flatMap(d -> d.child(CONF_URIS))
         .ifPresent(
             uris -> {
@@ -89,12 +108,12 @@ final class Permissions {
   }
 
   /** The document as {@code sender} may read it: passwords only for those who manage it. */
-  static XmlElement visible(ConferenceObject conference, Account sender) {
+  public static XmlElement visible(ConferenceObject conference, Account sender) {
     XmlElement document = conference.document();
     if (manages(conference, sender) || passwords(document).isEmpty()) {
       return document;
     }
-    XmlElement description = document.child(ModelBridge.DESCRIPTION).orElseThrow();
+    XmlElement description = document.child(DESCRIPTION).orElseThrow();
     XmlElement uris = description.child(CONF_URIS).orElseThrow();
     List<XmlElement> entries = new ArrayList<>();
     for (XmlElement entry : uris.children()) {
@@ -106,10 +125,7 @@ final class Permissions {
     }
     List<XmlElement> root = new ArrayList<>();
     for (XmlElement child : document.children()) {
-      root.add(
-          child.name().equals(ModelBridge.DESCRIPTION)
-              ? description.withChildren(children)
-              : child);
+      root.add(child.name().equals(DESCRIPTION) ? description.withChildren(children) : child);
     }
     return document.withChildren(root);
   }
