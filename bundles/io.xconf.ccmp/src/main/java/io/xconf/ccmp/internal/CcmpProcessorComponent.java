@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class CcmpProcessorComponent implements CcmpProcessor {
 
   /** The standard message handlers this bundle provides. */
-  static final int STANDARD_HANDLERS = 6;
+  static final int STANDARD_HANDLERS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(CcmpProcessorComponent.class);
 

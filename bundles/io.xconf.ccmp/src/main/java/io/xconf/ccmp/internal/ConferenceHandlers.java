@@ -145,7 +145,7 @@ final class ConferenceHandlers {
           }
           if (confObjId != null) {
             ConferenceObject parent = model.get(confObjId).orElse(null);
-            if (parent == null || parent.kind() == ObjectKind.SIDEBAR) {
+            if (parent == null || parent.kind().isSidebar()) {
               throw new ModelException(
                   ModelFailure.NOT_FOUND, "no blueprint or conference " + confObjId);
             }

@@ -54,7 +54,11 @@ public class ModelHandlersTest {
             new ConferenceHandlers.Blueprint(model, codec, accounts),
             new ConferenceHandlers.Conf(model, codec, accounts),
             new UserHandlers.Users(model, codec, accounts),
-            new UserHandlers.User(model, codec, accounts));
+            new UserHandlers.User(model, codec, accounts),
+            new SidebarHandlers.SidebarsByVal(model, codec, accounts),
+            new SidebarHandlers.SidebarsByRef(model, codec, accounts),
+            new SidebarHandlers.SidebarByVal(model, codec, accounts),
+            new SidebarHandlers.SidebarByRef(model, codec, accounts));
     processor = new CcmpProcessorComponent(codec, accounts, handlers, List.of());
   }
 
@@ -317,6 +321,114 @@ public class ModelHandlersTest {
         "administrators manage everything",
         200,
         code(send(TestAccounts.ROOT, "conf", String.format(retrieve, ""))));
+  }
+
+  @Test
+  public void sidebarsByValueAndByReference() throws Exception {
+    String created =
+        send(
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + AUDIO_ROOM
+                + "</confObjID><operation>create</operation><ccmp:confRequest/>");
+    String main = field(created, "confObjID");
+    String target = "<confObjID>" + main + "</confObjID>";
+    send(
+        ALICE,
+        "user",
+        target
+            + "<operation>create</operation><ccmp:userRequest><userInfo entity=\""
+            + BOB
+            + "\"/></ccmp:userRequest>");
+
+    // The audio room allows sidebars, so a participant may open one.
+    String byVal =
+        send(
+            BOB,
+            "sidebarByVal",
+            target + "<operation>create</operation><ccmp:sidebarByValRequest/>");
+    assertEquals(byVal, 200, code(byVal));
+    String sidebar = field(byVal, "confObjID");
+    assertNotEquals(main, sidebar);
+    assertTrue(byVal, byVal.contains("<xcon:sidebar-parent>" + main + "</xcon:sidebar-parent>"));
+
+    String list = send(ALICE, "sidebarsByVal", target + "<ccmp:sidebarsByValRequest/>");
+    assertEquals(200, code(list));
+    assertEquals("the sidebar is a change of the main conference", "3", field(list, "version"));
+    assertTrue(list, list.contains("<info:entry entity=\"" + sidebar + "\">"));
+    assertEquals(
+        403,
+        code(
+            send(
+                ALICE,
+                "sidebarsByVal",
+                target + "<operation>create</operation><ccmp:sidebarsByValRequest/>")));
+
+    String byRef =
+        send(
+            ALICE,
+            "sidebarByRef",
+            target
+                + "<operation>create</operation><ccmp:sidebarByRefRequest><sidebarByRefInfo entity=\"x\">"
+                + "<info:conference-description><info:display-text>Breakout</info:display-text></info:conference-description>"
+                + "</sidebarByRefInfo></ccmp:sidebarByRefRequest>");
+    assertEquals(byRef, 200, code(byRef));
+    String reference = field(byRef, "confObjID");
+    String refs = send(BOB, "sidebarsByRef", target + "<ccmp:sidebarsByRefRequest/>");
+    assertTrue(
+        refs,
+        refs.contains(
+            "<info:entry><info:uri>"
+                + reference
+                + "</info:uri><info:display-text>Breakout</info:display-text></info:entry>"));
+    assertEquals(
+        "not a by-value sidebar",
+        404,
+        code(
+            send(
+                ALICE,
+                "sidebarByVal",
+                "<confObjID>"
+                    + reference
+                    + "</confObjID><operation>retrieve</operation><ccmp:sidebarByValRequest/>")));
+
+    String updated =
+        send(
+            BOB,
+            "sidebarByVal",
+            "<confObjID>"
+                + sidebar
+                + "</confObjID><operation>update</operation><ccmp:sidebarByValRequest>"
+                + "<sidebarByValInfo entity=\""
+                + sidebar
+                + "\"><info:conference-description><info:subject>Side talk</info:subject>"
+                + "</info:conference-description></sidebarByValInfo></ccmp:sidebarByValRequest>");
+    assertEquals(updated, 200, code(updated));
+    assertEquals("2", field(updated, "version"));
+    assertEquals(
+        401,
+        code(
+            send(
+                BOB,
+                "sidebarByRef",
+                "<confObjID>"
+                    + reference
+                    + "</confObjID><operation>delete</operation><ccmp:sidebarByRefRequest/>")));
+    assertEquals(
+        425,
+        code(send(ALICE, "conf", target + "<operation>delete</operation><ccmp:confRequest/>")));
+    assertEquals(
+        200,
+        code(
+            send(
+                BOB,
+                "sidebarByVal",
+                "<confObjID>"
+                    + sidebar
+                    + "</confObjID><operation>delete</operation><ccmp:sidebarByValRequest/>")));
+    assertFalse(
+        send(ALICE, "sidebarsByVal", target + "<ccmp:sidebarsByValRequest/>").contains(sidebar));
   }
 
   @Test

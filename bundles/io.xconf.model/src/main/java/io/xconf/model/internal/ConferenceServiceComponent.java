@@ -175,7 +175,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
 
   @Override
   public List<ConferenceObject> sidebars(String conferenceUri) {
-    return tree.list(ObjectKind.SIDEBAR, conferenceUri);
+    return tree.list(null, conferenceUri);
   }
 
   @Override

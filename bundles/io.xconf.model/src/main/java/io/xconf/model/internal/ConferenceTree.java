@@ -66,6 +66,7 @@ final class ConferenceTree {
     final Instant created;
     volatile State state;
     int children; // guarded by this
+    volatile List<String> sidebars = List.of(); // replaced under this lock
     boolean deleted; // guarded by this
 
     Node(
@@ -149,6 +150,9 @@ final class ConferenceTree {
       if (parent != null) {
         synchronized (parent) {
           parent.children++;
+          if (node.kind.isSidebar()) {
+            parent.sidebars = plus(parent.sidebars, node.uri);
+          }
         }
       } else if (node.parentUri != null) {
         LOG.warn(
@@ -177,7 +181,8 @@ final class ConferenceTree {
   List<ConferenceObject> list(ObjectKind kind, String parentUri) {
     List<ConferenceObject> result = new ArrayList<>();
     for (Node node : nodes.values()) {
-      if (node.kind == kind && (parentUri == null || parentUri.equals(node.parentUri))) {
+      boolean wanted = kind == null ? node.kind.isSidebar() : node.kind == kind;
+      if (wanted && (parentUri == null || parentUri.equals(node.parentUri))) {
         result.add(view(node));
       }
     }
@@ -200,12 +205,12 @@ final class ConferenceTree {
     if (parent == null) {
       throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
     }
-    if (request.kind() == ObjectKind.SIDEBAR
+    if (request.kind().isSidebar()
         ? parent.kind != ObjectKind.CONFERENCE
-        : parent.kind == ObjectKind.SIDEBAR) {
+        : parent.kind.isSidebar()) {
       throw new ModelException(
           ModelFailure.FORBIDDEN,
-          request.kind() == ObjectKind.SIDEBAR
+          request.kind().isSidebar()
               ? "sidebars belong to a conference"
               : "a sidebar is not cloned into a conference");
     }
@@ -218,7 +223,7 @@ final class ConferenceTree {
             document.withAttribute(DocumentMerge.STATE, null), domain, identifiers::newId);
     byte[] ownXml = xml(own);
 
-    XmlElement inherited = inheritable(effective(parent));
+    XmlElement inherited = inheritable(core(parent));
     XmlElement unenforced = DocumentMerge.overlay(inherited, own);
     for (Enforcement.Path path : enforcedOver(parent)) {
       if (!Objects.equals(Enforcement.at(unenforced, path), Enforcement.at(inherited, path))) {
@@ -238,6 +243,9 @@ final class ConferenceTree {
             Identifiers.sipUri(id, domain),
             now,
             new State(1, documents.compact(own, ownXml), now));
+    if (node.kind.isSidebar()) {
+      return createSidebar(parent, node, ownXml, request.owner());
+    }
     synchronized (parent) {
       if (parent.deleted) {
         throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
@@ -284,7 +292,7 @@ final class ConferenceTree {
       XmlElement replaced = AutoGenerate.replace(update, domain, identifiers::newId);
       State current = node.state;
       Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
-      XmlElement inherited = parent == null ? null : inheritable(effective(parent));
+      XmlElement inherited = parent == null ? null : inheritable(core(parent));
       XmlElement currentOwn = documents.tree(current.own());
       XmlElement before = DocumentMerge.overlay(inherited, currentOwn);
       XmlElement own = DocumentMerge.applyUpdate(currentOwn, replaced, before);
@@ -340,6 +348,10 @@ final class ConferenceTree {
       }
       before = effective(node);
       version = node.state.version();
+      if (node.kind.isSidebar()) {
+        deleteSidebar(node, before, actor);
+        return;
+      }
       durably(new StoreWrite.Delete(uri));
       node.deleted = true;
       nodes.remove(uri);
@@ -372,16 +384,17 @@ final class ConferenceTree {
   }
 
   private void durably(StoreWrite write) throws ModelException {
+    durably(List.of(write));
+  }
+
+  private void durably(List<StoreWrite> writes) throws ModelException {
     try {
-      store
-          .write(List.of(write))
-          .toCompletableFuture()
-          .get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      store.write(writes).toCompletableFuture().get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelException(ModelFailure.SERVER_INTERNAL_ERROR, "interrupted while storing", e);
     } catch (ExecutionException | TimeoutException e) {
-      LOG.error("Storing {} failed", write.uri(), e);
+      LOG.error("Storing {} failed", writes.get(0).uri(), e);
       throw new ModelException(
           ModelFailure.SERVER_INTERNAL_ERROR, "the conference store failed", e);
     }
@@ -431,8 +444,49 @@ final class ConferenceTree {
     return paths;
   }
 
-  /** The effective document: inherited values, own values over them, enforced values restored. */
+  /**
+   * The effective document: inherited values, own values over them, enforced values restored, and
+   * for a conference the lists of its sidebars.
+   */
   XmlElement effective(Node node) {
+    XmlElement document = core(node);
+    List<String> sidebars = node.sidebars;
+    if (sidebars.isEmpty()) {
+      return document;
+    }
+    List<XmlElement> byRef = new ArrayList<>();
+    List<XmlElement> byVal = new ArrayList<>();
+    for (String uri : sidebars) {
+      Node sidebar = nodes.get(uri);
+      if (sidebar == null) {
+        continue;
+      }
+      XmlElement sidebarDocument = core(sidebar);
+      if (sidebar.kind == ObjectKind.SIDEBAR_BY_VAL) {
+        byVal.add(
+            XmlElement.of(
+                Names.ENTRY, sidebarDocument.attributes(), null, sidebarDocument.children()));
+      } else {
+        List<XmlElement> entry = new ArrayList<>(List.of(XmlElement.leaf(Names.URI, uri)));
+        sidebarDocument
+            .child(Names.CONFERENCE_DESCRIPTION)
+            .flatMap(d -> d.child(Names.DISPLAY_TEXT))
+            .ifPresent(entry::add);
+        byRef.add(XmlElement.of(Names.ENTRY).withChildren(entry));
+      }
+    }
+    List<XmlElement> children = new ArrayList<>(document.children());
+    if (!byRef.isEmpty()) {
+      children.add(XmlElement.of(Names.SIDEBARS_BY_REF).withChildren(byRef));
+    }
+    if (!byVal.isEmpty()) {
+      children.add(XmlElement.of(Names.SIDEBARS_BY_VAL).withChildren(byVal));
+    }
+    return document.withChildren(SchemaOrder.sorted(document, children));
+  }
+
+  /** The effective document without the sidebar lists: what children inherit from. */
+  private XmlElement core(Node node) {
     Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
     if (node.kind == ObjectKind.BLUEPRINT) {
       // Blueprints never change while running, and every creation reads one.
@@ -445,7 +499,7 @@ final class ConferenceTree {
     if (parent == null) {
       document = DocumentMerge.clean(own);
     } else {
-      XmlElement inherited = inheritable(effective(parent));
+      XmlElement inherited = inheritable(core(parent));
       document = DocumentMerge.overlay(inherited, own);
       for (Enforcement.Path path : enforcedOver(parent)) {
         document = Enforcement.copy(document, inherited, path);
@@ -460,9 +514,122 @@ final class ConferenceTree {
     return withoutPolicy.withAttribute("entity", null);
   }
 
+  private static List<String> plus(List<String> list, String item) {
+    List<String> copy = new ArrayList<>(list);
+    copy.add(item);
+    return List.copyOf(copy);
+  }
+
+  private static List<String> minus(List<String> list, String item) {
+    List<String> copy = new ArrayList<>(list);
+    copy.remove(item);
+    return List.copyOf(copy);
+  }
+
+  /**
+   * A sidebar and the new version of its conference, which lists it, are written in one atomic
+   * batch under the conference's lock (RFC 6503 section 5.3.8: creating one updates the main
+   * conference object).
+   */
+  private ConferenceObject createSidebar(Node parent, Node sidebar, byte[] ownXml, String owner)
+      throws ModelException {
+    synchronized (parent) {
+      if (parent.deleted) {
+        throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parent.uri);
+      }
+      XmlElement parentBefore = effective(parent);
+      State current = parent.state;
+      State next = new State(current.version() + 1, current.own(), clock.instant());
+      durably(
+          List.of(
+              new StoreWrite.Put(stored(sidebar, sidebar.state, ownXml)),
+              new StoreWrite.Put(stored(parent, next, documents.xml(current.own())))));
+      ConferenceObject created;
+      synchronized (sidebar) {
+        nodes.put(sidebar.uri, sidebar);
+        parent.children++;
+        parent.state = next;
+        parent.sidebars = plus(parent.sidebars, sidebar.uri);
+        created = view(sidebar);
+        events.accept(
+            new ConferenceChange(
+                sidebar.uri,
+                ConferenceChange.Kind.CREATED,
+                0,
+                1,
+                null,
+                created.document(),
+                null,
+                owner));
+      }
+      events.accept(
+          new ConferenceChange(
+              parent.uri,
+              ConferenceChange.Kind.UPDATED,
+              current.version(),
+              next.version(),
+              parentBefore,
+              effective(parent),
+              null,
+              owner));
+      return created;
+    }
+  }
+
+  /** Called with the sidebar's lock held; removes it and moves its conference's version. */
+  private void deleteSidebar(Node sidebar, XmlElement before, String actor) throws ModelException {
+    Node parent = nodes.get(sidebar.parentUri);
+    if (parent == null) {
+      durably(List.of(new StoreWrite.Delete(sidebar.uri)));
+      sidebar.deleted = true;
+      nodes.remove(sidebar.uri);
+      return;
+    }
+    synchronized (parent) {
+      XmlElement parentBefore = effective(parent);
+      State current = parent.state;
+      State next = new State(current.version() + 1, current.own(), clock.instant());
+      durably(
+          List.of(
+              new StoreWrite.Delete(sidebar.uri),
+              new StoreWrite.Put(stored(parent, next, documents.xml(current.own())))));
+      sidebar.deleted = true;
+      nodes.remove(sidebar.uri);
+      parent.children--;
+      parent.state = next;
+      parent.sidebars = minus(parent.sidebars, sidebar.uri);
+      long version = sidebar.state.version();
+      events.accept(
+          new ConferenceChange(
+              sidebar.uri,
+              ConferenceChange.Kind.DELETED,
+              version,
+              version,
+              before,
+              null,
+              null,
+              actor));
+      events.accept(
+          new ConferenceChange(
+              parent.uri,
+              ConferenceChange.Kind.UPDATED,
+              current.version(),
+              next.version(),
+              parentBefore,
+              effective(parent),
+              null,
+              actor));
+    }
+  }
+
   /** The parts only the server sets: the entity, the focus's SIP URI, the parent link. */
   private XmlElement serverOwned(Node node, XmlElement document) {
-    XmlElement result = document.withAttribute("entity", node.uri);
+    // The sidebar lists are the server's to write, from the sidebars that exist.
+    XmlElement result =
+        document
+            .withAttribute("entity", node.uri)
+            .withoutChildren(Names.SIDEBARS_BY_REF)
+            .withoutChildren(Names.SIDEBARS_BY_VAL);
     if (node.kind == ObjectKind.BLUEPRINT) {
       return result;
     }
@@ -518,8 +685,7 @@ final class ConferenceTree {
     if (node.parentUri != null) {
       children.add(
           XmlElement.leaf(
-              node.kind == ObjectKind.SIDEBAR ? Names.SIDEBAR_PARENT : Names.CLONING_PARENT,
-              node.parentUri));
+              node.kind.isSidebar() ? Names.SIDEBAR_PARENT : Names.CLONING_PARENT, node.parentUri));
     }
     description = description.withChildren(SchemaOrder.sorted(description, children));
     List<XmlElement> rootChildren =

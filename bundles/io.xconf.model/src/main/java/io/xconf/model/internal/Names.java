@@ -14,6 +14,8 @@ final class Names {
   static final QName URI = info("uri");
   static final QName PURPOSE = info("purpose");
   static final QName USERS = info("users");
+  static final QName SIDEBARS_BY_REF = info("sidebars-by-ref");
+  static final QName SIDEBARS_BY_VAL = info("sidebars-by-val");
   static final QName CLONING_PARENT = xcon("cloning-parent");
   static final QName CONFERENCE_PASSWORD = xcon("conference-password");
   static final QName SIDEBAR_PARENT = xcon("sidebar-parent");

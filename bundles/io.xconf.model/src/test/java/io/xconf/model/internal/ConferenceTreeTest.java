@@ -267,17 +267,53 @@ public class ConferenceTreeTest {
   }
 
   @Test
+  public void aConferenceListsItsSidebarsAndCountsThemAsChanges() throws Exception {
+    ConferenceObject conference = create(AUDIO_ROOM, null);
+    ConferenceObject byVal =
+        tree.create(
+            new CreateRequest(
+                ObjectKind.SIDEBAR_BY_VAL, conference.uri(), null, "xcon-userid:bob@example.com"));
+    ConferenceObject byRef =
+        tree.create(
+            new CreateRequest(
+                ObjectKind.SIDEBAR_BY_REF,
+                conference.uri(),
+                conference(
+                    "<conference-description><display-text>Side</display-text></conference-description>"),
+                "xcon-userid:bob@example.com"));
+    ConferenceObject main = tree.get(conference.uri()).orElseThrow();
+    assertEquals("each sidebar changes the main conference", 3, main.version());
+    XmlElement byValList = main.document().child(Names.SIDEBARS_BY_VAL).orElseThrow();
+    assertEquals(byVal.uri(), byValList.children().get(0).attribute("entity"));
+    assertEquals(
+        "Audio room", text(byValList.children().get(0), "conference-description", "display-text"));
+    XmlElement byRefList = main.document().child(Names.SIDEBARS_BY_REF).orElseThrow();
+    assertEquals(byRef.uri(), text(byRefList.children().get(0), "uri"));
+    assertEquals("Side", text(byRefList.children().get(0), "display-text"));
+    assertFalse(
+        "sidebars inherit no sidebar lists",
+        byRef.document().child(Names.SIDEBARS_BY_VAL).isPresent());
+
+    tree.delete(byVal.uri(), "bob");
+    main = tree.get(conference.uri()).orElseThrow();
+    assertEquals(4, main.version());
+    assertFalse(main.document().child(Names.SIDEBARS_BY_VAL).isPresent());
+    ConferenceTree restarted = newTree();
+    assertEquals(main, restarted.get(conference.uri()).orElseThrow());
+  }
+
+  @Test
   public void sidebarsHangOffConferences() throws Exception {
     ConferenceObject conference = create(AUDIO_ROOM, null);
     ConferenceObject sidebar =
         tree.create(
             new CreateRequest(
-                ObjectKind.SIDEBAR,
+                ObjectKind.SIDEBAR_BY_VAL,
                 conference.uri(),
                 conference(
                     "<conference-description><display-text>Side</display-text></conference-description>"),
                 "xcon-userid:bob@example.com"));
-    assertEquals(ObjectKind.SIDEBAR, sidebar.kind());
+    assertEquals(ObjectKind.SIDEBAR_BY_VAL, sidebar.kind());
     assertEquals(
         conference.uri(),
         text(sidebar.document(), "conference-description", "xcon:sidebar-parent"));
@@ -285,14 +321,14 @@ public class ConferenceTreeTest {
     assertEquals("100", text(sidebar.document(), "conference-description", "maximum-user-count"));
     assertEquals(
         List.of(sidebar.uri()),
-        tree.list(ObjectKind.SIDEBAR, conference.uri()).stream()
-            .map(ConferenceObject::uri)
-            .toList());
+        tree.list(null, conference.uri()).stream().map(ConferenceObject::uri).toList());
     assertEquals(
         ModelFailure.FORBIDDEN,
         assertThrows(
                 ModelException.class,
-                () -> tree.create(new CreateRequest(ObjectKind.SIDEBAR, AUDIO_ROOM, null, null)))
+                () ->
+                    tree.create(
+                        new CreateRequest(ObjectKind.SIDEBAR_BY_REF, AUDIO_ROOM, null, null)))
             .failure());
     assertEquals(
         ModelFailure.FORBIDDEN,
