@@ -7,6 +7,7 @@ import io.xconf.ccmp.CcmpResponseCode;
 import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
+import io.xconf.model.ModelException;
 import io.xconf.schema.XconCodec;
 import io.xconf.schema.ccmp.CcmpBlueprintsRequestMessageType;
 import io.xconf.schema.ccmp.CcmpBlueprintsResponseMessageType;
@@ -47,6 +48,21 @@ final class ListHandlers {
     return uris;
   }
 
+  /** The objects whose documents the filter selects (all without a filter). */
+  static List<ConferenceObject> selected(List<ConferenceObject> objects, XpathFilter filter)
+      throws ModelException {
+    if (filter == null) {
+      return objects;
+    }
+    List<ConferenceObject> selected = new java.util.ArrayList<>();
+    for (ConferenceObject object : objects) {
+      if (filter.selects(object.document())) {
+        selected.add(object);
+      }
+    }
+    return selected;
+  }
+
   /** blueprintsRequest: the blueprints of this server. */
   @Component(service = CcmpMessageHandler.class)
   public static final class Blueprints
@@ -85,8 +101,16 @@ final class ListHandlers {
     CcmpBlueprintsResponseMessageType answer(
         CcmpBlueprintsRequestMessageType request,
         CcmpBlueprintsResponseMessageType response,
-        Account sender) {
-      response.getBlueprintsResponse().setBlueprintsInfo(uris(model.blueprints()));
+        Account sender)
+        throws ModelException {
+      XpathFilter filter =
+          XpathFilter.of(
+              request.getBlueprintsRequest() == null
+                  ? null
+                  : request.getBlueprintsRequest().getXpathFilter());
+      response
+          .getBlueprintsResponse()
+          .setBlueprintsInfo(uris(selected(model.blueprints(), filter)));
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
   }
@@ -126,17 +150,17 @@ final class ListHandlers {
 
     @Override
     CcmpConfsResponseMessageType answer(
-        CcmpConfsRequestMessageType request,
-        CcmpConfsResponseMessageType response,
-        Account sender) {
-      // Only the conferences the sender may see.
-      response
-          .getConfsResponse()
-          .setConfsInfo(
-              uris(
-                  model.conferences().stream()
-                      .filter(c -> ConferenceAccess.sees(c, sender))
-                      .toList()));
+        CcmpConfsRequestMessageType request, CcmpConfsResponseMessageType response, Account sender)
+        throws ModelException {
+      // Only the conferences the sender may see, and of those what the filter selects.
+      XpathFilter filter =
+          XpathFilter.of(
+              request.getConfsRequest() == null
+                  ? null
+                  : request.getConfsRequest().getXpathFilter());
+      List<ConferenceObject> visible =
+          model.conferences().stream().filter(c -> ConferenceAccess.sees(c, sender)).toList();
+      response.getConfsResponse().setConfsInfo(uris(selected(visible, filter)));
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
   }

@@ -28,6 +28,9 @@ import io.xconf.schema.ccmp.StandardMessageNameType;
 import io.xconf.schema.conferenceinfo.ConferenceType;
 import io.xconf.schema.conferenceinfo.SidebarsByValType;
 import io.xconf.schema.conferenceinfo.UrisType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -80,6 +83,9 @@ final class SidebarHandlers {
       return false;
     }
 
+    /** The request's xpathFilter, or null. */
+    abstract String xpathFilter(Q request);
+
     @Override
     R answer(Q request, R response, Account sender) throws ModelException {
       ConferenceObject conference =
@@ -90,10 +96,28 @@ final class SidebarHandlers {
         return ModelBridge.answer(response, refused, null);
       }
       // An empty list is left out: uris-type needs at least one entry.
-      conference
-          .document()
-          .child(list)
-          .ifPresent(found -> setInfo.accept(response, bridge.binding(found, infoType)));
+      XpathFilter filter = XpathFilter.of(xpathFilter(request));
+      XmlElement found = conference.document().child(list).orElse(null);
+      if (found != null && filter != null) {
+        List<XmlElement> kept = new ArrayList<>();
+        for (XmlElement entry : found.children()) {
+          String uri =
+              entry.attribute("entity") != null
+                  ? entry.attribute("entity")
+                  : entry
+                      .child(new QName(Namespaces.CONFERENCE_INFO, "uri"))
+                      .map(XmlElement::text)
+                      .orElse("");
+          Optional<ConferenceObject> sidebar = model.get(uri.trim());
+          if (sidebar.isPresent() && filter.selects(sidebar.get().document())) {
+            kept.add(entry);
+          }
+        }
+        found = kept.isEmpty() ? null : found.withChildren(kept);
+      }
+      if (found != null) {
+        setInfo.accept(response, bridge.binding(found, infoType));
+      }
       ModelBridge.version(response, conference.version());
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
@@ -230,6 +254,13 @@ final class SidebarHandlers {
     public StandardMessageNameType message() {
       return StandardMessageNameType.SIDEBARS_BY_VAL_REQUEST;
     }
+
+    @Override
+    String xpathFilter(CcmpSidebarsByValRequestMessageType request) {
+      return request.getSidebarsByValRequest() == null
+          ? null
+          : request.getSidebarsByValRequest().getXpathFilter();
+    }
   }
 
   /** sidebarsByRefRequest (section 5.3.9). */
@@ -256,6 +287,13 @@ final class SidebarHandlers {
     @Override
     public StandardMessageNameType message() {
       return StandardMessageNameType.SIDEBARS_BY_REF_REQUEST;
+    }
+
+    @Override
+    String xpathFilter(CcmpSidebarsByRefRequestMessageType request) {
+      return request.getSidebarsByRefRequest() == null
+          ? null
+          : request.getSidebarsByRefRequest().getXpathFilter();
     }
   }
 

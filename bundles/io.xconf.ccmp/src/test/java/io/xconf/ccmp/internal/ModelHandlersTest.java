@@ -432,6 +432,60 @@ public class ModelHandlersTest {
   }
 
   @Test
+  public void xpathFiltersSelectFromTheLists() throws Exception {
+    // RFC 6503 section 5.3.1's example: blueprints with audio and video.
+    String filter =
+        "<xpathFilter>/conference-info[conference-description/available-media/entry/type='audio'"
+            + " and conference-description/available-media/entry/type='video']</xpathFilter>";
+    String both =
+        send(
+            ALICE, "blueprints", "<ccmp:blueprintsRequest>" + filter + "</ccmp:blueprintsRequest>");
+    assertEquals(both, 200, code(both));
+    assertTrue(both, both.contains("xcon:audio-video-room@example.com"));
+    assertFalse(both, both.contains("xcon:audio-room@example.com"));
+
+    createConference(
+        "<confInfo entity=\"x\"><info:conference-description><info:display-text>Alpha</info:display-text></info:conference-description></confInfo>");
+    createConference(
+        "<confInfo entity=\"x\"><info:conference-description><info:display-text>Beta</info:display-text></info:conference-description></confInfo>");
+    String alpha =
+        send(
+            ALICE,
+            "confs",
+            "<ccmp:confsRequest><xpathFilter>/conference-info[conference-description/display-text='Alpha']</xpathFilter></ccmp:confsRequest>");
+    assertTrue(alpha, alpha.contains("<info:display-text>Alpha</info:display-text>"));
+    assertFalse(alpha, alpha.contains("Beta"));
+    String xcon =
+        send(
+            ALICE,
+            "confs",
+            "<ccmp:confsRequest><xpathFilter>/conference-info[users/xcon:join-handling='allow' and starts-with(conference-description/display-text, 'B')]</xpathFilter></ccmp:confsRequest>");
+    assertTrue(xcon, xcon.contains("Beta") && !xcon.contains("Alpha"));
+    String none =
+        send(
+            ALICE,
+            "confs",
+            "<ccmp:confsRequest><xpathFilter>/conference-info[conference-description/display-text='Gamma']</xpathFilter></ccmp:confsRequest>");
+    assertEquals(200, code(none));
+    assertFalse(none, none.contains("confsInfo"));
+
+    assertEquals(
+        400,
+        code(
+            send(
+                ALICE,
+                "confs",
+                "<ccmp:confsRequest><xpathFilter>document('/etc/passwd')</xpathFilter></ccmp:confsRequest>")));
+    assertEquals(
+        400,
+        code(
+            send(
+                ALICE,
+                "confs",
+                "<ccmp:confsRequest><xpathFilter>/conference-info[</xpathFilter></ccmp:confsRequest>")));
+  }
+
+  @Test
   public void unknownSendersGet421() throws Exception {
     assertEquals(
         421, code(send("xcon-userid:mallory@example.com", "confs", "<ccmp:confsRequest/>")));
