@@ -20,4 +20,12 @@ public interface CcmpProcessor {
    */
   CcmpOutcome process(InputStream request, OutputStream response, CcmpCaller caller)
       throws IOException;
+
+  /**
+   * Answers a request with {@code code} without processing it (e.g. 510 when the server is
+   * overloaded), in the response type and namespace the request calls for.
+   */
+  CcmpOutcome refuse(
+      InputStream request, OutputStream response, CcmpResponseCode code, String reason)
+      throws IOException;
 }

@@ -138,6 +138,26 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
         response.getResponseCode().intValue(), xsiType(message), request.namespace(), challenge);
   }
 
+  @Override
+  public CcmpOutcome refuse(InputStream in, OutputStream out, CcmpResponseCode code, String reason)
+      throws IOException {
+    CcmpRequestDocument request;
+    try {
+      request = codec.readCcmpRequest(in);
+    } catch (MalformedDocumentException e) {
+      CcmpNamespace namespace = e.namespace() == null ? CcmpNamespace.PUBLISHED : e.namespace();
+      CcmpOptionsResponseMessageType response = ResponseTypes.unidentified();
+      response.setConfUserID(e.confUserId() == null ? "" : e.confUserId());
+      setCode(response, code, reason);
+      codec.writeCcmpResponse(response, namespace, out);
+      return new CcmpOutcome(code.code(), null, namespace);
+    }
+    CcmpResponseMessageType response = error(request.message(), code, reason);
+    mirror(request.message(), response);
+    codec.writeCcmpResponse(response, request.namespace(), out);
+    return new CcmpOutcome(code.code(), xsiType(request.message()), request.namespace());
+  }
+
   /** optionsRequest (capabilities), and section 5.3.6's entry of a client with no XCON-USERID. */
   private static boolean allowedWithoutCredentials(CcmpRequestMessageType message) {
     return message instanceof CcmpOptionsRequestMessageType

@@ -66,6 +66,38 @@ public class CcmpProcessorComponentTest {
   }
 
   @Test
+  public void anOverloadedServerRefusesWith510InTheRequestsOwnTerms() throws Exception {
+    CcmpProcessorComponent processor = processor(List.of(), List.of());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String conf =
+        request(
+            CcmpNamespace.DRAFT,
+            "ccmp-conf-request-message-type",
+            "<operation>retrieve</operation><ccmp:confRequest/>");
+    outcome =
+        processor.refuse(
+            new ByteArrayInputStream(conf.getBytes(StandardCharsets.UTF_8)),
+            out,
+            CcmpResponseCode.REQUEST_TIMEOUT,
+            "busy");
+    output = out.toString(StandardCharsets.UTF_8);
+    assertEquals(
+        new CcmpOutcome(510, "ccmp-conf-request-message-type", CcmpNamespace.DRAFT), outcome);
+    assertTrue(output, output.contains("xsi:type=\"ccmp:ccmp-conf-response-message-type\""));
+    assertValid();
+    out.reset();
+    outcome =
+        processor.refuse(
+            new ByteArrayInputStream(new byte[] {'x'}),
+            out,
+            CcmpResponseCode.REQUEST_TIMEOUT,
+            "busy");
+    output = out.toString(StandardCharsets.UTF_8);
+    assertEquals(510, outcome.responseCode());
+    assertValid();
+  }
+
+  @Test
   public void requestsWithoutCredentialsGet424AndAChallenge() throws Exception {
     CcmpProcessorComponent processor = processor(List.of(), List.of());
     process(

@@ -4,10 +4,13 @@ import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
+import io.xconf.ccmp.CcmpResponseCode;
 import io.xconf.server.ServerIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -49,6 +52,19 @@ public final class CcmpServlet extends HttpServlet {
             "Bytes; a larger declared body gets 413 unread (the XML codec bounds chunked ones).",
         min = "1024")
     long maxRequestBytes() default 1 << 20;
+
+    @AttributeDefinition(
+        name = "Requests in progress",
+        description = "CCMP requests processed at once; more wait for a slot.",
+        min = "1")
+    int maxConcurrentRequests() default 64;
+
+    @AttributeDefinition(
+        name = "Wait for a slot",
+        description =
+            "Milliseconds a request waits for a slot before it is answered 510 (Request Timeout).",
+        min = "0")
+    long maxWaitMillis() default 2000;
   }
 
   private static final long serialVersionUID = 1L;
@@ -57,6 +73,8 @@ public final class CcmpServlet extends HttpServlet {
   private final transient CcmpProcessor processor;
   private final transient HttpAuthenticator authenticator;
   private final long maxRequestBytes;
+  private final transient Semaphore slots;
+  private final long maxWaitMillis;
 
   @Activate
   public CcmpServlet(
@@ -66,6 +84,8 @@ public final class CcmpServlet extends HttpServlet {
       Config config) {
     this.processor = processor;
     this.maxRequestBytes = config.maxRequestBytes();
+    this.slots = new Semaphore(config.maxConcurrentRequests());
+    this.maxWaitMillis = config.maxWaitMillis();
     this.authenticator =
         new HttpAuthenticator(
             accounts, identity.domain(), config.basicOverPlainHttp(), System::currentTimeMillis);
@@ -115,11 +135,27 @@ public final class CcmpServlet extends HttpServlet {
       return;
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream(2048);
-    CcmpOutcome outcome =
-        processor.process(
-            request.getInputStream(),
-            body,
-            new CcmpCaller(authentication.account(), request.isSecure()));
+    CcmpOutcome outcome;
+    if (acquireSlot()) {
+      try {
+        outcome =
+            processor.process(
+                request.getInputStream(),
+                body,
+                new CcmpCaller(authentication.account(), request.isSecure()));
+      } finally {
+        slots.release();
+      }
+    } else {
+      // Overloaded: an early, cheap answer beats a queue that grows until clients give up
+      // (RFC 6503 section 4.4).
+      outcome =
+          processor.refuse(
+              request.getInputStream(),
+              body,
+              CcmpResponseCode.REQUEST_TIMEOUT,
+              "the server is busy; try again");
+    }
     LOG.debug(
         "CCMP {} from {} answered {}",
         outcome.requestType(),
@@ -134,6 +170,15 @@ public final class CcmpServlet extends HttpServlet {
     response.setContentType(MediaTypes.CCMP_UTF8);
     response.setContentLength(body.size());
     body.writeTo(response.getOutputStream());
+  }
+
+  private boolean acquireSlot() {
+    try {
+      return slots.tryAcquire(maxWaitMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void challenge(HttpServletResponse response, boolean staleNonce) {
