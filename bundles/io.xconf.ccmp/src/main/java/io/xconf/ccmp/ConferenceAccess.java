@@ -26,7 +26,8 @@ public final class ConferenceAccess {
   static final QName CONF_URIS = new QName(Namespaces.CONFERENCE_INFO, "conf-uris");
   public static final QName ROLES = new QName(Namespaces.CONFERENCE_INFO, "roles");
   static final QName PASSWORD = new QName(Namespaces.XCON, "conference-password");
-  private static final Set<String> MANAGING_ROLES = Set.of("administrator", "moderator");
+  private static final Set<String> MANAGING_ROLES =
+      Set.of("administrator", "moderator", "organizer");
 
   private static final QName DESCRIPTION =
       new QName(Namespaces.CONFERENCE_INFO, "conference-description");

@@ -20,6 +20,7 @@ import io.xconf.schema.ccmp.CcmpConfResponseMessageType;
 import io.xconf.schema.ccmp.OperationType;
 import io.xconf.schema.ccmp.StandardMessageNameType;
 import io.xconf.schema.conferenceinfo.ConferenceType;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
@@ -42,6 +43,42 @@ final class ConferenceHandlers {
           "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + uri);
     }
     return found.get();
+  }
+
+  /**
+   * The creation document with its creator among the users, role {@code organizer}, reachable at
+   * its SIP address: clients (Linphone) find the organizer so, and match users by the address.
+   */
+  static XmlElement withOrganizer(XmlElement document, Account organizer) {
+    XmlElement base = document == null ? XmlElement.of(ModelBridge.CONFERENCE_INFO) : document;
+    XmlElement users = base.child(ModelBridge.USERS).orElse(XmlElement.of(ModelBridge.USERS));
+    if (ConferenceAccess.user(base, organizer.userId()) != null) {
+      return base;
+    }
+    String address =
+        organizer.uris().stream()
+            .filter(uri -> uri.startsWith("sip:") || uri.startsWith("sips:"))
+            .findFirst()
+            .orElse("sip:" + organizer.userId().substring("xcon-userid:".length()));
+    XmlElement user =
+        XmlElement.of(ModelBridge.USER)
+            .withAttribute("entity", organizer.userId())
+            .withChildren(
+                List.of(
+                    XmlElement.of(info("associated-aors"))
+                        .withChildren(
+                            List.of(
+                                XmlElement.of(info("entry"))
+                                    .withChildren(List.of(XmlElement.leaf(info("uri"), address))))),
+                    XmlElement.of(ConferenceAccess.ROLES)
+                        .withChildren(List.of(XmlElement.leaf(info("entry"), "organizer")))));
+    List<XmlElement> userList = new java.util.ArrayList<>(List.of(user));
+    userList.addAll(users.children());
+    return base.withChild(users.withChildren(userList));
+  }
+
+  private static javax.xml.namespace.QName info(String localName) {
+    return new javax.xml.namespace.QName(io.xconf.model.Namespaces.CONFERENCE_INFO, localName);
   }
 
   /** Null when {@code sender} may read the conference; else 401, 423 or 422. */
@@ -162,7 +199,8 @@ final class ConferenceHandlers {
                   ? null
                   : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
           ConferenceObject created =
-              model.create(CreateRequest.conference(confObjId, document, actor));
+              model.create(
+                  CreateRequest.conference(confObjId, withOrganizer(document, sender), actor));
           return withDocument(response, created, sender);
         }
         case RETRIEVE -> {

@@ -217,10 +217,9 @@ final class ConferenceTree {
     XmlElement document =
         request.document() == null ? XmlElement.of(Names.CONFERENCE_INFO) : request.document();
     checkRoot(document);
-    // The root's state means nothing at creation: there is nothing yet to replace.
-    XmlElement own =
-        AutoGenerate.replace(
-            document.withAttribute(DocumentMerge.STATE, null), domain, identifiers::newId);
+    // state="full" on the root says the document is the whole conference (Linphone sends it so):
+    // it then replaces what the parent would give, except what the parent enforces.
+    XmlElement own = AutoGenerate.replace(document, domain, identifiers::newId);
     byte[] ownXml = xml(own);
 
     XmlElement inherited = inheritable(core(parent));

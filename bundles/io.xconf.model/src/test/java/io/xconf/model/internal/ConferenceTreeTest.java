@@ -133,6 +133,31 @@ public class ConferenceTreeTest {
   }
 
   @Test
+  public void aWholeDocumentAtCreationTakesNothingFromTheBlueprint() throws Exception {
+    ConferenceObject created =
+        create(
+            AUDIO_ROOM,
+            conference(
+                "state=\"full\"",
+                "<conference-description><subject>Weekly</subject><available-media>"
+                    + "<entry label=\"AUTO_GENERATE_2\"><type>audio</type><status>sendrecv</status></entry>"
+                    + "</available-media></conference-description>"));
+    XmlElement media =
+        created
+            .document()
+            .child(Names.CONFERENCE_DESCRIPTION)
+            .orElseThrow()
+            .child(Names.info("available-media"))
+            .orElseThrow();
+    assertEquals(
+        "only the client's media, not the blueprint's as well", 1, media.children().size());
+    assertTrue(media.children().get(0).attribute("label").matches("[a-z2-7]{24}"));
+    assertNull(text(created.document(), "conference-description", "display-text"));
+    assertEquals(
+        AUDIO_ROOM, text(created.document(), "conference-description", "xcon:cloning-parent"));
+  }
+
+  @Test
   public void creatingWithoutParentOrDocumentClonesTheSystemDefault() throws Exception {
     ConferenceObject created = create(null, null);
     assertEquals("xcon:default@example.com", created.parentUri());
