@@ -1,0 +1,337 @@
+package io.xconf.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * CCMP over HTTP against the packed distribution, side by side with a trivial servlet answering the
+ * same number of bytes in the same server: keep-alive clients, each with its own connection,
+ * authenticated by the CCMP subject. Reports requests per second and latency percentiles for the
+ * trivial servlet, retrieve of a 20-user conference, update and create, then the p99 of retrieve at
+ * half its peak rate. Arguments: {@code seconds=10 clients=8}.
+ */
+public final class CcmpBenchmark {
+
+  private static final String DOMAIN = "bench.example.com";
+  private static final String USER = "xcon-userid:bench@" + DOMAIN;
+
+  private record Result(double perSecond, double p50Millis, double p99Millis, long errors) {}
+
+  private CcmpBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = argument(args, "seconds", 10);
+    int clients = argument(args, "clients", 8);
+    Path home = Path.of(System.getProperty("xconf.home")).toAbsolutePath().normalize();
+    Path data = Files.createTempDirectory("xconf-ccmp-bench");
+    int port = freePort();
+    Map<String, String> environment =
+        Map.of(
+            "XCONF_HTTP_PORT", String.valueOf(port),
+            "XCONF_HTTPS_PORT", String.valueOf(freePort()),
+            "XCONF_SIP_PORT", String.valueOf(freePort()),
+            "XCONF_DOMAIN", DOMAIN,
+            "XCONF_DATA", data.toString());
+    run(home, environment, "user", "add", "bench", "secret", "--admin");
+    Path echo = home.resolve("deploy/xconf-bench-echo.jar");
+    Files.copy(
+        Path.of(System.getProperty("xconf.bench.echo")), echo, StandardCopyOption.REPLACE_EXISTING);
+    ProcessBuilder builder =
+        new ProcessBuilder(home.resolve("bin/xconf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("stdout.log").toFile());
+    builder.environment().putAll(environment);
+    Process server = builder.start();
+    try {
+      URI ccmp = URI.create("http://127.0.0.1:" + port + "/ccmp");
+      HttpClient setup = client();
+      awaitUp(setup, ccmp, URI.create("http://127.0.0.1:" + port + "/bench/echo"));
+      String conference = field(post(setup, ccmp, create()), "confObjID");
+      String retrieve =
+          request(
+              "conf",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
+      int size = post(setup, ccmp, retrieve).length();
+      URI echoUri = URI.create("http://127.0.0.1:" + port + "/bench/echo?size=" + size);
+      List<String> own = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        own.add(field(post(setup, ccmp, create()), "confObjID"));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "machine: %d cores; %d keep-alive clients, %d s per run after 3 s warm-up; answers of %d bytes%n",
+          Runtime.getRuntime().availableProcessors(),
+          clients,
+          seconds,
+          size);
+
+      Result trivial = load(echoUri, clients, seconds, 0, c -> retrieve);
+      Result retrieves = load(ccmp, clients, seconds, 0, c -> retrieve);
+      int[] counter = {0};
+      Result updates =
+          load(ccmp, clients, seconds, 0, c -> update(own.get(c), "s" + (counter[0]++)));
+      Result creates = load(ccmp, clients, seconds, 0, c -> create());
+      Result halfPeak = load(ccmp, clients, seconds, retrieves.perSecond() / 2, c -> retrieve);
+      report("trivial servlet, same answer size", trivial);
+      report("CCMP retrieve, 20-user conference", retrieves);
+      report("CCMP update (each client its conference)", updates);
+      report("CCMP create, 20 users, durable", creates);
+      report(
+          String.format(
+              Locale.ROOT,
+              "CCMP retrieve paced at half its peak (%.0f/s)",
+              retrieves.perSecond() / 2),
+          halfPeak);
+      System.out.printf(
+          Locale.ROOT,
+          "CCMP retrieve / trivial servlet: %.0f%%%n",
+          100 * retrieves.perSecond() / trivial.perSecond());
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+      Files.deleteIfExists(echo);
+    }
+  }
+
+  /**
+   * Runs for warm-up plus {@code seconds}; paced at {@code rate} per second in all when above 0.
+   */
+  private static Result load(
+      URI uri, int clients, int seconds, double rate, IntFunction<String> body) throws Exception {
+    AtomicBoolean measuring = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<long[]>> running = new ArrayList<>();
+    long intervalNanos = rate > 0 ? (long) (1e9 * clients / rate) : 0;
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      running.add(
+          pool.submit(
+              () -> {
+                HttpClient http = client();
+                List<Long> latencies = new ArrayList<>();
+                long errors = 0;
+                long next = System.nanoTime();
+                while (!stop.get()) {
+                  if (intervalNanos > 0) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                      TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    next += intervalNanos;
+                  }
+                  long start = System.nanoTime();
+                  String answer = post(http, uri, body.apply(client));
+                  long took = System.nanoTime() - start;
+                  if (measuring.get()) {
+                    latencies.add(took);
+                    if (!uri.getPath().startsWith("/bench")
+                        && !answer.contains("<response-code>200</response-code>")) {
+                      errors++;
+                    }
+                  }
+                }
+                long[] result = new long[latencies.size() + 1];
+                result[0] = errors;
+                for (int i = 0; i < latencies.size(); i++) {
+                  result[i + 1] = latencies.get(i);
+                }
+                return result;
+              }));
+    }
+    TimeUnit.SECONDS.sleep(3);
+    measuring.set(true);
+    long start = System.nanoTime();
+    TimeUnit.SECONDS.sleep(seconds);
+    measuring.set(false);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    stop.set(true);
+    List<Long> all = new ArrayList<>();
+    long errors = 0;
+    for (Future<long[]> client : running) {
+      long[] result = client.get();
+      errors += result[0];
+      for (int i = 1; i < result.length; i++) {
+        all.add(result[i]);
+      }
+    }
+    pool.shutdown();
+    Collections.sort(all);
+    return new Result(all.size() / elapsed, percentile(all, 0.50), percentile(all, 0.99), errors);
+  }
+
+  private static double percentile(List<Long> sorted, double p) {
+    return sorted.isEmpty()
+        ? 0
+        : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size()))) / 1e6;
+  }
+
+  private static void report(String what, Result result) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-48s %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d%n",
+        what + ":",
+        result.perSecond(),
+        result.p50Millis(),
+        result.p99Millis(),
+        result.errors());
+  }
+
+  private static HttpClient client() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  private static String post(HttpClient http, URI uri, String body)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/ccmp+xml")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static String request(String type, String fields) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ccmp:ccmpRequest xmlns:ccmp=\"urn:ietf:params:xml:ns:xcon-ccmp\""
+        + " xmlns:info=\"urn:ietf:params:xml:ns:conference-info\" xmlns:xcon=\"urn:ietf:params:xml:ns:xcon-conference-info\">"
+        + "<ccmpRequest xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"ccmp:ccmp-"
+        + type
+        + "-request-message-type\">"
+        + "<subject><username>bench</username><password>secret</password></subject><confUserID>"
+        + USER
+        + "</confUserID>"
+        + fields
+        + "</ccmpRequest></ccmp:ccmpRequest>";
+  }
+
+  private static String create() {
+    StringBuilder users = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      users
+          .append("<info:user entity=\"xcon-userid:AUTO_GENERATE_")
+          .append(i + 2)
+          .append("@")
+          .append(DOMAIN)
+          .append("\">")
+          .append("<info:display-text>Participant ")
+          .append(i)
+          .append("</info:display-text>")
+          .append("<info:associated-aors><info:entry><info:uri>sip:p")
+          .append(i)
+          .append("@")
+          .append(DOMAIN)
+          .append("</info:uri></info:entry></info:associated-aors>")
+          .append("<info:roles><info:entry>participant</info:entry></info:roles></info:user>");
+    }
+    return request(
+        "conf",
+        "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+            + DOMAIN
+            + "\">"
+            + "<info:conference-description><info:display-text>Bench</info:display-text><info:subject>Load</info:subject></info:conference-description>"
+            + "<info:users>"
+            + users
+            + "</info:users></confInfo></ccmp:confRequest>");
+  }
+
+  private static String update(String conference, String subject) {
+    return request(
+        "conf",
+        "<confObjID>"
+            + conference
+            + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+            + conference
+            + "\"><info:conference-description><info:subject>"
+            + subject
+            + "</info:subject></info:conference-description>"
+            + "</confInfo></ccmp:confRequest>");
+  }
+
+  private static String field(String body, String name) {
+    Matcher matcher = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(body);
+    if (!matcher.find()) {
+      throw new IllegalStateException("no " + name + " in " + body);
+    }
+    return matcher.group(1);
+  }
+
+  private static void awaitUp(HttpClient http, URI ccmp, URI echo) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> a =
+            http.send(
+                HttpRequest.newBuilder(ccmp).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> b =
+            http.send(
+                HttpRequest.newBuilder(echo).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (a.statusCode() == 405 && b.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    throw new IllegalStateException("the server did not come up");
+  }
+
+  private static void run(Path home, Map<String, String> environment, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(home.resolve("bin/xconf").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", args) + ": " + output);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return socket.getLocalPort();
+    }
+  }
+
+  private static int argument(String[] args, String name, int fallback) {
+    for (String arg : args) {
+      if (arg.startsWith(name + "=")) {
+        return Integer.parseInt(arg.substring(name.length() + 1));
+      }
+    }
+    return fallback;
+  }
+}
