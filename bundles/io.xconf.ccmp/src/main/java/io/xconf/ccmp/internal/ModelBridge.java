@@ -32,6 +32,15 @@ final class ModelBridge {
   private static final int MAX_DEPTH = 64;
 
   private final XconCodec codec;
+  private final java.util.Map<String, CachedBinding> recentBindings =
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, CachedBinding> eldest) {
+          return size() > 256;
+        }
+      };
 
   ModelBridge(XconCodec codec) {
     this.codec = codec;
@@ -56,9 +65,30 @@ final class ModelBridge {
     }
   }
 
+  /**
+   * The binding of a conference document. Retrieving the same conference again is the common case:
+   * the last bindings are kept per entity and reused while the document is equal (the bindings are
+   * only read afterwards, by the marshaller).
+   */
   ConferenceType conferenceBinding(XmlElement document) {
-    return binding(document, ConferenceType.class);
+    String entity = document.attribute("entity");
+    if (entity == null) {
+      return binding(document, ConferenceType.class);
+    }
+    synchronized (recentBindings) {
+      CachedBinding cached = recentBindings.get(entity);
+      if (cached != null && cached.document().equals(document)) {
+        return cached.binding();
+      }
+    }
+    ConferenceType binding = binding(document, ConferenceType.class);
+    synchronized (recentBindings) {
+      recentBindings.put(entity, new CachedBinding(document, binding));
+    }
+    return binding;
   }
+
+  private record CachedBinding(XmlElement document, ConferenceType binding) {}
 
   /** {@code <conference-info>} around {@code children}: the form of a partial update. */
   static XmlElement conferenceWith(XmlElement... children) {
