@@ -44,6 +44,20 @@ final class UserHandlers {
     return null;
   }
 
+  /** The conference's maximum-user-count, or null when it has none (or none that is a number). */
+  static Integer maximumUsers(XmlElement document) {
+    String value =
+        ModelBridge.descriptionText(
+            document,
+            new javax.xml.namespace.QName(
+                io.xconf.model.Namespaces.CONFERENCE_INFO, "maximum-user-count"));
+    try {
+      return value == null ? null : Integer.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   static Set<String> entities(XmlElement document) {
     Set<String> entities = new LinkedHashSet<>();
     for (XmlElement user : users(document).children(ModelBridge.USER)) {
@@ -191,6 +205,14 @@ final class UserHandlers {
           if (existing != null) {
             return ModelBridge.answer(
                 response, CcmpResponseCode.CONFLICT, entity + " is in the conference already");
+          }
+          Integer maximum = maximumUsers(conference.document());
+          if (maximum != null && entities(conference.document()).size() >= maximum) {
+            // Section 5.4: the max number of users has been reached for the conference.
+            return ModelBridge.answer(
+                response,
+                CcmpResponseCode.RESOURCES_NOT_AVAILABLE,
+                "the conference has its maximum of " + maximum + " users");
           }
           if (!placeholder
               && entity.startsWith("xcon-userid:")

@@ -486,6 +486,25 @@ public class ModelHandlersTest {
   }
 
   @Test
+  public void aFullConferenceTakesNoMoreUsers() throws Exception {
+    String uri =
+        createConference(
+            "<confInfo entity=\"x\"><info:conference-description><info:maximum-user-count>1</info:maximum-user-count>"
+                + "</info:conference-description></confInfo>");
+    // The organizer is its first user; there is no room for bob.
+    String full =
+        send(
+            ALICE,
+            "user",
+            "<confObjID>"
+                + uri
+                + "</confObjID><operation>create</operation><ccmp:userRequest><userInfo entity=\""
+                + BOB
+                + "\"/></ccmp:userRequest>");
+    assertEquals(full, 511, code(full));
+  }
+
+  @Test
   public void unknownSendersGet421() throws Exception {
     assertEquals(
         421, code(send("xcon-userid:mallory@example.com", "confs", "<ccmp:confsRequest/>")));
