@@ -56,10 +56,7 @@ public class CcmpWalkthroughIT {
   private static String send(String namespace, String sender, String type, String fields)
       throws Exception {
     String body =
-        CcmpHttp.request(namespace, "ccmp-" + type + "-request-message-type", fields)
-            .replace(
-                "<confUserID>xcon-userid:alice@example.com</confUserID>",
-                sender == null ? "" : "<confUserID>" + sender + "</confUserID>");
+        CcmpHttp.request(namespace, "ccmp-" + type + "-request-message-type", fields, sender);
     // Each known user authenticates as themselves; a stranger's claim travels with alice's login.
     CcmpHttp client = ("xcon-userid:bob@" + DOMAIN).equals(sender) ? bob : alice;
     String response = client.post(body).body();

@@ -94,12 +94,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
       request = codec.readCcmpRequest(in);
     } catch (MalformedDocumentException e) {
       LOG.debug("Malformed CCMP request: {}", e.getMessage());
-      CcmpNamespace namespace = e.namespace() == null ? CcmpNamespace.PUBLISHED : e.namespace();
-      CcmpOptionsResponseMessageType response = ResponseTypes.unidentified();
-      response.setConfUserID(e.confUserId() == null ? "" : e.confUserId());
-      setCode(response, CcmpResponseCode.BAD_REQUEST, "Bad Request: " + e.getMessage());
-      codec.writeCcmpResponse(response, namespace, out);
-      return new CcmpOutcome(CcmpResponseCode.BAD_REQUEST.code(), null, namespace);
+      return unreadable(e, CcmpResponseCode.BAD_REQUEST, "Bad Request: " + e.getMessage(), out);
     }
     CcmpRequestMessageType message = request.message();
     CcmpResponseMessageType response;
@@ -132,10 +127,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
         response = answer(message, sender.get());
       }
     }
-    mirror(message, response);
-    codec.writeCcmpResponse(response, request.namespace(), out);
-    return new CcmpOutcome(
-        response.getResponseCode().intValue(), xsiType(message), request.namespace(), challenge);
+    return send(request, response, challenge, out);
   }
 
   @Override
@@ -145,17 +137,40 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     try {
       request = codec.readCcmpRequest(in);
     } catch (MalformedDocumentException e) {
-      CcmpNamespace namespace = e.namespace() == null ? CcmpNamespace.PUBLISHED : e.namespace();
-      CcmpOptionsResponseMessageType response = ResponseTypes.unidentified();
-      response.setConfUserID(e.confUserId() == null ? "" : e.confUserId());
-      setCode(response, code, reason);
-      codec.writeCcmpResponse(response, namespace, out);
-      return new CcmpOutcome(code.code(), null, namespace);
+      return unreadable(e, code, reason, out);
     }
-    CcmpResponseMessageType response = error(request.message(), code, reason);
+    return send(request, error(request.message(), code, reason), false, out);
+  }
+
+  /**
+   * The answer to a request that could not be read: the options response type (the basic message
+   * pair), mirroring the namespace and confUserID when they could be read.
+   */
+  private CcmpOutcome unreadable(
+      MalformedDocumentException e, CcmpResponseCode code, String reason, OutputStream out)
+      throws IOException {
+    CcmpNamespace namespace = e.namespace() == null ? CcmpNamespace.PUBLISHED : e.namespace();
+    CcmpOptionsResponseMessageType response = ResponseTypes.unidentified();
+    response.setConfUserID(e.confUserId() == null ? "" : e.confUserId());
+    setCode(response, code, reason);
+    codec.writeCcmpResponse(response, namespace, out);
+    return new CcmpOutcome(code.code(), null, namespace);
+  }
+
+  /** Mirrors what the request named into the response and writes it in the request's namespace. */
+  private CcmpOutcome send(
+      CcmpRequestDocument request,
+      CcmpResponseMessageType response,
+      boolean challenge,
+      OutputStream out)
+      throws IOException {
     mirror(request.message(), response);
     codec.writeCcmpResponse(response, request.namespace(), out);
-    return new CcmpOutcome(code.code(), xsiType(request.message()), request.namespace());
+    return new CcmpOutcome(
+        response.getResponseCode().intValue(),
+        xsiType(request.message()),
+        request.namespace(),
+        challenge);
   }
 
   /** optionsRequest (capabilities), and section 5.3.6's entry of a client with no XCON-USERID. */

@@ -35,15 +35,6 @@ final class UserHandlers {
     return document.child(ModelBridge.USERS).orElse(XmlElement.of(ModelBridge.USERS));
   }
 
-  static XmlElement user(XmlElement document, String entity) {
-    for (XmlElement user : users(document).children(ModelBridge.USER)) {
-      if (entity.equals(user.attribute("entity"))) {
-        return user;
-      }
-    }
-    return null;
-  }
-
   /** The conference's maximum-user-count, or null when it has none (or none that is a number). */
   static Integer maximumUsers(XmlElement document) {
     String value =
@@ -183,7 +174,7 @@ final class UserHandlers {
       boolean self = sender != null && entity.equals(sender.userId());
       boolean manages = ConferenceAccess.manages(conference, sender);
       String actor = sender == null ? entity : sender.userId();
-      XmlElement existing = user(conference.document(), entity);
+      XmlElement existing = ConferenceAccess.user(conference.document(), entity);
       switch (request.getOperation()) {
         case CREATE -> {
           boolean placeholder = entity.contains("AUTO_GENERATE_");
@@ -232,7 +223,9 @@ final class UserHandlers {
           String created = added.isEmpty() ? entity : added.iterator().next();
           response
               .getUserResponse()
-              .setUserInfo(bridge.binding(user(updated.document(), created), UserType.class));
+              .setUserInfo(
+                  bridge.binding(
+                      ConferenceAccess.user(updated.document(), created), UserType.class));
           if (sender == null) {
             response.setConfUserID(created);
           }
@@ -272,7 +265,9 @@ final class UserHandlers {
           ConferenceObject updated = model.update(conference.uri(), withUser(user), actor);
           response
               .getUserResponse()
-              .setUserInfo(bridge.binding(user(updated.document(), entity), UserType.class));
+              .setUserInfo(
+                  bridge.binding(
+                      ConferenceAccess.user(updated.document(), entity), UserType.class));
           ModelBridge.version(response, updated.version());
           return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
         }

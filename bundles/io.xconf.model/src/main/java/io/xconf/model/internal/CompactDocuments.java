@@ -45,11 +45,6 @@ final class CompactDocuments {
     return compact;
   }
 
-  /** Compacts stored XML without parsing it again later if asked soon. */
-  Compact fromXml(byte[] xml) {
-    return new Compact(deflate(xml));
-  }
-
   XmlElement tree(Compact compact) {
     synchronized (recent) {
       XmlElement cached = recent.get(compact);

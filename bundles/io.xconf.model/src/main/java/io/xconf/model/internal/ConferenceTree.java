@@ -128,9 +128,11 @@ final class ConferenceTree {
     store.loadAll(stored::add);
     for (StoredObject object : stored) {
       try {
-        XmlDocuments.parse(object.document(), MAX_DEPTH); // unreadable ones are left out
+        // Parsed once: an unreadable one is left out, a readable one goes to the bounded cache.
+        XmlElement own = XmlDocuments.parse(object.document(), MAX_DEPTH);
         State state =
-            new State(object.version(), documents.fromXml(object.document()), object.modified());
+            new State(
+                object.version(), documents.compact(own, object.document()), object.modified());
         nodes.put(
             object.uri(),
             new Node(

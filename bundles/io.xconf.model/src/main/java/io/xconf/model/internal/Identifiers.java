@@ -1,7 +1,6 @@
 package io.xconf.model.internal;
 
 import java.security.SecureRandom;
-import java.util.Locale;
 
 /** Unguessable object and user ids, and the URIs made of them. */
 final class Identifiers {
@@ -35,24 +34,7 @@ final class Identifiers {
     return "xcon:" + id + "@" + domain;
   }
 
-  static String userId(String id, String domain) {
-    return "xcon-userid:" + id + "@" + domain;
-  }
-
   static String sipUri(String id, String domain) {
     return "sip:" + id + "@" + domain;
-  }
-
-  /** The id of {@code xcon:id@domain}, or null when the URI is not one of ours. */
-  static String idOf(String xconUri, String domain) {
-    String prefix = "xcon:";
-    String suffix = "@" + domain;
-    if (xconUri == null
-        || !xconUri.startsWith(prefix)
-        || !xconUri.toLowerCase(Locale.ROOT).endsWith(suffix.toLowerCase(Locale.ROOT))) {
-      return null;
-    }
-    String id = xconUri.substring(prefix.length(), xconUri.length() - suffix.length());
-    return id.isEmpty() || id.contains("@") ? null : id;
   }
 }

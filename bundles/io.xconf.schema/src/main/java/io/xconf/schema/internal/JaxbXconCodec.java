@@ -101,13 +101,9 @@ public final class JaxbXconCodec implements XconCodec {
       throws MalformedDocumentException, IOException {
     GuardedReader reader = null;
     try {
-      reader =
-          new GuardedReader(
-              inputs.createXMLStreamReader(new BoundedInputStream(in, maxDocumentBytes)), maxDepth);
-      Unmarshaller unmarshaller = context.createUnmarshaller();
+      reader = guardedReader(in);
       ValueErrors errors = new ValueErrors();
-      unmarshaller.setEventHandler(errors);
-      Object root = unmarshaller.unmarshal(reader);
+      Object root = unmarshaller(errors).unmarshal(reader);
       CcmpNamespace namespace = CcmpNamespace.of(reader.rootNamespace()).orElse(null);
       if (errors.first != null) {
         throw malformed(errors.first, reader, null);
@@ -138,15 +134,9 @@ public final class JaxbXconCodec implements XconCodec {
   public <T> T readBinding(byte[] xml, Class<T> type) throws MalformedDocumentException {
     GuardedReader reader = null;
     try {
-      reader =
-          new GuardedReader(
-              inputs.createXMLStreamReader(
-                  new BoundedInputStream(new java.io.ByteArrayInputStream(xml), maxDocumentBytes)),
-              maxDepth);
-      Unmarshaller unmarshaller = context.createUnmarshaller();
+      reader = guardedReader(new java.io.ByteArrayInputStream(xml));
       ValueErrors errors = new ValueErrors();
-      unmarshaller.setEventHandler(errors);
-      T value = unmarshaller.unmarshal(reader, type).getValue();
+      T value = unmarshaller(errors).unmarshal(reader, type).getValue();
       if (errors.first != null) {
         throw new MalformedDocumentException(errors.first);
       }
@@ -193,6 +183,18 @@ public final class JaxbXconCodec implements XconCodec {
       IOException transport = transportFailure(e);
       throw transport != null ? transport : new IOException("cannot write a CCMP response", e);
     }
+  }
+
+  /** A reader within this codec's size and depth limits, refusing DTDs and entities. */
+  private GuardedReader guardedReader(InputStream in) throws XMLStreamException {
+    return new GuardedReader(
+        inputs.createXMLStreamReader(new BoundedInputStream(in, maxDocumentBytes)), maxDepth);
+  }
+
+  private Unmarshaller unmarshaller(ValueErrors errors) throws JAXBException {
+    Unmarshaller unmarshaller = context.createUnmarshaller();
+    unmarshaller.setEventHandler(errors);
+    return unmarshaller;
   }
 
   private static MalformedDocumentException malformed(

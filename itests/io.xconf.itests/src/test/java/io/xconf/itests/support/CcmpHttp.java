@@ -168,13 +168,6 @@ public final class CcmpHttp {
 
   /** A request of {@code confUserId} (null: none). */
   public static String request(String namespace, String xsiType, String body, String confUserId) {
-    return request(namespace, xsiType, body)
-        .replace(
-            "<confUserID>xcon-userid:alice@example.com</confUserID>",
-            confUserId == null ? "" : "<confUserID>" + confUserId + "</confUserID>");
-  }
-
-  public static String request(String namespace, String xsiType, String body) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
         + "<ccmp:ccmpRequest xmlns:info=\"urn:ietf:params:xml:ns:conference-info\"\n"
         + "    xmlns:ccmp=\""
@@ -185,10 +178,15 @@ public final class CcmpHttp {
         + "      xsi:type=\"ccmp:"
         + xsiType
         + "\">\n"
-        + "    <confUserID>xcon-userid:alice@example.com</confUserID>\n"
+        + (confUserId == null ? "" : "    <confUserID>" + confUserId + "</confUserID>\n")
         + body
         + "  </ccmpRequest>\n"
         + "</ccmp:ccmpRequest>\n";
+  }
+
+  /** A request of the RFC examples' alice, {@code xcon-userid:alice@example.com}. */
+  public static String request(String namespace, String xsiType, String body) {
+    return request(namespace, xsiType, body, "xcon-userid:alice@example.com");
   }
 
   /** The CCMP response code of a response body. */

@@ -143,10 +143,6 @@ public final class XconfServer implements AutoCloseable {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
-  public void undeploy(String name) throws IOException {
-    Files.deleteIfExists(home.resolve("deploy").resolve(name));
-  }
-
   public boolean isRunning() {
     return process != null && process.isAlive();
   }
