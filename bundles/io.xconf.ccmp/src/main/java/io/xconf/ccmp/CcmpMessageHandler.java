@@ -31,4 +31,18 @@ public interface CcmpMessageHandler {
    * @return a response of the type matching the request, never null
    */
   CcmpResponseMessageType handle(CcmpRequestMessageType request, Account sender);
+
+  /**
+   * Answers a request in which a value did not fit its type; the value is missing from {@code
+   * request}, so nothing may be changed. A handler whose update requests carry conference data
+   * answers 409 (RFC 6503 section 5.3.4) after its usual authorization.
+   *
+   * @param problem the offending value, described for the client
+   * @return a response of the type matching the request, or null (the default) to have the
+   *     processor answer 400
+   */
+  default CcmpResponseMessageType refuseInvalidValue(
+      CcmpRequestMessageType request, Account sender, String problem) {
+    return null;
+  }
 }

@@ -100,7 +100,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     CcmpResponseMessageType response;
     boolean challenge = false;
     if (allowedWithoutCredentials(message)) {
-      response = answer(message, null);
+      response = answer(request, null);
     } else {
       Optional<Account> sender = caller.account().or(() -> fromSubject(message.getSubject()));
       String claimed = message.getConfUserID() == null ? "" : message.getConfUserID().trim();
@@ -124,7 +124,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
                 CcmpResponseCode.UNAUTHORIZED,
                 "authenticated as " + sender.get().userId() + ", not " + claimed);
       } else {
-        response = answer(message, sender.get());
+        response = answer(request, sender.get());
       }
     }
     return send(request, response, challenge, out);
@@ -194,7 +194,11 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     return accounts.authenticate(name, subject.getPassword());
   }
 
-  private CcmpResponseMessageType answer(CcmpRequestMessageType request, Account sender) {
+  private CcmpResponseMessageType answer(CcmpRequestDocument document, Account sender) {
+    CcmpRequestMessageType request = document.message();
+    if (document.invalidValue() != null) {
+      return refuseInvalidValue(request, sender, document.invalidValue());
+    }
     try {
       if (request instanceof CcmpOptionsRequestMessageType) {
         return options();
@@ -221,6 +225,30 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
       LOG.error("CCMP {} failed", xsiType(request), e);
       return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
     }
+  }
+
+  private CcmpResponseMessageType refuseInvalidValue(
+      CcmpRequestMessageType request, Account sender, String problem) {
+    CcmpResponseMessageType refusal = null;
+    try {
+      if (!(request instanceof CcmpOptionsRequestMessageType)
+          && !(request instanceof CcmpExtendedRequestMessageType)) {
+        StandardMessageNameType name = ResponseTypes.standardName(request);
+        for (CcmpMessageHandler handler : handlers) {
+          if (handler.message() == name) {
+            refusal = handler.refuseInvalidValue(request, sender, problem);
+            break;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("CCMP {} failed", xsiType(request), e);
+      return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
+    }
+    if (refusal == null || refusal.getResponseCode() == null) {
+      return error(request, CcmpResponseCode.BAD_REQUEST, "Bad Request: " + problem);
+    }
+    return refusal;
   }
 
   private CcmpResponseMessageType options() {

@@ -4,11 +4,17 @@ import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.ccmp.ConferenceAccess;
+import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.ModelException;
+import io.xconf.model.ModelFailure;
+import io.xconf.model.ObjectKind;
 import io.xconf.schema.XconCodec;
 import io.xconf.schema.ccmp.CcmpRequestMessageType;
 import io.xconf.schema.ccmp.CcmpResponseMessageType;
+import io.xconf.schema.ccmp.OperationType;
+import java.util.Optional;
 
 /**
  * A standard message answered from the conference model. It checks the operation against Table 1
@@ -58,8 +64,35 @@ abstract class ModelMessageHandler<
     try {
       return answer(typed, response, sender);
     } catch (ModelException e) {
-      return ModelBridge.answer(response, e);
+      R failed = ModelBridge.answer(response, e);
+      if (e.failure() == ModelFailure.CONFLICT && request.getConfObjID() != null) {
+        // Section 5.3.4: a 409 carries the version, so the client can fetch what it collided with.
+        model
+            .get(request.getConfObjID())
+            .ifPresent(object -> ModelBridge.version(failed, object.version()));
+      }
+      return failed;
     }
+  }
+
+  @Override
+  public CcmpResponseMessageType refuseInvalidValue(
+      CcmpRequestMessageType request, Account sender, String problem) {
+    if (request.getOperation() != OperationType.UPDATE || request.getConfObjID() == null) {
+      return null;
+    }
+    R response = responseType.cast(ResponseTypes.answering(request));
+    Optional<ConferenceObject> target = model.get(request.getConfObjID());
+    if (target.isEmpty() || target.get().kind() == ObjectKind.BLUEPRINT) {
+      return ModelBridge.answer(response, CcmpResponseCode.OBJECT_NOT_FOUND, null);
+    }
+    if (!ConferenceAccess.sees(target.get(), sender)) {
+      return ModelBridge.answer(response, CcmpResponseCode.UNAUTHORIZED, null);
+    }
+    // Section 5.3.4: changes that are not feasible get 409, with the version they were aimed at.
+    ModelBridge.answer(response, CcmpResponseCode.CONFLICT, problem);
+    ModelBridge.version(response, target.get().version());
+    return response;
   }
 
   /**

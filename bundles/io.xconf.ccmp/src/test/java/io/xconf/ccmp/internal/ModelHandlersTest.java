@@ -505,6 +505,54 @@ public class ModelHandlersTest {
   }
 
   @Test
+  public void updatesThatAreNotFeasibleGet409WithTheCurrentVersion() throws Exception {
+    String uri = createConference("<confInfo entity=\"x\"/>");
+    String[] infeasible = {
+      "<info:conference-description><info:maximum-user-count>many</info:maximum-user-count></info:conference-description>",
+      "<info:conference-description><info:maximum-user-count>0</info:maximum-user-count></info:conference-description>",
+      "<info:conference-description><info:available-media><info:entry label=\"audio\"><info:type>audio</info:type>"
+          + "<info:status>loud</info:status></info:entry></info:available-media></info:conference-description>",
+      "<info:conference-description><info:available-media><info:entry label=\"audio\"><info:type>audio</info:type>"
+          + "<xcon:controls><xcon:mute>yes</xcon:mute><xcon:gain>200</xcon:gain></xcon:controls></info:entry></info:available-media>"
+          + "</info:conference-description>",
+      "<info:users><info:user entity=\""
+          + ALICE
+          + "\"><info:endpoint entity=\"sip:alice@example.com\"><info:status>happy</info:status></info:endpoint></info:user></info:users>",
+      "<info:users><xcon:join-handling>allow</xcon:join-handling><xcon:allow-refer-users-dynamically>maybe</xcon:allow-refer-users-dynamically></info:users>",
+    };
+    for (String change : infeasible) {
+      String answer =
+          send(
+              ALICE,
+              "conf",
+              "<confObjID>"
+                  + uri
+                  + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                  + uri
+                  + "\">"
+                  + change
+                  + "</confInfo></ccmp:confRequest>");
+      assertEquals(change + " -> " + answer, 409, code(answer));
+      // X
+    }
+    String retrieved =
+        send(
+            ALICE,
+            "conf",
+            "<confObjID>" + uri + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
+    assertEquals("nothing changed", "1", field(retrieved, "version"));
+
+    String creation =
+        send(
+            ALICE,
+            "conf",
+            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"x\"><info:users>"
+                + "<xcon:allow-conference-event-subscription>often</xcon:allow-conference-event-subscription>"
+                + "</info:users></confInfo></ccmp:confRequest>");
+    assertEquals(creation, 400, code(creation));
+  }
+
+  @Test
   public void unknownSendersGet421() throws Exception {
     assertEquals(
         421, code(send("xcon-userid:mallory@example.com", "confs", "<ccmp:confsRequest/>")));

@@ -222,6 +222,10 @@ final class ConferenceTree {
     // state="full" on the root says the document is the whole conference (Linphone sends it so):
     // it then replaces what the parent would give, except what the parent enforces.
     XmlElement own = AutoGenerate.replace(document, domain, identifiers::newId);
+    Optional<String> unacceptable = Feasibility.unacceptableValue(own);
+    if (unacceptable.isPresent()) {
+      throw new ModelException(ModelFailure.BAD_REQUEST, unacceptable.get());
+    }
     byte[] ownXml = xml(own);
 
     XmlElement inherited = inheritable(core(parent));
@@ -305,6 +309,12 @@ final class ConferenceTree {
           throw new ModelException(
               ModelFailure.FORBIDDEN_CHANGE_PROTECTED, node.parentUri + " enforces " + path.text());
         }
+      }
+      // RFC 6503 section 5.3.4: changes that are not feasible get 409.
+      Optional<String> infeasible =
+          Feasibility.unacceptableValue(replaced).or(() -> Feasibility.brokenPolicy(before, after));
+      if (infeasible.isPresent()) {
+        throw new ModelException(ModelFailure.CONFLICT, infeasible.get());
       }
       if (own.equals(currentOwn)) {
         return view(node);

@@ -511,8 +511,64 @@ public class ConferenceTreeTest {
   }
 
   @Test
+  public void valuesOutsideTheirTypesAndBrokenPoliciesChangeNothing() throws Exception {
+    ConferenceObject conference =
+        create(
+            null,
+            conference(
+                "<conference-description><maximum-user-count>2</maximum-user-count></conference-description>"
+                    + "<users><user entity=\"xcon-userid:bob@example.com\"/></users>"));
+    String[] infeasible = {
+      "<conference-description><maximum-user-count>-1</maximum-user-count></conference-description>",
+      "<conference-description><maximum-user-count>0</maximum-user-count></conference-description>",
+      "<users><user entity=\"xcon-userid:carol@example.com\"/><user entity=\"xcon-userid:dave@example.com\"/></users>",
+      "<users><user entity=\"xcon-userid:bob@example.com\"><endpoint entity=\"sip:bob@example.com\">"
+          + "<status>happy</status></endpoint></user></users>",
+      "<conference-description><available-media><entry label=\"a\"><xcon:controls><xcon:gain>128</xcon:gain>"
+          + "</xcon:controls></entry></available-media></conference-description>",
+      "<users><xcon:allow-refer-users-dynamically>maybe</xcon:allow-refer-users-dynamically></users>",
+      "<conference-description><xcon:conference-time><xcon:entry><xcon:mixing-start-offset>tomorrow"
+          + "</xcon:mixing-start-offset></xcon:entry></xcon:conference-time></conference-description>",
+    };
+    for (String change : infeasible) {
+      ModelException e =
+          assertThrows(
+              change,
+              ModelException.class,
+              () -> tree.update(conference.uri(), conference(change), "alice"));
+      assertEquals(change, ModelFailure.CONFLICT, e.failure());
+    }
+    assertEquals(1, tree.get(conference.uri()).orElseThrow().version());
+    // Feasible neighbours of the same values pass.
+    tree.update(
+        conference.uri(),
+        conference(
+            "<conference-description><maximum-user-count>3</maximum-user-count></conference-description>"
+                + "<users><user entity=\"xcon-userid:carol@example.com\"><endpoint entity=\"sip:c@example.com\">"
+                + "<status>muted-via-focus</status></endpoint></user></users>"),
+        "alice");
+    assertEquals(2, tree.get(conference.uri()).orElseThrow().version());
+
+    ModelException onCreate =
+        assertThrows(
+            ModelException.class,
+            () ->
+                create(
+                    null,
+                    conference(
+                        "<conference-description><maximum-user-count>lots</maximum-user-count></conference-description>")));
+    assertEquals(ModelFailure.BAD_REQUEST, onCreate.failure());
+  }
+
+  @Test
   public void sixteenThreadsUpdatingOneConferenceLoseNothing() throws Exception {
-    String uri = create(null, null).uri();
+    // Room for the 400 users the threads add (the default blueprint allows 50).
+    String uri =
+        create(
+                null,
+                conference(
+                    "<conference-description><maximum-user-count>500</maximum-user-count></conference-description>"))
+            .uri();
     int threads = 16;
     int updatesEach = 25;
     ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -105,7 +105,7 @@ public final class JaxbXconCodec implements XconCodec {
       ValueErrors errors = new ValueErrors();
       Object root = unmarshaller(errors).unmarshal(reader);
       CcmpNamespace namespace = CcmpNamespace.of(reader.rootNamespace()).orElse(null);
-      if (errors.first != null) {
+      if (errors.fatal) {
         throw malformed(errors.first, reader, null);
       }
       if (namespace == null
@@ -118,7 +118,9 @@ public final class JaxbXconCodec implements XconCodec {
         throw malformed(
             "<ccmpRequest> lacks its inner <ccmpRequest> with an xsi:type", reader, null);
       }
-      return new CcmpRequestDocument(message, namespace);
+      // A value that does not fit its type leaves a readable request: the handler answers it in
+      // the request's own terms (RFC 6503 gives 409 to an update with unacceptable values).
+      return new CcmpRequestDocument(message, namespace, errors.first);
     } catch (XMLStreamException | JAXBException | RuntimeException e) {
       // RuntimeException too: hostile input can make the parser or the RI throw unchecked
       // (e.g. a response type where a request type belongs); it is still just a bad document.
@@ -235,16 +237,20 @@ public final class JaxbXconCodec implements XconCodec {
    */
   private static final class ValueErrors implements ValidationEventHandler {
     String first;
+    boolean fatal;
 
     @Override
     public boolean handleEvent(ValidationEvent event) {
-      boolean fatal = event.getSeverity() == ValidationEvent.FATAL_ERROR;
+      boolean fatalEvent = event.getSeverity() == ValidationEvent.FATAL_ERROR;
       boolean badValue =
           event.getSeverity() == ValidationEvent.ERROR && event.getLinkedException() != null;
-      if ((fatal || badValue) && first == null) {
+      if (fatalEvent && !fatal) {
+        fatal = true;
+        first = event.getMessage();
+      } else if (badValue && first == null) {
         first = event.getMessage();
       }
-      return !fatal;
+      return !fatalEvent;
     }
   }
 }

@@ -6,6 +6,7 @@ import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
 import io.xconf.ccmp.CcmpResponseCode;
 import io.xconf.server.ServerIdentity;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Collections;
@@ -49,7 +50,7 @@ public final class CcmpServlet extends HttpServlet {
     @AttributeDefinition(
         name = "Largest request",
         description =
-            "Bytes; a larger declared body gets 413 unread (the XML codec bounds chunked ones).",
+            "Bytes; a larger body gets 413 (a declared one unread, a chunked one at the limit).",
         min = "1024")
     long maxRequestBytes() default 1 << 20;
 
@@ -134,13 +135,24 @@ public final class CcmpServlet extends HttpServlet {
       response.setContentLength(0);
       return;
     }
+    // The whole request is read before a processing slot is taken, so slow senders wait in
+    // Jetty's idle timeout and cannot occupy the slots.
+    byte[] ccmpRequest =
+        request.getInputStream().readNBytes((int) Math.min(maxRequestBytes + 1, Integer.MAX_VALUE));
+    if (ccmpRequest.length > maxRequestBytes) {
+      response.setHeader("Connection", "close");
+      response.sendError(
+          HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+          "CCMP requests are at most " + maxRequestBytes + " bytes");
+      return;
+    }
     ByteArrayOutputStream body = new ByteArrayOutputStream(2048);
     CcmpOutcome outcome;
     if (acquireSlot()) {
       try {
         outcome =
             processor.process(
-                request.getInputStream(),
+                new ByteArrayInputStream(ccmpRequest),
                 body,
                 new CcmpCaller(authentication.account(), request.isSecure()));
       } finally {
@@ -151,7 +163,7 @@ public final class CcmpServlet extends HttpServlet {
       // (RFC 6503 section 4.4).
       outcome =
           processor.refuse(
-              request.getInputStream(),
+              new ByteArrayInputStream(ccmpRequest),
               body,
               CcmpResponseCode.REQUEST_TIMEOUT,
               "the server is busy; try again");
