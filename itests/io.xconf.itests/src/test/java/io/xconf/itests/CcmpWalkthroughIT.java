@@ -3,13 +3,16 @@ package io.xconf.itests;
 import static io.xconf.itests.support.CcmpHttp.DRAFT;
 import static io.xconf.itests.support.CcmpHttp.PUBLISHED;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.XconfServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -115,20 +118,51 @@ public class CcmpWalkthroughIT {
     assertEquals(200, CcmpHttp.responseCode(updated));
     assertEquals("2", CcmpHttp.field(updated, "version"));
 
-    // 6.4/6.5: a known user, then a third party without XCON-USERID
+    // 6.5: Alice inserts a list of users: carol, known by her SIP address only, gets an id
     String bob = "xcon-userid:bob@" + DOMAIN;
-    String addBob =
+    String inserted =
         send(
             PUBLISHED,
             ALICE,
+            "users",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>update</operation><ccmp:usersRequest><usersInfo>"
+                + "<info:user entity=\"xcon-userid:AUTO_GENERATE_1@"
+                + DOMAIN
+                + "\"><info:display-text>Carol</info:display-text><info:associated-aors><info:entry>"
+                + "<info:uri>sip:carol@pbx."
+                + DOMAIN
+                + "</info:uri></info:entry></info:associated-aors></info:user>"
+                + "<xcon:allowed-users-list><xcon:target uri=\"sip:carol@pbx."
+                + DOMAIN
+                + "\" method=\"dial-out\"/></xcon:allowed-users-list>"
+                + "</usersInfo></ccmp:usersRequest>");
+    assertEquals(inserted, 200, CcmpHttp.responseCode(inserted));
+    assertEquals("3", CcmpHttp.field(inserted, "version"));
+
+    // 6.6: Bob joins: a first-party userRequest/create (confUserID = userInfo entity) with his
+    // address of record and endpoint
+    String joined =
+        send(
+            PUBLISHED,
+            bob,
             "user",
             "<confObjID>"
                 + conference
                 + "</confObjID><operation>create</operation><ccmp:userRequest>"
                 + "<userInfo entity=\""
                 + bob
-                + "\"><info:display-text>Bob</info:display-text></userInfo></ccmp:userRequest>");
-    assertEquals(200, CcmpHttp.responseCode(addBob));
+                + "\"><info:display-text>Bob</info:display-text><info:associated-aors><info:entry>"
+                + "<info:uri>sip:bob@pbx."
+                + DOMAIN
+                + "</info:uri></info:entry></info:associated-aors><info:endpoint entity=\"sip:bob@pbx."
+                + DOMAIN
+                + "\"/></userInfo></ccmp:userRequest>");
+    assertEquals(joined, 200, CcmpHttp.responseCode(joined));
+    assertEquals("4", CcmpHttp.field(joined, "version"));
+
+    // 6.7: Alice adds a third party with no XCON-USERID; the answer names the one it got
     String addGuest =
         send(
             PUBLISHED,
@@ -140,7 +174,8 @@ public class CcmpWalkthroughIT {
                 + "<userInfo entity=\"xcon-userid:AUTO_GENERATE_1@"
                 + DOMAIN
                 + "\"><info:display-text>Guest</info:display-text></userInfo></ccmp:userRequest>");
-    assertEquals(200, CcmpHttp.responseCode(addGuest));
+    assertEquals(addGuest, 200, CcmpHttp.responseCode(addGuest));
+    assertTrue(addGuest, addGuest.matches("(?s).*<userInfo entity=\"xcon-userid:[a-z2-7]+@.*"));
 
     String users =
         send(
@@ -152,12 +187,40 @@ public class CcmpWalkthroughIT {
                 + "</confObjID><operation>retrieve</operation><ccmp:usersRequest/>");
     assertEquals(200, CcmpHttp.responseCode(users));
     assertTrue(users, users.contains("entity=\"" + bob + "\""));
+    assertTrue(users, users.contains("<info:display-text>Carol</info:display-text>"));
     assertTrue(users, users.contains("<info:display-text>Guest</info:display-text>"));
-    assertEquals("4", CcmpHttp.field(users, "version"));
+    assertFalse(users, users.contains("AUTO_GENERATE"));
+    assertEquals("5", CcmpHttp.field(users, "version"));
 
     // 6.8: the options list what is installed
     String options = send(PUBLISHED, ALICE, "options", "");
     assertTrue(options, options.contains("<name>confRequest</name>"));
+
+    // 6.9: the confSummaryRequest extension, installed by dropping its bundle into deploy/
+    Path deployed = XconfServer.home().resolve("deploy").resolve("walkthrough-confsummary.jar");
+    try {
+      server.deploy(
+          XconfServer.home().resolve("extensions/io.xconf.ccmp.extension.confsummary.jar"),
+          deployed.getFileName().toString());
+      Await.until(
+          "confSummaryRequest in optionsResponse",
+          Duration.ofSeconds(30),
+          () -> send(PUBLISHED, ALICE, "options", ""),
+          body -> body.contains("<name>confSummaryRequest</name>"));
+      String summary =
+          send(
+              PUBLISHED,
+              ALICE,
+              "extended",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>retrieve</operation><ccmp:extendedRequest>"
+                  + "<extensionName>confSummaryRequest</extensionName></ccmp:extendedRequest>");
+      assertEquals(summary, 200, CcmpHttp.responseCode(summary));
+      assertTrue(summary, summary.contains("<title>Board meeting</title>"));
+    } finally {
+      Files.deleteIfExists(deployed);
+    }
 
     // An unknown sender, and the end of the conference
     assertEquals(
