@@ -1,0 +1,201 @@
+package io.xconf.mixer.rtp.internal;
+
+import io.xconf.mixer.Mix;
+import io.xconf.mixer.MixListener;
+import io.xconf.mixer.MixerControl;
+import io.xconf.mixer.MixerException;
+import io.xconf.mixer.SdpException;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The embedded mixer: G.711 audio mixed in-process, one media clock for all mixes. */
+@Component(
+    service = MixerControl.class,
+    configurationPid = EmbeddedMixer.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL,
+    property = MixerControl.NAME + "=embedded")
+@Designate(ocd = EmbeddedMixer.Config.class)
+public final class EmbeddedMixer implements MixerControl {
+
+  static final String PID = "io.xconf.mixer.rtp";
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMixer.class);
+
+  @ObjectClassDefinition(name = "Xconf embedded RTP mixer", description = "Mixes G.711 audio.")
+  public @interface Config {
+    @AttributeDefinition(name = "Lowest RTP port", min = "1024", max = "65534")
+    int portMin() default 40000;
+
+    @AttributeDefinition(name = "Highest RTP port", min = "1025", max = "65535")
+    int portMax() default 49999;
+
+    @AttributeDefinition(
+        name = "Bind address",
+        description = "Where the RTP sockets listen; empty for all interfaces.")
+    String bindAddress() default "";
+
+    @AttributeDefinition(
+        name = "Media address",
+        description =
+            "The address put into SDP; empty for the local address that routes to each"
+                + " participant (set it behind NAT).")
+    String mediaAddress() default "";
+
+    @AttributeDefinition(
+        name = "Loudest speakers mixed",
+        description = "Only this many of the loudest participants are mixed at once.",
+        min = "1",
+        max = "16")
+    int loudestSpeakers() default 3;
+
+    @AttributeDefinition(name = "Smallest jitter buffer (ms)", min = "10", max = "200")
+    int minJitterMillis() default 20;
+
+    @AttributeDefinition(name = "Largest jitter buffer (ms)", min = "20", max = "300")
+    int maxJitterMillis() default 200;
+  }
+
+  private final PortRange ports;
+  private final String mediaAddress;
+  private final int loudestSpeakers;
+  private final int minJitterMillis;
+  private final int maxJitterMillis;
+  private final CopyOnWriteArrayList<RtpMix> mixes = new CopyOnWriteArrayList<>();
+  private final ExecutorService events;
+  private final MediaClock clock;
+
+  @Activate
+  public EmbeddedMixer(Config config) throws UnknownHostException {
+    InetAddress bind =
+        config.bindAddress().isBlank() ? null : InetAddress.getByName(config.bindAddress().strip());
+    this.ports = new PortRange(bind, config.portMin(), config.portMax());
+    this.mediaAddress = config.mediaAddress().strip();
+    this.loudestSpeakers = Math.max(1, config.loudestSpeakers());
+    this.minJitterMillis = config.minJitterMillis();
+    this.maxJitterMillis = Math.max(config.minJitterMillis(), config.maxJitterMillis());
+    this.events =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "xconf-mixer-events");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.clock = new MediaClock(() -> mixes);
+    clock.start();
+    LOG.info(
+        "Embedded mixer on RTP ports {}-{}, mixing the {} loudest",
+        config.portMin(),
+        config.portMax(),
+        loudestSpeakers);
+  }
+
+  @Deactivate
+  public void deactivate() {
+    for (RtpMix mix : mixes) {
+      mix.close();
+    }
+    clock.stop();
+    events.shutdown();
+    try {
+      events.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public Mix createMix(String conferenceUri, MixListener listener) {
+    RtpMix mix =
+        new RtpMix(
+            conferenceUri,
+            this,
+            listener == null ? new MixListener() {} : listener,
+            events,
+            loudestSpeakers);
+    mixes.add(mix);
+    return mix;
+  }
+
+  void remove(RtpMix mix) {
+    mixes.remove(mix);
+  }
+
+  List<RtpMix> mixes() {
+    return mixes;
+  }
+
+  MediaClock clock() {
+    return clock;
+  }
+
+  int portsInUse() {
+    return ports.inUse();
+  }
+
+  RtpLeg newLeg(String legId, RtpMix mix, String offer) throws SdpException, MixerException {
+    PortRange.Pair pair = ports.allocate();
+    RtpLeg leg =
+        new RtpLeg(legId, mix, pair, addressFacing(offer), minJitterMillis, maxJitterMillis);
+    try {
+      leg.acceptOffer(offer);
+    } catch (SdpException | RuntimeException e) {
+      leg.leave();
+      throw e;
+    }
+    return leg;
+  }
+
+  RtpLeg newOfferingLeg(String legId, RtpMix mix) throws MixerException {
+    PortRange.Pair pair = ports.allocate();
+    RtpLeg leg =
+        new RtpLeg(legId, mix, pair, addressFacing(null), minJitterMillis, maxJitterMillis);
+    leg.makeOffer();
+    return leg;
+  }
+
+  /** The configured media address, or the local address the system routes the offer's way. */
+  private String addressFacing(String offer) {
+    if (!mediaAddress.isEmpty()) {
+      return mediaAddress;
+    }
+    String remote = offer == null ? null : connectionAddress(offer);
+    try (DatagramSocket probe = new DatagramSocket()) {
+      probe.connect(new InetSocketAddress(remote == null ? "192.0.2.1" : remote, 9));
+      InetAddress local = probe.getLocalAddress();
+      if (local != null && !local.isAnyLocalAddress()) {
+        return local.getHostAddress();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("No route towards {}", remote, e);
+    }
+    return InetAddress.getLoopbackAddress().getHostAddress();
+  }
+
+  private static String connectionAddress(String sdp) {
+    for (String line : sdp.split("\r?\n")) {
+      if (line.startsWith("c=IN ")) {
+        String[] fields = line.strip().split(" +");
+        if (fields.length >= 3 && !fields[2].startsWith("0.0.0.0")) {
+          return fields[2].split("/")[0];
+        }
+      }
+    }
+    return null;
+  }
+}

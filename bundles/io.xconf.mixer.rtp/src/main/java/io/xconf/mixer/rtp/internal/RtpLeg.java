@@ -1,0 +1,519 @@
+package io.xconf.mixer.rtp.internal;
+
+import io.xconf.mixer.MediaLeg;
+import io.xconf.mixer.MediaStatistics;
+import io.xconf.mixer.SdpException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One participant's RTP and RTCP. Its media work (reading, playout, sending) runs only on the media
+ * clock's thread; other threads change its settings through volatile fields and hand over a new SDP
+ * agreement, which the clock picks up at its next tick.
+ */
+final class RtpLeg implements MediaLeg {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RtpLeg.class);
+
+  static final int SAMPLES_PER_TICK = 160;
+  private static final int MAX_PACKET = 1500;
+  private static final int MAX_SAMPLES_PER_PACKET = 480;
+  private static final int MAX_READS_PER_TICK = 16;
+  private static final int RTCP_INTERVAL_TICKS = 250;
+  private static final double SAMPLE_MILLIS = 1000.0 / 8000;
+
+  private final String id;
+  private final RtpMix mix;
+  private final PortRange.Pair ports;
+  private final String localAddress;
+  private final JitterBuffer jitter;
+  private final int ssrc = ThreadLocalRandom.current().nextInt();
+  private final String cname;
+
+  private volatile String localSdp;
+  private volatile Sdp.Agreement agreement;
+  private volatile Sdp.Agreement pendingAgreement;
+  private volatile boolean muted;
+  private volatile int gainQ12 = 1 << 12;
+  private volatile boolean left;
+  private long sdpVersion = 1;
+
+  // Clock-thread state.
+  private final ByteBuffer inbound = ByteBuffer.allocateDirect(MAX_PACKET + 1);
+  private final ByteBuffer outbound = ByteBuffer.allocateDirect(12 + SAMPLES_PER_TICK);
+  private final ByteBuffer control = ByteBuffer.allocateDirect(MAX_PACKET);
+  private final short[] decoded = new short[MAX_SAMPLES_PER_PACKET];
+  final short[] heard = new short[SAMPLES_PER_TICK];
+  final int[] contribution = new int[SAMPLES_PER_TICK];
+  double energy;
+  boolean speaking;
+  private Sdp.Agreement active;
+  private InetSocketAddress rtpTarget;
+  private InetSocketAddress rtcpTarget;
+  private boolean latched;
+  private boolean haveSource;
+  private int sourceSsrc;
+  private long lastFromSourceNanos;
+  private int sequence = ThreadLocalRandom.current().nextInt(0x10000);
+  private int timestamp = ThreadLocalRandom.current().nextInt();
+  private boolean marker = true;
+  private int ticksToReport = RTCP_INTERVAL_TICKS;
+
+  // RFC 3550 appendix A.1/A.8 receiver state.
+  private int baseSequence;
+  private int maxSequence;
+  private int cycles;
+  private long expectedPrior;
+  private long receivedPrior;
+  private double jitterSamples;
+  private int lastTransit;
+  private boolean haveTransit;
+  private long lastSenderReport;
+  private long lastSenderReportNanos;
+
+  // Counters: written by the clock thread, read by anyone.
+  private volatile long received;
+  private volatile long discarded;
+  private volatile long sent;
+  private volatile long octetsSent;
+
+  RtpLeg(
+      String id,
+      RtpMix mix,
+      PortRange.Pair ports,
+      String localAddress,
+      int minJitterMillis,
+      int maxJitterMillis) {
+    this.id = id;
+    this.mix = mix;
+    this.ports = ports;
+    this.localAddress = localAddress;
+    this.jitter = new JitterBuffer(minJitterMillis, maxJitterMillis);
+    this.cname = "xconf-" + Integer.toHexString(ssrc) + "@" + localAddress;
+  }
+
+  /** Answers a dial-in's offer. */
+  void acceptOffer(String offer) throws SdpException {
+    Sdp.Answered answered = Sdp.answer(offer, localAddress, ports.rtpPort(), sdpVersion++);
+    localSdp = answered.sdp();
+    agree(answered.agreement());
+  }
+
+  /** Makes the mixer's offer for a dial-out. */
+  void makeOffer() {
+    localSdp = Sdp.offer(localAddress, ports.rtpPort(), sdpVersion++);
+  }
+
+  /** Resolves the addresses here, on the caller's thread: the media clock must never block. */
+  private void agree(Sdp.Agreement next) {
+    Sdp.Agreement resolved =
+        new Sdp.Agreement(
+            next.payloadType(),
+            next.alaw(),
+            next.telephoneEventPayloadType(),
+            resolved(next.remoteRtp()),
+            resolved(next.remoteRtcp()),
+            next.direction());
+    agreement = resolved;
+    pendingAgreement = resolved;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String localSdp() {
+    return localSdp;
+  }
+
+  @Override
+  public synchronized void answer(String sdpAnswer) throws SdpException {
+    agree(Sdp.answered(sdpAnswer));
+  }
+
+  @Override
+  public synchronized String reoffer(String sdpOffer) throws SdpException {
+    acceptOffer(sdpOffer);
+    return localSdp;
+  }
+
+  @Override
+  public void setMuted(boolean muted) {
+    this.muted = muted;
+  }
+
+  @Override
+  public boolean isMuted() {
+    return muted;
+  }
+
+  @Override
+  public void setGain(int decibels) {
+    gainQ12 = RtpMix.gainQ12(decibels);
+  }
+
+  int gainQ12() {
+    return gainQ12;
+  }
+
+  boolean left() {
+    return left;
+  }
+
+  @Override
+  public MediaStatistics statistics() {
+    long expected = expected();
+    long lost = Math.max(0, expected - received);
+    return new MediaStatistics(
+        received, lost, jitter.late(), discarded, jitterSamples * SAMPLE_MILLIS, sent);
+  }
+
+  @Override
+  public void leave() {
+    if (left) {
+      return;
+    }
+    left = true;
+    mix.remove(this);
+    try {
+      ports.rtp().close();
+      ports.rtcp().close();
+    } catch (IOException e) {
+      LOG.debug("Closing the ports of {}", id, e);
+    }
+    ports.release();
+  }
+
+  /** The participant sends to us (their direction allows it). */
+  boolean listens() {
+    return active != null && active.direction().receives();
+  }
+
+  private boolean sendsToParticipant() {
+    return active != null && active.direction().sends() && rtpTarget != null;
+  }
+
+  // ----- clock thread -----
+
+  /** Reads what arrived since the last tick and takes the next 20 ms of the participant's audio. */
+  void receive(long nowNanos) {
+    Sdp.Agreement next = pendingAgreement;
+    if (next != null) {
+      pendingAgreement = null;
+      adopt(next);
+    }
+    try {
+      for (int i = 0; i < MAX_READS_PER_TICK; i++) {
+        inbound.clear();
+        SocketAddress from = ports.rtp().receive(inbound);
+        if (from == null) {
+          break;
+        }
+        inbound.flip();
+        onRtp(from, nowNanos);
+      }
+      for (int i = 0; i < MAX_READS_PER_TICK; i++) {
+        control.clear();
+        SocketAddress from = ports.rtcp().receive(control);
+        if (from == null) {
+          break;
+        }
+        control.flip();
+        onRtcp(from, nowNanos);
+      }
+    } catch (IOException e) {
+      if (!left) {
+        LOG.debug("Reading media of {}", id, e);
+      }
+    }
+    boolean playing = jitter.take(heard);
+    speaking = playing && listens() && !muted;
+    if (!speaking) {
+      energy = 0;
+      return;
+    }
+    int gain = gainQ12;
+    long sum = 0;
+    for (int i = 0; i < SAMPLES_PER_TICK; i++) {
+      int sample = G711.clip((heard[i] * gain) >> 12);
+      contribution[i] = sample;
+      sum += (long) sample * sample;
+    }
+    energy = (double) sum / SAMPLES_PER_TICK;
+  }
+
+  private void adopt(Sdp.Agreement next) {
+    boolean sameSource =
+        active != null && java.util.Objects.equals(active.remoteRtp(), next.remoteRtp());
+    active = next;
+    if (!sameSource) {
+      // A new address from the SDP: send there until packets show where the participant is.
+      rtpTarget = next.remoteRtp();
+      rtcpTarget = next.remoteRtcp();
+      latched = false;
+      haveSource = false;
+      jitter.reset();
+    }
+  }
+
+  private static InetSocketAddress resolved(InetSocketAddress unresolved) {
+    InetSocketAddress address =
+        new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+    return address.isUnresolved() || address.getPort() == 0 ? null : address;
+  }
+
+  private void onRtp(SocketAddress from, long nowNanos) {
+    Sdp.Agreement agreed = active;
+    int length = inbound.remaining();
+    if (agreed == null || length < 12 || length > MAX_PACKET) {
+      discarded++;
+      return;
+    }
+    int first = inbound.get(0) & 0xff;
+    if ((first >> 6) != 2) {
+      discarded++;
+      return;
+    }
+    int payloadType = inbound.get(1) & 0x7f;
+    int headerLength = 12 + 4 * (first & 0x0f);
+    if ((first & 0x10) != 0) {
+      if (length < headerLength + 4) {
+        discarded++;
+        return;
+      }
+      headerLength += 4 + 4 * (inbound.getShort(headerLength + 2) & 0xffff);
+    }
+    int padding = (first & 0x20) != 0 ? inbound.get(length - 1) & 0xff : 0;
+    int payloadLength = length - headerLength - padding;
+    if (payloadLength < 0) {
+      discarded++;
+      return;
+    }
+    int packetSsrc = inbound.getInt(8);
+    if (haveSource && packetSsrc != sourceSsrc) {
+      // Another stream: accepted only once the current one has been silent a while (a restarted
+      // phone), never interleaved with it.
+      if (nowNanos - lastFromSourceNanos < 500_000_000L) {
+        discarded++;
+        return;
+      }
+      haveSource = false;
+      jitter.reset();
+    }
+    if (payloadType == agreed.telephoneEventPayloadType()) {
+      accept(from, packetSsrc, nowNanos);
+      return; // DTMF is negotiated, never mixed.
+    }
+    if (payloadType != agreed.payloadType() || payloadLength > MAX_SAMPLES_PER_PACKET) {
+      discarded++;
+      return;
+    }
+    int sequenceNumber = inbound.getShort(2) & 0xffff;
+    int packetTimestamp = inbound.getInt(4);
+    accept(from, packetSsrc, nowNanos);
+    track(sequenceNumber, packetTimestamp, nowNanos);
+    boolean alaw = agreed.alaw();
+    for (int i = 0; i < payloadLength; i++) {
+      byte code = inbound.get(headerLength + i);
+      decoded[i] = alaw ? G711.decodeAlaw(code) : G711.decodeUlaw(code);
+    }
+    jitter.put(packetTimestamp, decoded, payloadLength);
+  }
+
+  private void accept(SocketAddress from, int packetSsrc, long nowNanos) {
+    if (!haveSource) {
+      haveSource = true;
+      sourceSsrc = packetSsrc;
+      baseSequence = -1;
+      haveTransit = false;
+    }
+    lastFromSourceNanos = nowNanos;
+    if (!latched && from instanceof InetSocketAddress address) {
+      // Symmetric RTP (RFC 4961): answer where the packets come from, which behind NAT is not
+      // what the SDP says.
+      latched = true;
+      rtpTarget = address;
+      if (rtcpTarget == null
+          || !rtcpTarget.getAddress().equals(address.getAddress())
+          || rtcpTarget.getPort() == 0) {
+        rtcpTarget = new InetSocketAddress(address.getAddress(), address.getPort() + 1);
+      }
+    }
+  }
+
+  private void track(int sequenceNumber, int packetTimestamp, long nowNanos) {
+    received++;
+    if (baseSequence < 0) {
+      baseSequence = sequenceNumber;
+      maxSequence = sequenceNumber;
+      cycles = 0;
+    } else {
+      int delta = (sequenceNumber - maxSequence) & 0xffff;
+      if (delta < 3000) {
+        if (sequenceNumber < maxSequence) {
+          cycles += 0x10000;
+        }
+        maxSequence = sequenceNumber;
+      } else if (delta > 0xffff - 100) {
+        // A reordered or duplicated packet: counted, no new maximum.
+      } else {
+        // A jump: the sender restarted its numbering.
+        baseSequence = sequenceNumber;
+        maxSequence = sequenceNumber;
+        cycles = 0;
+      }
+    }
+    int arrival = (int) (nowNanos / 125_000L);
+    int transit = arrival - packetTimestamp;
+    if (haveTransit) {
+      int d = Math.abs(transit - lastTransit);
+      jitterSamples += (d - jitterSamples) / 16.0;
+    }
+    lastTransit = transit;
+    haveTransit = true;
+  }
+
+  private long expected() {
+    return baseSequence < 0 ? 0 : (long) cycles + maxSequence - baseSequence + 1;
+  }
+
+  private void onRtcp(SocketAddress from, long nowNanos) {
+    int length = control.remaining();
+    if (length < 8 || ((control.get(0) & 0xff) >> 6) != 2) {
+      discarded++;
+      return;
+    }
+    if (from instanceof InetSocketAddress address) {
+      rtcpTarget = address;
+    }
+    int packetType = control.get(1) & 0xff;
+    if (packetType == 200 && length >= 28) {
+      // Sender report: the middle 32 bits of its NTP time, for our LSR/DLSR (RFC 3550 6.4.1).
+      lastSenderReport = control.getInt(10) & 0xffffffffL;
+      lastSenderReportNanos = nowNanos;
+    }
+  }
+
+  /** Sends this tick's 20 ms (silence included) and, every five seconds, an RTCP report. */
+  void send(int[] mixed, boolean includesSelf, int mixGainQ12, long nowNanos) {
+    if (!sendsToParticipant()) {
+      advanceClock();
+      return;
+    }
+    Sdp.Agreement agreed = active;
+    outbound.clear();
+    outbound.put((byte) 0x80);
+    outbound.put((byte) ((marker ? 0x80 : 0) | agreed.payloadType()));
+    outbound.putShort((short) sequence);
+    outbound.putInt(timestamp);
+    outbound.putInt(ssrc);
+    boolean alaw = agreed.alaw();
+    for (int i = 0; i < SAMPLES_PER_TICK; i++) {
+      int sample = mixed[i] - (includesSelf ? contribution[i] : 0);
+      sample = (int) (((long) sample * mixGainQ12) >> 12);
+      outbound.put(alaw ? G711.encodeAlaw(sample) : G711.encodeUlaw(sample));
+    }
+    outbound.flip();
+    try {
+      ports.rtp().send(outbound, rtpTarget);
+      sent++;
+      octetsSent += SAMPLES_PER_TICK;
+      marker = false;
+    } catch (IOException e) {
+      if (!left) {
+        LOG.debug("Sending media to {}", id, e);
+      }
+    }
+    advanceClock();
+    if (--ticksToReport <= 0) {
+      ticksToReport = RTCP_INTERVAL_TICKS;
+      report(nowNanos);
+    }
+  }
+
+  private void advanceClock() {
+    sequence = (sequence + 1) & 0xffff;
+    timestamp += SAMPLES_PER_TICK;
+  }
+
+  /** A compound RTCP packet: SR with one report block when we receive, then SDES CNAME. */
+  private void report(long nowNanos) {
+    if (rtcpTarget == null) {
+      return;
+    }
+    control.clear();
+    boolean block = haveSource && received > 0;
+    control.put((byte) (0x80 | (block ? 1 : 0)));
+    control.put((byte) 200);
+    control.putShort((short) (block ? 12 : 6));
+    control.putInt(ssrc);
+    long ntp = ntpNow();
+    control.putInt((int) (ntp >>> 32));
+    control.putInt((int) ntp);
+    control.putInt(timestamp);
+    control.putInt((int) sent);
+    control.putInt((int) octetsSent);
+    if (block) {
+      long expected = expected();
+      long lost = Math.max(0, expected - received);
+      long expectedInterval = expected - expectedPrior;
+      long receivedInterval = received - receivedPrior;
+      expectedPrior = expected;
+      receivedPrior = received;
+      long lostInterval = expectedInterval - receivedInterval;
+      int fraction =
+          expectedInterval == 0 || lostInterval <= 0
+              ? 0
+              : (int) ((lostInterval << 8) / expectedInterval);
+      control.putInt(sourceSsrc);
+      control.putInt((Math.min(fraction, 255) << 24) | (int) Math.min(lost, 0x7fffff));
+      control.putInt(cycles + maxSequence);
+      control.putInt((int) jitterSamples);
+      control.putInt((int) lastSenderReport);
+      long delay =
+          lastSenderReport == 0 ? 0 : (nowNanos - lastSenderReportNanos) * 65536 / 1_000_000_000L;
+      control.putInt((int) delay);
+    }
+    byte[] name = cname.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int sdesBytes = 4 + 4 + 2 + name.length + 1;
+    int padded = (sdesBytes + 3) & ~3;
+    control.put((byte) 0x81);
+    control.put((byte) 202);
+    control.putShort((short) (padded / 4 - 1));
+    control.putInt(ssrc);
+    control.put((byte) 1);
+    control.put((byte) name.length);
+    control.put(name);
+    for (int i = sdesBytes - 1; i < padded; i++) {
+      control.put((byte) 0);
+    }
+    control.flip();
+    try {
+      ports.rtcp().send(control, rtcpTarget);
+    } catch (IOException e) {
+      LOG.debug("Sending RTCP to {}", id, e);
+    }
+  }
+
+  private static long ntpNow() {
+    long millis = System.currentTimeMillis();
+    long seconds = millis / 1000 + 2_208_988_800L;
+    long fraction = ((millis % 1000) << 32) / 1000;
+    return (seconds << 32) | fraction;
+  }
+
+  String localAddress() {
+    return localAddress;
+  }
+
+  int localPort() {
+    return ports.rtpPort();
+  }
+}

@@ -1,0 +1,217 @@
+package io.xconf.mixer.rtp.internal;
+
+import io.xconf.mixer.MediaLeg;
+import io.xconf.mixer.MixListener;
+import io.xconf.mixer.MixerException;
+import io.xconf.mixer.SdpException;
+import io.xconf.mixer.Speaker;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+/**
+ * The mix of one conference: each tick, every leg's next 20 ms is read, the loudest few are summed,
+ * and every leg gets the sum minus its own contribution (mix-minus).
+ */
+final class RtpMix implements io.xconf.mixer.Mix {
+
+  private static final double SPEECH_ENERGY = 32768.0 * 32768.0 * Math.pow(10, -50 / 10.0);
+  private static final int SPEAKER_EVENT_TICKS = 10;
+  private static final int STATISTICS_TICKS = 250;
+
+  private final String conferenceUri;
+  private final EmbeddedMixer mixer;
+  private final MixListener listener;
+  private final Executor events;
+  private final CopyOnWriteArrayList<RtpLeg> legs = new CopyOnWriteArrayList<>();
+  private volatile boolean muted;
+  private volatile int gainQ12 = 1 << 12;
+  private volatile boolean closed;
+
+  // Clock-thread state.
+  private final int[] mixed = new int[RtpLeg.SAMPLES_PER_TICK];
+  private final RtpLeg[] loudest;
+  private List<Speaker> lastSpeakers = List.of();
+  private int ticksToSpeakerEvent = SPEAKER_EVENT_TICKS;
+  private int ticksToStatistics = STATISTICS_TICKS;
+
+  RtpMix(
+      String conferenceUri,
+      EmbeddedMixer mixer,
+      MixListener listener,
+      Executor events,
+      int loudestSpeakers) {
+    this.conferenceUri = conferenceUri;
+    this.mixer = mixer;
+    this.listener = listener;
+    this.events = events;
+    this.loudest = new RtpLeg[loudestSpeakers];
+  }
+
+  static int gainQ12(int decibels) {
+    int bounded = Math.max(-127, Math.min(127, decibels));
+    double linear = Math.pow(10, bounded / 20.0);
+    return (int) Math.min(Integer.MAX_VALUE / 65536, Math.round(linear * 4096));
+  }
+
+  @Override
+  public String conferenceUri() {
+    return conferenceUri;
+  }
+
+  @Override
+  public MediaLeg join(String legId, String sdpOffer) throws SdpException, MixerException {
+    RtpLeg leg = mixer.newLeg(legId, this, sdpOffer);
+    add(leg);
+    return leg;
+  }
+
+  @Override
+  public MediaLeg offer(String legId) throws MixerException {
+    RtpLeg leg = mixer.newOfferingLeg(legId, this);
+    add(leg);
+    return leg;
+  }
+
+  private void add(RtpLeg leg) throws MixerException {
+    if (closed) {
+      leg.leave();
+      throw new MixerException("the mix of " + conferenceUri + " is closed");
+    }
+    legs.add(leg);
+  }
+
+  void remove(RtpLeg leg) {
+    legs.remove(leg);
+  }
+
+  @Override
+  public Collection<MediaLeg> legs() {
+    return List.copyOf(legs);
+  }
+
+  @Override
+  public void setMuted(boolean muted) {
+    this.muted = muted;
+  }
+
+  @Override
+  public void setGain(int decibels) {
+    gainQ12 = gainQ12(decibels);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    mixer.remove(this);
+    for (RtpLeg leg : legs) {
+      leg.leave();
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** One 20 ms step of this conference; runs on the media clock's thread only. */
+  void tick(long nowNanos) {
+    List<RtpLeg> current = legs;
+    int chosen = 0;
+    boolean everyoneMuted = muted;
+    for (RtpLeg leg : current) {
+      leg.receive(nowNanos);
+      if (everyoneMuted || !leg.speaking || leg.energy < SPEECH_ENERGY) {
+        continue;
+      }
+      chosen = insertByEnergy(leg, chosen);
+    }
+    java.util.Arrays.fill(mixed, 0);
+    for (int k = 0; k < chosen; k++) {
+      int[] contribution = loudest[k].contribution;
+      for (int i = 0; i < mixed.length; i++) {
+        mixed[i] += contribution[i];
+      }
+    }
+    int outputGain = gainQ12;
+    for (RtpLeg leg : current) {
+      leg.send(mixed, isChosen(leg, chosen), outputGain, nowNanos);
+    }
+    if (--ticksToSpeakerEvent <= 0) {
+      ticksToSpeakerEvent = SPEAKER_EVENT_TICKS;
+      reportSpeakers(chosen);
+    }
+    if (--ticksToStatistics <= 0) {
+      ticksToStatistics = STATISTICS_TICKS;
+      for (RtpLeg leg : current) {
+        var statistics = leg.statistics();
+        String legId = leg.id();
+        events.execute(() -> listener.statistics(conferenceUri, legId, statistics));
+      }
+    }
+    java.util.Arrays.fill(loudest, null);
+  }
+
+  /** Keeps {@code loudest} sorted, loudest first, with at most its length of legs. */
+  private int insertByEnergy(RtpLeg leg, int count) {
+    int position = count;
+    while (position > 0 && loudest[position - 1].energy < leg.energy) {
+      position--;
+    }
+    if (position >= loudest.length) {
+      return count;
+    }
+    int kept = Math.min(count, loudest.length - 1);
+    System.arraycopy(loudest, position, loudest, position + 1, kept - position);
+    loudest[position] = leg;
+    return kept + 1;
+  }
+
+  private boolean isChosen(RtpLeg leg, int chosen) {
+    for (int k = 0; k < chosen; k++) {
+      if (loudest[k] == leg) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void reportSpeakers(int chosen) {
+    List<Speaker> speakers = new ArrayList<>(chosen);
+    for (int k = 0; k < chosen; k++) {
+      speakers.add(new Speaker(loudest[k].id(), dbov(loudest[k].energy)));
+    }
+    if (changed(lastSpeakers, speakers)) {
+      lastSpeakers = speakers;
+      List<Speaker> snapshot = List.copyOf(speakers);
+      events.execute(() -> listener.speakers(conferenceUri, snapshot));
+    }
+  }
+
+  /** A new speaker, one gone, or a level that moved by 6 dB or more. */
+  private static boolean changed(List<Speaker> before, List<Speaker> now) {
+    if (before.size() != now.size()) {
+      return true;
+    }
+    for (int i = 0; i < now.size(); i++) {
+      Speaker was = before.get(i);
+      Speaker is = now.get(i);
+      if (!was.legId().equals(is.legId()) || Math.abs(was.levelDbov() - is.levelDbov()) >= 6) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static int dbov(double energy) {
+    if (energy <= 0) {
+      return -127;
+    }
+    double db = 10 * Math.log10(energy / (32768.0 * 32768.0));
+    return (int) Math.max(-127, Math.min(0, Math.round(db)));
+  }
+}

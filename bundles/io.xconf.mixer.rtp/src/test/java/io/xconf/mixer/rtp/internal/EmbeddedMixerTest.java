@@ -1,0 +1,332 @@
+package io.xconf.mixer.rtp.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import io.xconf.mixer.MediaLeg;
+import io.xconf.mixer.Mix;
+import io.xconf.mixer.MixListener;
+import io.xconf.mixer.SdpException;
+import io.xconf.mixer.Speaker;
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * The embedded mixer on real UDP sockets: test peers send G.711 tones at 20 ms pacing, and what
+ * they get back is decoded and checked by frequency (Goertzel).
+ */
+public class EmbeddedMixerTest {
+
+  private static final double HEARD = 1e6;
+  private static final double NOT_HEARD = 2e4;
+  private static final int HALF_SECOND = 4000;
+  private static int nextPorts = 41000 + (int) (ProcessHandle.current().pid() % 40) * 200;
+
+  private EmbeddedMixer mixer;
+  private final List<RtpPeer> peers = new ArrayList<>();
+
+  @After
+  public void stopMixer() throws Exception {
+    for (RtpPeer peer : peers) {
+      peer.close();
+    }
+    if (mixer != null) {
+      mixer.deactivate();
+    }
+  }
+
+  private EmbeddedMixer mixer(int loudestSpeakers) throws Exception {
+    int first = nextPorts;
+    nextPorts += 200;
+    mixer = new EmbeddedMixer(config(first, first + 199, loudestSpeakers));
+    return mixer;
+  }
+
+  private RtpPeer join(Mix mix, String id, boolean alaw) throws Exception {
+    RtpPeer peer = new RtpPeer(alaw);
+    peers.add(peer);
+    MediaLeg leg = mix.join(id, peer.offer());
+    peer.connect(leg.localSdp());
+    return peer;
+  }
+
+  private static MediaLeg leg(Mix mix, String id) {
+    return mix.legs().stream().filter(l -> l.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Waits until the peer's last half second shows exactly what it should hear. */
+  private static void awaitHearing(RtpPeer peer, String who, double[] heard, double[] notHeard)
+      throws InterruptedException {
+    await(
+        who
+            + " hearing "
+            + java.util.Arrays.toString(heard)
+            + " and not "
+            + java.util.Arrays.toString(notHeard),
+        () -> {
+          short[] audio = peer.lastHeard(HALF_SECOND);
+          for (double f : heard) {
+            if (RtpPeer.power(audio, f) < HEARD) {
+              return false;
+            }
+          }
+          for (double f : notHeard) {
+            if (RtpPeer.power(audio, f) > NOT_HEARD) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  @Test
+  public void everyoneHearsTheOthersAndNotThemselves() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:a@example.com", null);
+    RtpPeer a = join(mix, "a", false);
+    RtpPeer b = join(mix, "b", false);
+    RtpPeer c = join(mix, "c", true);
+    a.speak(400, 8000);
+    b.speak(1000, 8000);
+    c.speak(1700, 8000);
+    awaitHearing(a, "a", new double[] {1000, 1700}, new double[] {400});
+    awaitHearing(b, "b", new double[] {400, 1700}, new double[] {1000});
+    awaitHearing(c, "c (A-law)", new double[] {400, 1000}, new double[] {1700});
+  }
+
+  @Test
+  public void muteSilencesExactlyTheMutedParticipant() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:m@example.com", null);
+    RtpPeer a = join(mix, "a", false);
+    RtpPeer b = join(mix, "b", false);
+    RtpPeer c = join(mix, "c", false);
+    a.speak(400, 8000);
+    b.speak(1000, 8000);
+    c.speak(1700, 8000);
+    awaitHearing(a, "a", new double[] {1000, 1700}, new double[] {400});
+
+    leg(mix, "b").setMuted(true);
+    awaitHearing(a, "a", new double[] {1700}, new double[] {400, 1000});
+    awaitHearing(c, "c", new double[] {400}, new double[] {1000, 1700});
+    awaitHearing(b, "the muted b, who still hears", new double[] {400, 1700}, new double[] {1000});
+
+    leg(mix, "b").setMuted(false);
+    awaitHearing(a, "a", new double[] {1000, 1700}, new double[] {400});
+
+    mix.setMuted(true);
+    awaitHearing(a, "a in a muted conference", new double[0], new double[] {400, 1000, 1700});
+    int before = a.packetsReceived();
+    Thread.sleep(500);
+    assertTrue("silence still comes every 20 ms", a.packetsReceived() - before >= 20);
+  }
+
+  @Test
+  public void onlyTheLoudestSpeakersAreMixed() throws Exception {
+    List<List<Speaker>> speakerEvents = new CopyOnWriteArrayList<>();
+    MixListener listener =
+        new MixListener() {
+          @Override
+          public void speakers(String conferenceUri, List<Speaker> speakers) {
+            speakerEvents.add(speakers);
+          }
+        };
+    Mix mix = mixer(2).createMix("xcon:n@example.com", listener);
+    RtpPeer quiet = join(mix, "quiet", false);
+    RtpPeer loud = join(mix, "loud", false);
+    RtpPeer louder = join(mix, "louder", false);
+    RtpPeer listening = join(mix, "listening", false);
+    quiet.speak(400, 2500);
+    loud.speak(1000, 6000);
+    louder.speak(1700, 9000);
+    awaitHearing(listening, "the listener", new double[] {1000, 1700}, new double[] {400});
+    awaitHearing(quiet, "the quiet one", new double[] {1000, 1700}, new double[] {400});
+    awaitHearing(loud, "the loud one", new double[] {1700}, new double[] {400, 1000});
+    await(
+        "a speaker event naming the two loudest, loudest first",
+        () ->
+            speakerEvents.stream()
+                .anyMatch(
+                    s ->
+                        s.size() == 2
+                            && s.get(0).legId().equals("louder")
+                            && s.get(1).legId().equals("loud")
+                            && s.get(0).levelDbov() > s.get(1).levelDbov()));
+
+    // When the loud one stops, the quiet one is mixed again.
+    loud.silent();
+    awaitHearing(listening, "the listener", new double[] {400, 1700}, new double[] {1000});
+  }
+
+  @Test
+  public void aSilentParticipantStillGetsAPacketEvery20Ms() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:s@example.com", null);
+    RtpPeer alone = join(mix, "alone", false);
+    await("first packets", () -> alone.packetsReceived() > 0);
+    int before = alone.packetsReceived();
+    Thread.sleep(1000);
+    int perSecond = alone.packetsReceived() - before;
+    assertTrue("about 50 packets a second, got " + perSecond, perSecond >= 40 && perSecond <= 60);
+  }
+
+  @Test
+  public void badPacketsAreDroppedAndCountedAndTheMixGoesOn() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:b@example.com", null);
+    RtpPeer a = join(mix, "a", false);
+    RtpPeer b = join(mix, "b", false);
+    a.speak(400, 8000);
+    b.speak(1000, 8000);
+    awaitHearing(b, "b", new double[] {400}, new double[] {1000});
+    byte[] wrongVersion = new byte[172];
+    wrongVersion[0] = 0x40;
+    byte[] unknownPayloadType = new byte[172];
+    unknownPayloadType[0] = (byte) 0x80;
+    unknownPayloadType[1] = 18;
+    byte[] oversized = new byte[1400];
+    oversized[0] = (byte) 0x80;
+    byte[] badExtension = new byte[14];
+    badExtension[0] = (byte) 0x90;
+    for (int i = 0; i < 200; i++) {
+      a.sendRaw(new byte[] {1, 2, 3});
+      a.sendRaw(wrongVersion);
+      a.sendRaw(unknownPayloadType);
+      a.sendRaw(oversized);
+      a.sendRaw(badExtension);
+      if (i % 20 == 0) {
+        Thread.sleep(20);
+      }
+    }
+    MediaLeg legA = leg(mix, "a");
+    await("the bad packets counted", () -> legA.statistics().packetsDiscarded() >= 100);
+    awaitHearing(b, "b, still", new double[] {400}, new double[] {1000});
+    assertTrue(legA.statistics().packetsReceived() > 0);
+  }
+
+  @Test
+  public void offersAreAnsweredPerRfc3264() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:o@example.com", null);
+    String g729Only =
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 5004 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n";
+    assertThrows(SdpException.class, () -> mix.join("g729", g729Only));
+    assertThrows(SdpException.class, () -> mix.join("garbage", "not sdp at all"));
+    assertEquals("a refused offer holds no ports", 0, mixer.portsInUse());
+
+    String audioAndVideo =
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=video 5006 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+            + "m=audio 5004 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+    String answer = mix.join("av", audioAndVideo).localSdp();
+    assertTrue(answer, answer.contains("m=video 0 RTP/AVP 96"));
+    assertTrue(
+        "the offerer's first choice, PCMA: " + answer,
+        answer.matches("(?s).*m=audio \\d+ RTP/AVP 8 101\r\n.*"));
+    assertTrue(answer, answer.contains("a=sendrecv"));
+
+    RtpPeer peer = new RtpPeer(false);
+    peers.add(peer);
+    MediaLeg leg = mix.join("held", peer.offer());
+    peer.connect(leg.localSdp());
+    await("media", () -> peer.packetsReceived() > 5);
+    String onHold = leg.reoffer(peer.offer("sendonly"));
+    assertTrue(onHold, onHold.contains("a=recvonly"));
+    Thread.sleep(200);
+    int held = peer.packetsReceived();
+    Thread.sleep(500);
+    assertTrue("nothing sent to a participant on hold", peer.packetsReceived() - held <= 1);
+    String resumed = leg.reoffer(peer.offer("sendrecv"));
+    assertTrue(resumed, resumed.contains("a=sendrecv"));
+    await("media again after resume", () -> peer.packetsReceived() > held + 10);
+  }
+
+  @Test
+  public void dialOutOffersAndTakesTheAnswer() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:d@example.com", null);
+    RtpPeer a = join(mix, "a", false);
+    a.speak(400, 8000);
+    MediaLeg out = mix.offer("callee");
+    assertTrue(
+        out.localSdp(), out.localSdp().contains("m=audio") && out.localSdp().contains(" 0 8 101"));
+    RtpPeer callee = new RtpPeer(true);
+    peers.add(callee);
+    String calleeAnswer = callee.offer().replace("o=peer 1 1", "o=peer 1 2");
+    out.answer(calleeAnswer);
+    callee.connect(out.localSdp());
+    callee.speak(1000, 8000);
+    awaitHearing(callee, "the dialled-out callee (A-law)", new double[] {400}, new double[] {1000});
+    awaitHearing(a, "a", new double[] {1000}, new double[] {400});
+  }
+
+  @Test
+  public void leavingAndClosingFreeThePorts() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:p@example.com", null);
+    join(mix, "a", false);
+    join(mix, "b", false);
+    assertEquals(2, mixer.portsInUse());
+    leg(mix, "a").leave();
+    assertEquals(1, mixer.portsInUse());
+    mix.close();
+    assertEquals(0, mixer.portsInUse());
+    assertTrue(mixer.mixes().isEmpty());
+    assertNotNull(mixer.clock());
+  }
+
+  static EmbeddedMixer.Config config(int portMin, int portMax, int loudest) {
+    return new EmbeddedMixer.Config() {
+      @Override
+      public Class<? extends Annotation> annotationType() {
+        return EmbeddedMixer.Config.class;
+      }
+
+      @Override
+      public int portMin() {
+        return portMin;
+      }
+
+      @Override
+      public int portMax() {
+        return portMax;
+      }
+
+      @Override
+      public String bindAddress() {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public String mediaAddress() {
+        return "";
+      }
+
+      @Override
+      public int loudestSpeakers() {
+        return loudest;
+      }
+
+      @Override
+      public int minJitterMillis() {
+        return 20;
+      }
+
+      @Override
+      public int maxJitterMillis() {
+        return 200;
+      }
+    };
+  }
+}

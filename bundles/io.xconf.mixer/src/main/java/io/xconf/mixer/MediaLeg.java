@@ -1,0 +1,43 @@
+package io.xconf.mixer;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** One participant's media in a {@link Mix}. */
+@ProviderType
+public interface MediaLeg {
+
+  String id();
+
+  /**
+   * The mixer's side of the SDP exchange: the answer to a dial-in's offer, or a dial-out's offer.
+   */
+  String localSdp();
+
+  /**
+   * The participant's answer to the mixer's offer (dial-out).
+   *
+   * @throws SdpException when the answer picks nothing the offer had
+   */
+  void answer(String sdpAnswer) throws SdpException;
+
+  /**
+   * A new offer within the call (hold, resume, a codec or address change).
+   *
+   * @return the answer
+   * @throws SdpException when nothing in it is acceptable; the leg then keeps its media as it was
+   */
+  String reoffer(String sdpOffer) throws SdpException;
+
+  /** Whether this participant's audio reaches the others (RFC 6501 to-mixer AudioIn controls). */
+  void setMuted(boolean muted);
+
+  boolean isMuted();
+
+  /** Gain applied to this participant's audio before mixing, in dB (-127 to 127). */
+  void setGain(int decibels);
+
+  MediaStatistics statistics();
+
+  /** Leaves the mix and frees its ports. Idempotent. */
+  void leave();
+}
