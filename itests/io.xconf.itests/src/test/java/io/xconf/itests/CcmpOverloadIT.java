@@ -82,7 +82,9 @@ public class CcmpOverloadIT {
     }
     Map<Integer, Integer> codes = new TreeMap<>();
     for (Future<Map<Integer, Integer>> result : results) {
-      result.get(5, TimeUnit.MINUTES).forEach((code, count) -> codes.merge(code, count, Integer::sum));
+      result
+          .get(5, TimeUnit.MINUTES)
+          .forEach((code, count) -> codes.merge(code, count, Integer::sum));
     }
     pool.shutdown();
     assertEquals("only successes and 510s: " + codes, Map.of(), withoutKeys(codes, 200, 510));

@@ -35,6 +35,7 @@ public class LinphoneExchangeIT {
             Path.of(System.getProperty("xconf.work"), "servers", "linphone", "data"), DOMAIN);
     assertEquals(
         0, server.user("add", "alice", "secret", "--uri", "sip:alice@" + DOMAIN).exitCode());
+    assertEquals(0, server.user("add", "bob", "secret", "--uri", "sip:bob@" + DOMAIN).exitCode());
     server.start();
     linphone = server.ccmp().withDigest("alice", "secret");
   }
@@ -83,6 +84,9 @@ public class LinphoneExchangeIT {
         + "</conference-info:conference-description>"
         + "<conference-info:users state=\"full\"><xcon-conference-info:allowed-users-list>"
         + "<xcon-conference-info:target method=\"dial-in\" uri=\"sip:bob@"
+        + DOMAIN
+        + "\"/>"
+        + "<xcon-conference-info:target method=\"dial-in\" uri=\"sip:carol@"
         + DOMAIN
         + "\"/>"
         + "</xcon-conference-info:allowed-users-list></conference-info:users>"
@@ -180,6 +184,25 @@ public class LinphoneExchangeIT {
                 + Pattern.quote(DOMAIN)
                 + "\" method=\"dial-in\"(/>|></xcon:target>).*"));
 
+    // Each invitee is a user whose associated-aors is the invited address: Linphone learns the
+    // invitee's XCON-USERID so. Bob has an account; Carol gets an id derived from her address.
+    assertTrue(
+        created,
+        created.contains(
+            "<info:user entity=\"xcon-userid:bob@"
+                + DOMAIN
+                + "\"><info:associated-aors><info:entry><info:uri>sip:bob@"
+                + DOMAIN
+                + "</info:uri>"));
+    Matcher carol =
+        Pattern.compile(
+                "<info:user entity=\"(xcon-userid:[a-z2-7]{24}@"
+                    + Pattern.quote(DOMAIN)
+                    + ")\"><info:associated-aors><info:entry><info:uri>sip:carol@")
+            .matcher(created);
+    assertTrue(created, carol.find());
+    String carolId = carol.group(1);
+
     // Linphone sends the whole document again on update, with the confObjID.
     String updated =
         send(
@@ -198,6 +221,11 @@ public class LinphoneExchangeIT {
             updated.replaceAll("(?s).*<info:conf-uris>(.*?)</info:conf-uris>.*", "$1"),
             "<info:uri>"));
     assertTrue(updated, updated.contains("<info:subject>Weekly, moved</info:subject>"));
+    assertTrue(
+        "the same invitees keep their ids, the organizer stays: " + updated,
+        updated.contains("<info:user entity=\"" + carolId + "\">")
+            && updated.contains("<info:user entity=\"" + ALICE + "\">")
+            && count(updated, "<info:uri>sip:bob@") == 1);
     assertEquals(
         "the media were replaced, not added",
         3,

@@ -13,12 +13,17 @@ import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.UserCommandRunner;
 import io.xconf.itests.support.XconfKarafTestSupport;
+import io.xconf.mixer.Mix;
+import io.xconf.mixer.MixerControl;
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceChangeListener;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.CreateRequest;
 import io.xconf.server.ServerIdentity;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +45,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceRegistration;
 
@@ -53,6 +59,10 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
   @Inject private ServerIdentity identity;
   @Inject private AccountDirectory accounts;
   @Inject private ConferenceService conferences;
+
+  @Inject
+  @Filter("(" + MixerControl.NAME + "=embedded)")
+  private MixerControl embeddedMixer;
 
   @Configuration
   public Option[] config() throws Exception {
@@ -86,8 +96,31 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
             "org.xerial.sqlite-jdbc",
             "io.xconf.ccmp",
             "io.xconf.ccmp.http",
+            "io.xconf.mixer",
+            "io.xconf.mixer.rtp",
             "io.xconf.thirdparty.jainsip")) {
       assertEquals(name, Bundle.ACTIVE, bundle(name).getState());
+    }
+  }
+
+  @Test
+  public void theEmbeddedMixerAnswersOffersAndSendsMediaInsideTheContainer() throws Exception {
+    try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        Mix mix = embeddedMixer.createMix("xcon:container-mix@" + DOMAIN, null)) {
+      phone.setSoTimeout(5000);
+      int port = phone.getLocalPort();
+      String answer =
+          mix.join(
+                  "phone",
+                  "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                      + "m=audio "
+                      + port
+                      + " RTP/AVP 0\r\n")
+              .localSdp();
+      assertTrue(answer, answer.contains(" RTP/AVP 0\r\n"));
+      DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+      phone.receive(packet); // the mixer's first 20 ms of silence
+      assertEquals("RTP header and 20 ms of PCMU", 12 + 160, packet.getLength());
     }
   }
 

@@ -46,6 +46,21 @@ final class ConferenceHandlers {
   }
 
   /**
+   * The conference or sidebar {@code uri}: users and their settings live in both (RFC 6504 section
+   * 7 changes a sidebar's users with userRequest).
+   */
+  static ConferenceObject existingWithUsers(ConferenceService model, String uri)
+      throws ModelException {
+    Optional<ConferenceObject> found =
+        ModelMessageHandler.isBlank(uri) ? Optional.empty() : model.get(uri.trim());
+    if (found.isEmpty()
+        || !(found.get().kind() == ObjectKind.CONFERENCE || found.get().kind().isSidebar())) {
+      throw new ModelException(ModelFailure.NOT_FOUND, "no conference or sidebar " + uri);
+    }
+    return found.get();
+  }
+
+  /**
    * The creation document with its creator among the users, role {@code organizer}, reachable at
    * its SIP address: clients (Linphone) find the organizer so, and match users by the address.
    */
@@ -75,6 +90,42 @@ final class ConferenceHandlers {
     List<XmlElement> userList = new java.util.ArrayList<>(List.of(user));
     userList.addAll(users.children());
     return base.withChild(users.withChildren(userList));
+  }
+
+  /**
+   * An update that replaces the user list ({@code state="full"}, as Linphone sends its whole
+   * document) keeps the organizers it leaves out: the list a client holds is its invitees, and
+   * dropping the organizer would take the conference from its owner.
+   */
+  static XmlElement keepingOrganizers(XmlElement update, ConferenceObject current) {
+    XmlElement users = update.child(ModelBridge.USERS).orElse(null);
+    if (users == null || !"full".equals(users.attribute("state"))) {
+      return update;
+    }
+    List<XmlElement> kept = new java.util.ArrayList<>();
+    for (XmlElement user :
+        current
+            .document()
+            .child(ModelBridge.USERS)
+            .map(u -> u.children(ModelBridge.USER))
+            .orElse(List.of())) {
+      boolean organizer =
+          user.child(ConferenceAccess.ROLES)
+              .map(
+                  roles ->
+                      roles.children(info("entry")).stream()
+                          .anyMatch(r -> "organizer".equals(r.text())))
+              .orElse(false);
+      String entity = user.attribute("entity");
+      if (organizer && entity != null && ConferenceAccess.user(update, entity) == null) {
+        kept.add(user);
+      }
+    }
+    if (kept.isEmpty()) {
+      return update;
+    }
+    kept.addAll(users.children());
+    return update.withChild(users.withChildren(kept));
   }
 
   private static javax.xml.namespace.QName info(String localName) {
@@ -198,6 +249,8 @@ final class ConferenceHandlers {
               confInfo == null
                   ? null
                   : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
+          document =
+              TargetUsers.addedFor(document, null, model, TargetUsers.domainOf(sender.userId()));
           ConferenceObject created =
               model.create(
                   CreateRequest.conference(confObjId, withOrganizer(document, sender), actor));
@@ -216,15 +269,19 @@ final class ConferenceHandlers {
             return ModelBridge.answer(
                 response, CcmpResponseCode.BAD_REQUEST, "update needs confInfo");
           }
-          if (!ConferenceAccess.manages(
-              existing(model, confObjId, ObjectKind.CONFERENCE), sender)) {
+          ConferenceObject current = existing(model, confObjId, ObjectKind.CONFERENCE);
+          if (!ConferenceAccess.manages(current, sender)) {
             return ModelBridge.answer(
                 response,
                 CcmpResponseCode.UNAUTHORIZED,
                 "only its organizer, moderators and administrators change a conference");
           }
           XmlElement update =
-              bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
+              keepingOrganizers(
+                  bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo),
+                  current);
+          update =
+              TargetUsers.addedFor(update, current, model, TargetUsers.domainOf(sender.userId()));
           return withDocument(response, model.update(confObjId, update, actor), sender);
         }
         case DELETE -> {

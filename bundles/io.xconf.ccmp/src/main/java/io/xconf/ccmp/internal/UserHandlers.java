@@ -8,7 +8,6 @@ import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.ModelException;
-import io.xconf.model.ObjectKind;
 import io.xconf.model.XmlElement;
 import io.xconf.schema.XconCodec;
 import io.xconf.schema.ccmp.CcmpUserRequestMessageType;
@@ -94,7 +93,7 @@ final class UserHandlers {
         CcmpUsersRequestMessageType request, CcmpUsersResponseMessageType response, Account sender)
         throws ModelException {
       ConferenceObject conference =
-          ConferenceHandlers.existing(model, request.getConfObjID(), ObjectKind.CONFERENCE);
+          ConferenceHandlers.existingWithUsers(model, request.getConfObjID());
       if (request.getOperation() == OperationType.UPDATE) {
         if (!ConferenceAccess.manages(conference, sender)) {
           return ModelBridge.answer(
@@ -109,8 +108,13 @@ final class UserHandlers {
               response, CcmpResponseCode.BAD_REQUEST, "update needs usersInfo");
         }
         XmlElement users = bridge.tree(ModelBridge.USERS, UsersType.class, usersInfo);
-        conference =
-            model.update(conference.uri(), ModelBridge.conferenceWith(users), sender.userId());
+        XmlElement update =
+            TargetUsers.addedFor(
+                ConferenceHandlers.keepingOrganizers(ModelBridge.conferenceWith(users), conference),
+                conference,
+                model,
+                TargetUsers.domainOf(sender.userId()));
+        conference = model.update(conference.uri(), update, sender.userId());
       } else {
         CcmpResponseCode refused =
             ConferenceHandlers.readRefusal(conference, sender, request.getConferencePassword());
@@ -163,9 +167,14 @@ final class UserHandlers {
         CcmpUserRequestMessageType request, CcmpUserResponseMessageType response, Account sender)
         throws ModelException {
       ConferenceObject conference =
-          ConferenceHandlers.existing(model, request.getConfObjID(), ObjectKind.CONFERENCE);
+          ConferenceHandlers.existingWithUsers(model, request.getConfObjID());
       UserType userInfo =
           request.getUserRequest() == null ? null : request.getUserRequest().getUserInfo();
+      if (userInfo == null && sender != null && request.getOperation() == OperationType.CREATE) {
+        // Section 5.3.6: without userInfo, the sender is the one who joins.
+        userInfo = new UserType();
+        userInfo.setEntity(sender.userId());
+      }
       if (userInfo == null || isBlank(userInfo.getEntity())) {
         return ModelBridge.answer(
             response, CcmpResponseCode.BAD_REQUEST, "userRequest needs userInfo with an entity");

@@ -76,7 +76,9 @@ public final class XconfServer implements AutoCloseable {
     }
   }
 
-  /** Sets an environment variable of bin/xconf (e.g. XCONF_CCMP_MAX_CONCURRENT) for later starts. */
+  /**
+   * Sets an environment variable of bin/xconf (e.g. XCONF_CCMP_MAX_CONCURRENT) for later starts.
+   */
   public XconfServer withEnvironment(String name, String value) {
     environment.put(name, value);
     return this;

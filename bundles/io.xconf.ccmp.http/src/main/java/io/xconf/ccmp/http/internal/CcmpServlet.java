@@ -12,15 +12,17 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import javax.servlet.Servlet;
+import javax.servlet.ServletException;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.http.HttpService;
+import org.osgi.service.http.NamespaceException;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -31,11 +33,14 @@ import org.slf4j.LoggerFactory;
  * CCMP over HTTP (RFC 6503 section 9): one POST, one CCMP answer. Everything CCMP says, errors
  * included, travels as HTTP 200; HTTP status codes are kept for HTTP-level faults.
  */
-@Component(service = Servlet.class, configurationPid = "io.xconf.ccmp.http")
+@Component(
+    service = {},
+    configurationPid = "io.xconf.ccmp.http",
+    configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = CcmpServlet.Config.class)
-@HttpWhiteboardServletPattern("/ccmp")
-@HttpWhiteboardServletName("xconf-ccmp")
 public final class CcmpServlet extends HttpServlet {
+
+  static final String PATH = "/ccmp";
 
   @ObjectClassDefinition(
       name = "Xconf CCMP over HTTP",
@@ -77,12 +82,32 @@ public final class CcmpServlet extends HttpServlet {
   private final transient Semaphore slots;
   private final long maxWaitMillis;
 
+  private final transient HttpService http;
+
+  /**
+   * Registered through the HttpService rather than the Whiteboard: Pax Web 8's Whiteboard can miss
+   * the default context when the servlet and the context appear at the same moment at start-up, and
+   * the server would then answer 404 on /ccmp for good.
+   */
   @Activate
   public CcmpServlet(
       @Reference CcmpProcessor processor,
       @Reference AccountDirectory accounts,
       @Reference ServerIdentity identity,
-      Config config) {
+      @Reference HttpService http,
+      Config config)
+      throws ServletException, NamespaceException {
+    this(processor, accounts, identity, config, http);
+    http.registerServlet(PATH, this, null, null);
+  }
+
+  private CcmpServlet(
+      CcmpProcessor processor,
+      AccountDirectory accounts,
+      ServerIdentity identity,
+      Config config,
+      HttpService http) {
+    this.http = http;
     this.processor = processor;
     this.maxRequestBytes = config.maxRequestBytes();
     this.slots = new Semaphore(config.maxConcurrentRequests());
@@ -90,6 +115,15 @@ public final class CcmpServlet extends HttpServlet {
     this.authenticator =
         new HttpAuthenticator(
             accounts, identity.domain(), config.basicOverPlainHttp(), System::currentTimeMillis);
+  }
+
+  @Deactivate
+  public void unregister() {
+    try {
+      http.unregister(PATH);
+    } catch (IllegalArgumentException e) {
+      // The HttpService went first and took the registration with it.
+    }
   }
 
   @Override
