@@ -53,6 +53,25 @@ final class ConferenceTree {
   private final Identifiers identifiers = new Identifiers();
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
   private final Map<String, XmlElement> blueprintDocuments = new ConcurrentHashMap<>();
+
+  /**
+   * Recently computed core documents, so that a conference read again and again is merged with its
+   * parent once per change, not once per read. Bounded: idle conferences keep only their compact
+   * own document.
+   */
+  private final Map<String, CachedCore> recentCores =
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CachedCore> eldest) {
+          return size() > 1024;
+        }
+      };
+
+  /** A core document, valid while the node's state and its parent's core are these objects. */
+  private record CachedCore(State state, XmlElement parentCore, XmlElement core) {}
+
   private final CompactDocuments documents = new CompactDocuments(CACHED_TREES);
   private final String defaultBlueprintUri;
 
@@ -505,18 +524,31 @@ final class ConferenceTree {
           node.uri,
           uri -> serverOwned(node, DocumentMerge.clean(documents.tree(node.state.own()))));
     }
-    XmlElement own = documents.tree(node.state.own());
+    State state = node.state;
+    XmlElement parentCore = parent == null ? null : core(parent);
+    CachedCore cached;
+    synchronized (recentCores) {
+      cached = recentCores.get(node.uri);
+    }
+    if (cached != null && cached.state() == state && cached.parentCore() == parentCore) {
+      return cached.core();
+    }
+    XmlElement own = documents.tree(state.own());
     XmlElement document;
     if (parent == null) {
       document = DocumentMerge.clean(own);
     } else {
-      XmlElement inherited = inheritable(core(parent));
+      XmlElement inherited = inheritable(parentCore);
       document = DocumentMerge.overlay(inherited, own);
       for (Enforcement.Path path : enforcedOver(parent)) {
         document = Enforcement.copy(document, inherited, path);
       }
     }
-    return serverOwned(node, document);
+    XmlElement core = serverOwned(node, document);
+    synchronized (recentCores) {
+      recentCores.put(node.uri, new CachedCore(state, parentCore, core));
+    }
+    return core;
   }
 
   /** What a child inherits: not the parent's enforcement declarations nor its identity. */
