@@ -3,14 +3,11 @@ package io.xconf.ccmp.internal;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.Namespaces;
+import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import javax.xml.namespace.QName;
 
@@ -29,7 +26,6 @@ final class TargetUsers {
   private static final QName ASSOCIATED_AORS = info("associated-aors");
   private static final QName ENTRY = info("entry");
   private static final QName URI = info("uri");
-  private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
   private TargetUsers() {}
 
@@ -123,37 +119,12 @@ final class TargetUsers {
     }
   }
 
-  /** Addresses compared as SIP compares them loosely: scheme and host case, parameters ignored. */
   private static String normalized(String uri) {
-    String trimmed = uri.trim();
-    int parameters = trimmed.indexOf(';');
-    String base = parameters < 0 ? trimmed : trimmed.substring(0, parameters);
-    int at = base.indexOf('@');
-    return at < 0
-        ? base.toLowerCase(Locale.ROOT)
-        : base.substring(0, at) + base.substring(at).toLowerCase(Locale.ROOT);
+    return UserIds.comparable(uri);
   }
 
   private static String derivedUserId(String uri, String domain) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(normalized(uri).getBytes(StandardCharsets.UTF_8));
-      StringBuilder id = new StringBuilder(24);
-      long bits = 0;
-      int available = 0;
-      for (int i = 0; id.length() < 24; ) {
-        if (available < 5) {
-          bits = (bits << 8) | (digest[i++] & 0xff);
-          available += 8;
-        }
-        id.append(BASE32[(int) (bits >> (available - 5)) & 31]);
-        available -= 5;
-      }
-      return "xcon-userid:" + id + "@" + domain;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return UserIds.derived(uri, domain);
   }
 
   private static QName info(String localName) {

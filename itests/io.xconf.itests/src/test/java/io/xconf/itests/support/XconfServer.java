@@ -92,6 +92,10 @@ public final class XconfServer implements AutoCloseable {
     return Integer.parseInt(environment.get("XCONF_HTTP_PORT"));
   }
 
+  public int sipPort() {
+    return Integer.parseInt(environment.get("XCONF_SIP_PORT"));
+  }
+
   public int httpsPort() {
     return Integer.parseInt(environment.get("XCONF_HTTPS_PORT"));
   }

@@ -1,0 +1,187 @@
+package io.xconf.focus.sip.internal;
+
+import io.xconf.model.Namespaces;
+import io.xconf.model.XmlElement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.xml.namespace.QName;
+
+/**
+ * The roster as RFC 4575 and RFC 6501 write it: the partial updates the focus makes to a conference
+ * object as calls come and go, and what it reads back (mute controls, limits).
+ */
+final class Roster {
+
+  static final QName CONFERENCE_INFO = info("conference-info");
+  static final QName USERS = info("users");
+  static final QName USER = info("user");
+  static final QName ENDPOINT = info("endpoint");
+  static final QName MEDIA = info("media");
+  static final QName DESCRIPTION = info("conference-description");
+  static final QName AVAILABLE_MEDIA = info("available-media");
+  static final QName ENTRY = info("entry");
+  static final QName TYPE = info("type");
+  static final QName CONTROLS = xcon("controls");
+  static final QName MUTE = xcon("mute");
+  static final QName TO_MIXER = xcon("to-mixer");
+
+  private Roster() {}
+
+  static QName info(String localName) {
+    return new QName(Namespaces.CONFERENCE_INFO, localName);
+  }
+
+  static QName xcon(String localName) {
+    return new QName(Namespaces.XCON, localName);
+  }
+
+  /** A user joined by a call: endpoint connected, dialled in, one audio medium. */
+  static XmlElement joined(
+      String entity,
+      String displayName,
+      String endpoint,
+      String when,
+      String audioLabel,
+      String callId,
+      String fromTag,
+      String toTag) {
+    List<XmlElement> endpointChildren = new ArrayList<>();
+    endpointChildren.add(XmlElement.leaf(info("status"), "connected"));
+    endpointChildren.add(XmlElement.leaf(info("joining-method"), "dialed-in"));
+    endpointChildren.add(
+        XmlElement.of(info("joining-info"))
+            .withChildren(List.of(XmlElement.leaf(info("when"), when))));
+    endpointChildren.add(
+        XmlElement.of(MEDIA)
+            .withAttribute("id", "1")
+            .withChildren(
+                List.of(
+                    XmlElement.leaf(TYPE, "audio"),
+                    XmlElement.leaf(info("label"), audioLabel),
+                    XmlElement.leaf(info("status"), "sendrecv"))));
+    endpointChildren.add(
+        XmlElement.of(info("call-info"))
+            .withChildren(
+                List.of(
+                    XmlElement.of(info("sip"))
+                        .withChildren(
+                            List.of(
+                                XmlElement.leaf(info("call-id"), callId),
+                                XmlElement.leaf(info("from-tag"), fromTag),
+                                XmlElement.leaf(info("to-tag"), toTag))))));
+    List<XmlElement> userChildren = new ArrayList<>();
+    if (displayName != null && !displayName.isBlank()) {
+      userChildren.add(XmlElement.leaf(info("display-text"), displayName));
+    }
+    userChildren.add(
+        XmlElement.of(ENDPOINT).withAttribute("entity", endpoint).withChildren(endpointChildren));
+    return users(XmlElement.of(USER).withAttribute("entity", entity).withChildren(userChildren));
+  }
+
+  /** The endpoint's status, e.g. muted-via-focus. */
+  static XmlElement endpointStatus(String entity, String endpoint, String status) {
+    return users(
+        XmlElement.of(USER)
+            .withAttribute("entity", entity)
+            .withChildren(
+                List.of(
+                    XmlElement.of(ENDPOINT)
+                        .withAttribute("entity", endpoint)
+                        .withChildren(List.of(XmlElement.leaf(info("status"), status))))));
+  }
+
+  /** The call ended: the endpoint goes, and the user too when the call brought it. */
+  static XmlElement left(String entity, String endpoint, boolean removeUser) {
+    XmlElement user =
+        removeUser
+            ? XmlElement.of(USER).withAttribute("entity", entity).withAttribute("state", "deleted")
+            : XmlElement.of(USER)
+                .withAttribute("entity", entity)
+                .withChildren(
+                    List.of(
+                        XmlElement.of(ENDPOINT)
+                            .withAttribute("entity", endpoint)
+                            .withAttribute("state", "deleted")));
+    return users(user);
+  }
+
+  private static XmlElement users(XmlElement user) {
+    return XmlElement.of(CONFERENCE_INFO)
+        .withChildren(List.of(XmlElement.of(USERS).withChildren(List.of(user))));
+  }
+
+  static Optional<XmlElement> user(XmlElement document, String entity) {
+    return document
+        .child(USERS)
+        .flatMap(
+            users ->
+                users.children(USER).stream()
+                    .filter(u -> entity.equals(u.attribute("entity")))
+                    .findFirst());
+  }
+
+  static int userCount(XmlElement document) {
+    return document.child(USERS).map(users -> users.children(USER).size()).orElse(0);
+  }
+
+  /** The label of the conference's audio medium, which endpoints' media refer to. */
+  static String audioLabel(XmlElement document) {
+    return availableAudio(document).map(e -> e.attribute("label")).orElse("audio");
+  }
+
+  /** RFC 6501: mute of the whole conference's audio, under available-media/entry. */
+  static boolean conferenceMuted(XmlElement document) {
+    return availableAudio(document).map(Roster::mutedControls).orElse(false);
+  }
+
+  /** RFC 6501: mute of what an endpoint sends into the mix, under its media's AudioIn. */
+  static boolean endpointMuted(XmlElement document, String entity, String endpoint) {
+    return user(document, entity)
+        .flatMap(
+            user ->
+                user.children(ENDPOINT).stream()
+                    .filter(e -> endpoint.equals(e.attribute("entity")))
+                    .findFirst())
+        .map(
+            e ->
+                e.children(MEDIA).stream()
+                    .anyMatch(
+                        media ->
+                            media.children(TO_MIXER).stream()
+                                    .filter(m -> "AudioIn".equals(m.attribute("name")))
+                                    .anyMatch(Roster::mutedControls)
+                                || mutedControls(media)))
+        .orElse(false);
+  }
+
+  static Optional<String> endpointStatusOf(XmlElement document, String entity, String endpoint) {
+    return user(document, entity)
+        .flatMap(
+            user ->
+                user.children(ENDPOINT).stream()
+                    .filter(e -> endpoint.equals(e.attribute("entity")))
+                    .findFirst())
+        .flatMap(e -> e.child(info("status")))
+        .map(XmlElement::text);
+  }
+
+  private static boolean mutedControls(XmlElement element) {
+    return element.children(CONTROLS).stream()
+        .flatMap(controls -> controls.children(MUTE).stream())
+        .map(XmlElement::text)
+        .anyMatch(
+            text -> text != null && (text.strip().equals("true") || text.strip().equals("1")));
+  }
+
+  private static Optional<XmlElement> availableAudio(XmlElement document) {
+    return document
+        .child(DESCRIPTION)
+        .flatMap(d -> d.child(AVAILABLE_MEDIA))
+        .flatMap(
+            media ->
+                media.children(ENTRY).stream()
+                    .filter(e -> e.child(TYPE).map(t -> "audio".equals(t.text())).orElse(false))
+                    .findFirst());
+  }
+}

@@ -1,0 +1,565 @@
+package io.xconf.focus.sip.internal;
+
+import io.xconf.mixer.MediaLeg;
+import io.xconf.mixer.Mix;
+import io.xconf.mixer.MixerControl;
+import io.xconf.mixer.MixerException;
+import io.xconf.mixer.SdpException;
+import io.xconf.model.ConferenceChange;
+import io.xconf.model.ConferenceChangeListener;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.ConferenceService;
+import io.xconf.model.ModelException;
+import io.xconf.model.ObjectKind;
+import io.xconf.model.UserIds;
+import io.xconf.model.XmlElement;
+import io.xconf.server.ServerIdentity;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conference focus (RFC 4353, RFC 4579) on JAIN-SIP. It owns the SIP stack: a call to a
+ * conference's SIP URI joins that conference's mix, and the call's state is written into the
+ * conference object as RFC 4575 describes it. Transactions and dialogs are the stack's.
+ */
+@Component(
+    immediate = true,
+    service = ConferenceChangeListener.class,
+    configurationPid = SipFocus.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = SipFocus.Config.class)
+public final class SipFocus implements SipListener, ConferenceChangeListener {
+
+  static final String PID = "io.xconf.focus.sip";
+  private static final Logger LOG = LoggerFactory.getLogger(SipFocus.class);
+  private static final String ACTOR = "focus";
+  private static final List<String> ALLOW =
+      List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE, Request.OPTIONS);
+
+  @ObjectClassDefinition(name = "Xconf SIP focus", description = "Where conferences meet SIP.")
+  public @interface Config {
+    @AttributeDefinition(name = "SIP port", description = "UDP and TCP.", min = "1", max = "65535")
+    int port() default 5060;
+
+    @AttributeDefinition(
+        name = "Address",
+        description = "The IP address the focus listens on and puts into Via and Contact.")
+    String address() default "127.0.0.1";
+
+    @AttributeDefinition(name = "Transports", description = "Comma-separated: udp, tcp.")
+    String transports() default "udp,tcp";
+  }
+
+  /** One call in a conference. */
+  private record Call(
+      String callId,
+      String conferenceUri,
+      String entity,
+      String endpoint,
+      boolean userAddedByCall,
+      Dialog dialog,
+      MediaLeg leg) {}
+
+  private final ConferenceService model;
+  private final MixerControl mixer;
+  private final String domain;
+  private final String address;
+  private final int port;
+  private final SipStack stack;
+  private final SipProvider provider;
+  private final MessageFactory messages;
+  private final HeaderFactory headers;
+  private final AddressFactory addresses;
+  private final Map<String, Call> calls = new ConcurrentHashMap<>();
+  private final Map<String, Mix> mixes = new ConcurrentHashMap<>();
+  private final ExecutorService modelWork;
+
+  @Activate
+  public SipFocus(
+      @Reference ConferenceService model,
+      @Reference ServerIdentity identity,
+      @Reference(target = "(" + MixerControl.NAME + "=embedded)") MixerControl mixer,
+      Config config)
+      throws Exception {
+    this.model = model;
+    this.mixer = mixer;
+    this.domain = identity.domain();
+    this.address = config.address().strip();
+    this.port = config.port();
+    this.modelWork =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "xconf-focus-roster");
+              thread.setDaemon(true);
+              return thread;
+            });
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    Properties properties = new Properties();
+    // SipFactory keeps every stack by name, stopped ones too (STACK.md pitfall 4).
+    properties.setProperty("javax.sip.STACK_NAME", "xconf-focus-" + UUID.randomUUID());
+    properties.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+    properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+    properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+    properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+    properties.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+    this.stack = factory.createSipStack(properties);
+    this.messages = factory.createMessageFactory();
+    this.headers = factory.createHeaderFactory();
+    this.addresses = factory.createAddressFactory();
+    List<ListeningPoint> points = new ArrayList<>();
+    for (String transport : config.transports().split(",")) {
+      if (!transport.isBlank()) {
+        points.add(stack.createListeningPoint(address, port, transport.strip().toLowerCase()));
+      }
+    }
+    if (points.isEmpty()) {
+      throw new IllegalArgumentException("the focus needs at least one transport");
+    }
+    this.provider = stack.createSipProvider(points.get(0));
+    for (ListeningPoint point : points.subList(1, points.size())) {
+      provider.addListeningPoint(point);
+    }
+    provider.addSipListener(this);
+    stack.start();
+    LOG.info("SIP focus on {}:{} ({})", address, port, config.transports());
+  }
+
+  @Deactivate
+  public void deactivate() {
+    for (Call call : List.copyOf(calls.values())) {
+      hangUp(call);
+    }
+    for (Mix mix : mixes.values()) {
+      mix.close();
+    }
+    mixes.clear();
+    modelWork.shutdown();
+    try {
+      modelWork.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    provider.removeSipListener(this);
+    stack.stop();
+  }
+
+  // ----- SIP -----
+
+  @Override
+  public void processRequest(RequestEvent event) {
+    Request request = event.getRequest();
+    try {
+      switch (request.getMethod()) {
+        case Request.INVITE -> invite(event);
+        case Request.BYE -> bye(event);
+        case Request.ACK -> {
+          // The dialog is confirmed; media flows already.
+        }
+        case Request.CANCEL -> respond(event, Response.OK, null);
+        case Request.OPTIONS -> respond(event, Response.OK, null);
+        default -> respond(event, Response.METHOD_NOT_ALLOWED, null);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("{} failed", request.getMethod(), e);
+      respond(event, Response.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  private void invite(RequestEvent event) {
+    Request request = event.getRequest();
+    String callId = callId(request);
+    Call existing = calls.get(callId);
+    if (existing != null) {
+      reinvite(event, existing);
+      return;
+    }
+    ServerTransaction transaction = serverTransaction(event);
+    if (transaction == null) {
+      return; // a retransmission the stack is already answering
+    }
+    Optional<ConferenceObject> found = conferenceOf(request);
+    if (found.isEmpty()) {
+      respond(event, transaction, Response.NOT_FOUND, "no such conference");
+      return;
+    }
+    ConferenceObject conference = found.get();
+    XmlElement document = conference.document();
+    String joinHandling = joinHandling(document);
+    if ("block".equals(joinHandling)) {
+      respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
+      return;
+    }
+    FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+    String caller = from.getAddress().getURI().toString();
+    String entity = model.userIdOf(caller).orElseGet(() -> UserIds.derived(caller, domain));
+    boolean known = Roster.user(document, entity).isPresent();
+    int maximum = maximumUsers(document);
+    if (!known && Roster.userCount(document) >= maximum) {
+      respond(event, transaction, Response.BUSY_HERE, "the conference is full");
+      return;
+    }
+    String sdp =
+        request.getRawContent() == null
+            ? null
+            : new String(request.getRawContent(), StandardCharsets.UTF_8);
+    if (sdp == null || sdp.isBlank()) {
+      // An offerless INVITE (offer in the 200): not taken yet.
+      respond(event, transaction, Response.NOT_ACCEPTABLE_HERE, "an SDP offer is needed");
+      return;
+    }
+    MediaLeg leg;
+    try {
+      Mix mix = mixes.computeIfAbsent(conference.uri(), uri -> createMix(uri));
+      leg = mix.join(callId, sdp);
+    } catch (SdpException e) {
+      respond(event, transaction, Response.NOT_ACCEPTABLE_HERE, e.getMessage());
+      return;
+    } catch (MixerException | IllegalStateException e) {
+      LOG.warn("No media for a call into {}: {}", conference.uri(), e.getMessage());
+      respond(event, transaction, Response.SERVICE_UNAVAILABLE, "no media resources");
+      return;
+    }
+    try {
+      Response ok = messages.createResponse(Response.OK, request);
+      String toTag = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+      ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
+      ok.addHeader(contact(conference, transport(request)));
+      ok.setContent(leg.localSdp(), headers.createContentTypeHeader("application", "sdp"));
+      String endpoint = UserIds.comparable(caller);
+      String display = from.getAddress().getDisplayName();
+      model.update(
+          conference.uri(),
+          Roster.joined(
+              entity,
+              display,
+              endpoint,
+              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+              Roster.audioLabel(document),
+              callId,
+              from.getTag(),
+              toTag),
+          ACTOR);
+      Call call =
+          new Call(
+              callId, conference.uri(), entity, endpoint, !known, transaction.getDialog(), leg);
+      calls.put(callId, call);
+      transaction.sendResponse(ok);
+      applyMutes(conference.uri(), model.get(conference.uri()).map(ConferenceObject::document));
+      LOG.debug("{} joined {}", caller, conference.uri());
+    } catch (ModelException e) {
+      leg.leave();
+      respond(event, transaction, Response.SERVICE_UNAVAILABLE, e.getMessage());
+    } catch (Exception e) {
+      leg.leave();
+      calls.remove(callId);
+      LOG.error("Answering a call into {} failed", conference.uri(), e);
+      respond(event, transaction, Response.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  private void reinvite(RequestEvent event, Call call) {
+    ServerTransaction transaction = serverTransaction(event);
+    if (transaction == null) {
+      return;
+    }
+    Request request = event.getRequest();
+    String sdp =
+        request.getRawContent() == null
+            ? null
+            : new String(request.getRawContent(), StandardCharsets.UTF_8);
+    try {
+      Response ok = messages.createResponse(Response.OK, request);
+      ConferenceObject conference = model.get(call.conferenceUri()).orElse(null);
+      if (conference != null) {
+        ok.addHeader(contact(conference, transport(request)));
+      }
+      String answer =
+          sdp == null || sdp.isBlank() ? call.leg().localSdp() : call.leg().reoffer(sdp);
+      ok.setContent(answer, headers.createContentTypeHeader("application", "sdp"));
+      transaction.sendResponse(ok);
+    } catch (SdpException e) {
+      respond(event, transaction, Response.NOT_ACCEPTABLE_HERE, e.getMessage());
+    } catch (Exception e) {
+      LOG.error("re-INVITE of {} failed", call.callId(), e);
+      respond(event, transaction, Response.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  private void bye(RequestEvent event) {
+    Call call = calls.remove(callId(event.getRequest()));
+    if (call == null) {
+      respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+      return;
+    }
+    respond(event, Response.OK, null);
+    ended(call, true);
+  }
+
+  /** Frees a call's media and, when asked, takes it off the roster. */
+  private void ended(Call call, boolean updateRoster) {
+    call.leg().leave();
+    boolean lastInConference =
+        calls.values().stream().noneMatch(c -> c.conferenceUri().equals(call.conferenceUri()));
+    if (lastInConference) {
+      Mix mix = mixes.remove(call.conferenceUri());
+      if (mix != null) {
+        mix.close();
+      }
+    }
+    if (updateRoster) {
+      modelWork.execute(
+          () -> {
+            try {
+              model.update(
+                  call.conferenceUri(),
+                  Roster.left(call.entity(), call.endpoint(), call.userAddedByCall()),
+                  ACTOR);
+            } catch (ModelException e) {
+              LOG.debug("{} left {}, which is gone", call.entity(), call.conferenceUri());
+            }
+          });
+    }
+  }
+
+  private void hangUp(Call call) {
+    calls.remove(call.callId());
+    try {
+      Dialog dialog = call.dialog();
+      if (dialog != null && dialog.getState() != null) {
+        Request bye = dialog.createRequest(Request.BYE);
+        ClientTransaction transaction = provider.getNewClientTransaction(bye);
+        dialog.sendRequest(transaction);
+      }
+    } catch (Exception e) {
+      LOG.debug("BYE to {} failed", call.entity(), e);
+    }
+    ended(call, false);
+  }
+
+  @Override
+  public void processResponse(ResponseEvent event) {
+    // Answers to our BYEs: nothing to do.
+  }
+
+  @Override
+  public void processTimeout(TimeoutEvent event) {
+    LOG.debug("SIP transaction timed out");
+  }
+
+  @Override
+  public void processIOException(IOExceptionEvent event) {
+    LOG.debug("SIP I/O failure towards {}:{}", event.getHost(), event.getPort());
+  }
+
+  @Override
+  public void processTransactionTerminated(TransactionTerminatedEvent event) {}
+
+  @Override
+  public void processDialogTerminated(DialogTerminatedEvent event) {}
+
+  // ----- the model -----
+
+  @Override
+  public void changed(ConferenceChange change) {
+    if (change.kind() == ConferenceChange.Kind.DELETED) {
+      for (Call call : List.copyOf(calls.values())) {
+        if (call.conferenceUri().equals(change.uri())) {
+          hangUp(call);
+        }
+      }
+      Mix mix = mixes.remove(change.uri());
+      if (mix != null) {
+        mix.close();
+      }
+    } else if (change.kind() == ConferenceChange.Kind.UPDATED
+        && !ACTOR.equals(change.actor())
+        && mixes.containsKey(change.uri())) {
+      applyMutes(change.uri(), Optional.ofNullable(change.after()));
+    }
+  }
+
+  /** RFC 6501's mute controls onto the mix, and muted-via-focus onto the roster. */
+  private void applyMutes(String conferenceUri, Optional<XmlElement> document) {
+    if (document.isEmpty()) {
+      return;
+    }
+    XmlElement current = document.get();
+    Mix mix = mixes.get(conferenceUri);
+    if (mix != null) {
+      mix.setMuted(Roster.conferenceMuted(current));
+    }
+    for (Call call : calls.values()) {
+      if (!call.conferenceUri().equals(conferenceUri)) {
+        continue;
+      }
+      boolean muted = Roster.endpointMuted(current, call.entity(), call.endpoint());
+      call.leg().setMuted(muted);
+      String wanted = muted ? "muted-via-focus" : "connected";
+      if (!wanted.equals(
+          Roster.endpointStatusOf(current, call.entity(), call.endpoint()).orElse(wanted))) {
+        modelWork.execute(
+            () -> {
+              try {
+                model.update(
+                    conferenceUri,
+                    Roster.endpointStatus(call.entity(), call.endpoint(), wanted),
+                    ACTOR);
+              } catch (ModelException e) {
+                LOG.debug("Status of {} not written: {}", call.entity(), e.getMessage());
+              }
+            });
+      }
+    }
+  }
+
+  private Mix createMix(String conferenceUri) {
+    try {
+      return mixer.createMix(conferenceUri, null);
+    } catch (MixerException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The conference whose SIP URI the request addresses: sip:<id>@<domain>, xcon:<id>@<domain>. */
+  private Optional<ConferenceObject> conferenceOf(Request request) {
+    if (!(request.getRequestURI() instanceof SipURI uri) || uri.getUser() == null) {
+      return Optional.empty();
+    }
+    return model
+        .get("xcon:" + uri.getUser() + "@" + domain)
+        .filter(object -> object.kind() == ObjectKind.CONFERENCE);
+  }
+
+  private static String joinHandling(XmlElement document) {
+    return document
+        .child(Roster.USERS)
+        .flatMap(users -> users.child(Roster.xcon("join-handling")))
+        .map(XmlElement::text)
+        .map(String::strip)
+        .orElse("allow");
+  }
+
+  private static int maximumUsers(XmlElement document) {
+    String text =
+        document
+            .child(Roster.DESCRIPTION)
+            .flatMap(d -> d.child(Roster.info("maximum-user-count")))
+            .map(XmlElement::text)
+            .map(String::strip)
+            .orElse("");
+    try {
+      return text.isEmpty() ? Integer.MAX_VALUE : Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return Integer.MAX_VALUE;
+    }
+  }
+
+  /** RFC 4579 section 5: the focus's Contact carries isfocus, on every message of the dialog. */
+  private ContactHeader contact(ConferenceObject conference, String transport) throws Exception {
+    String user = conference.uri().substring("xcon:".length(), conference.uri().indexOf('@'));
+    SipURI uri = addresses.createSipURI(user, address);
+    uri.setPort(port);
+    uri.setTransportParam(transport);
+    Address contactAddress = addresses.createAddress(uri);
+    ContactHeader contact = headers.createContactHeader(contactAddress);
+    contact.setParameter("isfocus", null);
+    return contact;
+  }
+
+  private static String transport(Request request) {
+    javax.sip.header.ViaHeader via = (javax.sip.header.ViaHeader) request.getHeader("Via");
+    return via == null ? "udp" : via.getTransport().toLowerCase();
+  }
+
+  private static String callId(Request request) {
+    return ((javax.sip.header.CallIdHeader) request.getHeader("Call-ID")).getCallId();
+  }
+
+  private ServerTransaction serverTransaction(RequestEvent event) {
+    ServerTransaction transaction = event.getServerTransaction();
+    if (transaction != null) {
+      return transaction;
+    }
+    try {
+      return provider.getNewServerTransaction(event.getRequest());
+    } catch (TransactionAlreadyExistsException e) {
+      return null;
+    } catch (Exception e) {
+      LOG.debug("No server transaction for {}", event.getRequest().getMethod(), e);
+      return null;
+    }
+  }
+
+  private void respond(RequestEvent event, int status, String reason) {
+    ServerTransaction transaction = serverTransaction(event);
+    if (transaction != null) {
+      respond(event, transaction, status, reason);
+    }
+  }
+
+  private void respond(
+      RequestEvent event, ServerTransaction transaction, int status, String reason) {
+    try {
+      Response response = messages.createResponse(status, event.getRequest());
+      if (reason != null) {
+        response.setReasonPhrase(reason);
+      }
+      if (status == Response.METHOD_NOT_ALLOWED
+          || event.getRequest().getMethod().equals(Request.OPTIONS)) {
+        for (String method : ALLOW) {
+          response.addHeader(headers.createAllowHeader(method));
+        }
+      }
+      transaction.sendResponse(response);
+    } catch (Exception e) {
+      LOG.debug("Answering {} with {} failed", event.getRequest().getMethod(), status, e);
+    }
+  }
+}

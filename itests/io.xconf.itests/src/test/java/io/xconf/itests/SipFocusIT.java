@@ -1,0 +1,330 @@
+package io.xconf.itests;
+
+import static io.xconf.itests.support.CcmpHttp.PUBLISHED;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.xconf.itests.support.Await;
+import io.xconf.itests.support.CcmpHttp;
+import io.xconf.itests.support.FreePorts;
+import io.xconf.itests.support.Sipp;
+import io.xconf.itests.support.XconfServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The SIP focus of the packed distribution with real SIP peers: sipp callers dial conference URIs;
+ * what they send and get back is checked on the wire with tshark.
+ */
+public class SipFocusIT {
+
+  private static final String DOMAIN = "focus.example.net";
+  private static final String ALICE = "xcon-userid:alice@" + DOMAIN;
+  private static final int RTP_MIN = 46000 + (int) (ProcessHandle.current().pid() % 20) * 100;
+  private static XconfServer server;
+  private static CcmpHttp alice;
+  private static int sipPort;
+  private static Path work;
+
+  @BeforeClass
+  public static void startServer() throws Exception {
+    Sipp.requireCommand("sipp", "sip-tester");
+    Sipp.requireCommand("tshark", "tshark");
+    work = Path.of(System.getProperty("xconf.work"), "servers", "focus");
+    server =
+        XconfServer.configure(work.resolve("data"), DOMAIN)
+            .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_MIN))
+            .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99));
+    assertEquals(0, server.user("add", "alice", "secret").exitCode());
+    server.start();
+    sipPort = server.sipPort();
+    alice = server.ccmp().withDigest("alice", "secret");
+  }
+
+  @AfterClass
+  public static void stopServer() throws Exception {
+    if (server != null) {
+      server.stop();
+      server.close();
+    }
+  }
+
+  private static String ccmp(String type, String fields) throws Exception {
+    String response =
+        alice
+            .post(
+                CcmpHttp.request(
+                    PUBLISHED, "ccmp-" + type + "-request-message-type", fields, ALICE))
+            .body();
+    CcmpHttp.assertValidCcmp(response);
+    return response;
+  }
+
+  private static String createConference() throws Exception {
+    String created = ccmp("conf", "<operation>create</operation><ccmp:confRequest/>");
+    assertEquals(created, 200, CcmpHttp.responseCode(created));
+    return CcmpHttp.field(created, "confObjID");
+  }
+
+  private static String retrieve(String conference) throws Exception {
+    return ccmp(
+        "conf",
+        "<confObjID>"
+            + conference
+            + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
+  }
+
+  private static String idOf(String conference) {
+    return conference.substring("xcon:".length(), conference.indexOf('@'));
+  }
+
+  @Test
+  public void aCallerDialsInShowsUpConnectedAndLeavesWithItsBye() throws Exception {
+    String conference = createConference();
+    int media = FreePorts.next();
+    try (Sipp caller =
+        Sipp.call(work.resolve("dial-in"), "uac", sipPort, idOf(conference), media, "-d", "4000")) {
+      String roster =
+          Await.until(
+              "the caller connected in the roster",
+              Duration.ofSeconds(20),
+              () -> retrieve(conference),
+              body -> body.contains("<info:status>connected</info:status>"));
+      assertTrue(roster, roster.contains("<info:joining-method>dialed-in</info:joining-method>"));
+      assertTrue(roster, roster.contains("<info:endpoint entity=\"sip:sipp@127.0.0.1:"));
+      assertTrue(roster, roster.matches("(?s).*<info:call-id>[^<]+</info:call-id>.*"));
+      assertTrue(
+          roster, roster.matches("(?s).*<info:media id=\"1\"><info:type>audio</info:type>.*"));
+      assertEquals(caller.log(), 0, caller.await(30));
+    }
+    String after =
+        Await.until(
+            "the caller gone after its BYE",
+            Duration.ofSeconds(10),
+            () -> retrieve(conference),
+            body -> !body.contains("<info:endpoint"));
+    assertFalse(after, after.contains("sip:sipp@"));
+  }
+
+  @Test
+  public void anUnknownConferenceIsNotFound() throws Exception {
+    try (Sipp caller =
+        Sipp.call(work.resolve("unknown"), "uac", sipPort, "nosuchconference", FreePorts.next())) {
+      assertNotEquals("the call must fail", 0, caller.await(30));
+      assertTrue(caller.log(), caller.log().contains("404") || caller.log().contains("Unexpected"));
+    }
+  }
+
+  /**
+   * Two sipp callers play RFC-grade voice (the G.711 A-law sample of sip-tester) into one
+   * conference. On the wire, each gets the other's voice from the mixer; once CCMP mutes the second
+   * (RFC 6501: controls/mute under its media's AudioIn), the first gets silence while the second
+   * still hears the first.
+   */
+  @Test
+  public void twoCallersHearEachOtherAndACcmpMuteSilencesOne() throws Exception {
+    String conference = createConference();
+    Path dir = work.resolve("media");
+    Path pcaps = Files.createDirectories(dir.resolve("pcap"));
+    for (String name : List.of("g711a.pcap", "dtmf_2833_1.pcap")) {
+      Files.copy(
+          Path.of("/usr/share/sip-tester", name),
+          pcaps.resolve(name),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path capture = dir.resolve("rtp.pcapng");
+    Files.deleteIfExists(capture);
+    Process tshark =
+        new ProcessBuilder(
+                "tshark",
+                "-i",
+                "lo",
+                "-f",
+                "udp src portrange " + RTP_MIN + "-" + (RTP_MIN + 99),
+                "-w",
+                capture.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("tshark.log").toFile())
+            .start();
+    try {
+      Await.until(
+          "tshark capturing",
+          Duration.ofSeconds(20),
+          () ->
+              Files.exists(dir.resolve("tshark.log"))
+                  ? Files.readString(dir.resolve("tshark.log"))
+                  : "",
+          log -> log.contains("Capturing on"));
+      int mediaA = evenFreePort();
+      int mediaB = evenFreePort();
+      try (Sipp a = Sipp.call(dir, "uac_pcap", sipPort, idOf(conference), mediaA);
+          Sipp b = Sipp.call(dir, "uac_pcap", sipPort, idOf(conference), mediaB)) {
+        String roster =
+            Await.until(
+                "both callers connected",
+                Duration.ofSeconds(20),
+                () -> retrieve(conference),
+                body -> count(body, "<info:status>connected</info:status>") == 2);
+        Thread.sleep(2500);
+        long muteAt = System.currentTimeMillis();
+        String bEntity = entityAt(roster, b.address());
+        String muted =
+            ccmp(
+                "conf",
+                "<confObjID>"
+                    + conference
+                    + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                    + conference
+                    + "\"><info:users><info:user entity=\""
+                    + bEntity
+                    + "\"><info:endpoint entity=\""
+                    + b.address()
+                    + "\"><info:media id=\"1\"><xcon:to-mixer name=\"AudioIn\"><xcon:floor id=\"1\">false</xcon:floor>"
+                    + "<xcon:controls><xcon:mute>true</xcon:mute></xcon:controls></xcon:to-mixer>"
+                    + "</info:media></info:endpoint></info:user></info:users></confInfo></ccmp:confRequest>");
+        assertEquals(muted, 200, CcmpHttp.responseCode(muted));
+        Await.until(
+            "the muted endpoint's status",
+            Duration.ofSeconds(10),
+            () -> retrieve(conference),
+            body -> body.contains("<info:status>muted-via-focus</info:status>"));
+        assertEquals(a.log(), 0, a.await(60));
+        assertEquals(b.log(), 0, b.await(60));
+
+        tshark.destroy();
+        tshark.waitFor(10, TimeUnit.SECONDS);
+        Map<Integer, List<double[]>> levels = levelsByDestination(capture);
+        assertTrue(
+            "RTP from the mixer to both callers' media ports: " + levels.keySet(),
+            levels.containsKey(mediaA) && levels.containsKey(mediaB));
+        // Before the mute (from 1 s after the second caller's first packet until shortly before
+        // it) both hear each other's voice.
+        double bothIn = levels.get(mediaB).get(0)[0] + 1.0;
+        double muteSeconds = muteAt / 1000.0;
+        for (int port : List.of(mediaA, mediaB)) {
+          double before = rms(levels.get(port), bothIn, muteSeconds - 0.3);
+          assertTrue("voice to port " + port + " before the mute, rms " + before, before > 300);
+        }
+        // After it, the muted caller's voice no longer reaches the other, who still reaches it.
+        double toA = rms(levels.get(mediaA), muteSeconds + 0.6, muteSeconds + 3.0);
+        double toB = rms(levels.get(mediaB), muteSeconds + 0.6, muteSeconds + 3.0);
+        assertTrue("silence to the first caller after the mute, rms " + toA, toA < 50);
+        assertTrue("voice to the muted caller after the mute, rms " + toB, toB > 300);
+      }
+    } finally {
+      tshark.destroy();
+    }
+  }
+
+  private static int evenFreePort() {
+    int port = FreePorts.next();
+    return port % 2 == 0 ? port : FreePorts.next() & ~1;
+  }
+
+  /** The XCON-USERID the roster gives the caller at this address. */
+  private static String entityAt(String roster, String address) {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile(
+                "<info:user entity=\"([^\"]+)\">(?:(?!</info:user>).)*?<info:endpoint entity=\""
+                    + java.util.regex.Pattern.quote(address)
+                    + "\"",
+                java.util.regex.Pattern.DOTALL)
+            .matcher(roster);
+    assertTrue(address + " in " + roster, matcher.find());
+    return matcher.group(1);
+  }
+
+  /** Per RTP packet from the mixer: {epoch seconds, rms of its decoded A-law payload}, by port. */
+  private static Map<Integer, List<double[]>> levelsByDestination(Path capture) throws Exception {
+    Process read =
+        new ProcessBuilder(
+                "tshark",
+                "-r",
+                capture.toString(),
+                "-o",
+                "rtp.heuristic_rtp:TRUE",
+                "-T",
+                "fields",
+                "-e",
+                "frame.time_epoch",
+                "-e",
+                "udp.dstport",
+                "-e",
+                "rtp.payload",
+                "-Y",
+                "rtp")
+            .redirectErrorStream(false)
+            .start();
+    String output = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    read.waitFor(60, TimeUnit.SECONDS);
+    Map<Integer, List<double[]>> levels = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      String[] fields = line.strip().split("\t");
+      if (fields.length < 3 || fields[2].isBlank()) {
+        continue;
+      }
+      String hex = fields[2].replace(":", "");
+      double sum = 0;
+      int samples = hex.length() / 2;
+      for (int i = 0; i < samples; i++) {
+        int code = Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        double sample = alaw(code);
+        sum += sample * sample;
+      }
+      levels
+          .computeIfAbsent(Integer.parseInt(fields[1]), port -> new ArrayList<>())
+          .add(new double[] {Double.parseDouble(fields[0]), Math.sqrt(sum / Math.max(1, samples))});
+    }
+    return levels;
+  }
+
+  private static double rms(List<double[]> packets, double from, double to) {
+    double sum = 0;
+    int count = 0;
+    for (double[] packet : packets) {
+      if (packet[0] >= from && packet[0] <= to) {
+        sum += packet[1] * packet[1];
+        count++;
+      }
+    }
+    assertTrue("packets between " + from + " and " + to, count > 10);
+    return Math.sqrt(sum / count);
+  }
+
+  /** G.711 A-law decoding (ITU-T G.711). */
+  private static double alaw(int code) {
+    int a = code ^ 0x55;
+    int t = (a & 0x0f) << 4;
+    int segment = (a & 0x70) >> 4;
+    if (segment == 0) {
+      t += 8;
+    } else {
+      t += 0x108;
+      if (segment > 1) {
+        t <<= segment - 1;
+      }
+    }
+    return (a & 0x80) != 0 ? t : -t;
+  }
+
+  private static int count(String text, String what) {
+    int count = 0;
+    for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+}
