@@ -120,6 +120,73 @@ public class SipFocusIT {
   }
 
   @Test
+  public void aDialOutTargetIsCalledAndGetsByeWhenTheConferenceIsDeleted() throws Exception {
+    int uasPort = FreePorts.next();
+    try (Sipp callee = Sipp.answer(work.resolve("dial-out"), uasPort, evenFreePort())) {
+      Thread.sleep(500); // sipp binds its port
+      String target = "sip:uas@127.0.0.1:" + uasPort;
+      String created =
+          ccmp(
+              "conf",
+              "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+                  + DOMAIN
+                  + "\"><info:users><xcon:allowed-users-list><xcon:target uri=\""
+                  + target
+                  + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users></confInfo>"
+                  + "</ccmp:confRequest>");
+      assertEquals(created, 200, CcmpHttp.responseCode(created));
+      String conference = CcmpHttp.field(created, "confObjID");
+      String roster =
+          Await.until(
+              "the dial-out target connected",
+              Duration.ofSeconds(20),
+              () -> retrieve(conference),
+              body ->
+                  body.contains("<info:endpoint entity=\"" + target + "\">")
+                      && body.contains("<info:status>connected</info:status>"));
+      assertTrue(roster, roster.contains("<info:joining-method>dialed-out</info:joining-method>"));
+      assertTrue(callee.log(), callee.isRunning());
+
+      String deleted =
+          ccmp(
+              "conf",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>delete</operation><ccmp:confRequest/>");
+      assertEquals(deleted, 200, CcmpHttp.responseCode(deleted));
+      assertEquals("the callee got its BYE: " + callee.log(), 0, callee.await(30));
+    }
+  }
+
+  @Test
+  public void anUnreachableDialOutTargetIsRecordedAsFailed() throws Exception {
+    int nobody = FreePorts.next();
+    String target = "sip:nobody@127.0.0.1:" + nobody + ";transport=tcp";
+    String created =
+        ccmp(
+            "conf",
+            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+                + DOMAIN
+                + "\"><info:users><xcon:allowed-users-list><xcon:target uri=\""
+                + target
+                + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users></confInfo>"
+                + "</ccmp:confRequest>");
+    String conference = CcmpHttp.field(created, "confObjID");
+    // Nothing listens there: the TCP connection is refused and the call fails.
+    String roster =
+        Await.until(
+            "the failed dial-out in the roster",
+            Duration.ofSeconds(60),
+            () -> retrieve(conference),
+            body -> body.contains("<info:disconnection-method>failed</info:disconnection-method>"));
+    assertTrue(roster, roster.contains("<info:status>disconnected</info:status>"));
+    assertTrue(
+        roster,
+        roster.matches(
+            "(?s).*<info:disconnection-info><info:when>[^<]+</info:when><info:reason>\\d{3} [^<]*</info:reason>.*"));
+  }
+
+  @Test
   public void anUnknownConferenceIsNotFound() throws Exception {
     try (Sipp caller =
         Sipp.call(work.resolve("unknown"), "uac", sipPort, "nosuchconference", FreePorts.next())) {

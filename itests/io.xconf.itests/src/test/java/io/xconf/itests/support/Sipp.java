@@ -79,6 +79,40 @@ public final class Sipp implements AutoCloseable {
     return new Sipp(process, log, sipPort);
   }
 
+  /**
+   * Starts sipp's built-in UAS on {@code port}: it answers one INVITE with 200 and waits for BYE.
+   */
+  public static Sipp answer(Path workDir, int port, int mediaPort) throws IOException {
+    requireCommand("sipp", "sip-tester");
+    Files.createDirectories(workDir);
+    Path log = workDir.resolve("uas-" + port + ".log");
+    Process process =
+        new ProcessBuilder(
+                "sipp",
+                "-sn",
+                "uas",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-mp",
+                String.valueOf(mediaPort),
+                "-m",
+                "1",
+                "-timeout",
+                "60s",
+                "-nostdin")
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    return new Sipp(process, log, port);
+  }
+
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
   /** Waits for sipp to end; its exit code (0: every call succeeded). */
   public int await(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

@@ -60,16 +60,7 @@ final class Roster {
                     XmlElement.leaf(TYPE, "audio"),
                     XmlElement.leaf(info("label"), audioLabel),
                     XmlElement.leaf(info("status"), "sendrecv"))));
-    endpointChildren.add(
-        XmlElement.of(info("call-info"))
-            .withChildren(
-                List.of(
-                    XmlElement.of(info("sip"))
-                        .withChildren(
-                            List.of(
-                                XmlElement.leaf(info("call-id"), callId),
-                                XmlElement.leaf(info("from-tag"), fromTag),
-                                XmlElement.leaf(info("to-tag"), toTag))))));
+    endpointChildren.add(callInfo(callId, fromTag, toTag));
     List<XmlElement> userChildren = new ArrayList<>();
     if (displayName != null && !displayName.isBlank()) {
       userChildren.add(XmlElement.leaf(info("display-text"), displayName));
@@ -77,6 +68,109 @@ final class Roster {
     userChildren.add(
         XmlElement.of(ENDPOINT).withAttribute("entity", endpoint).withChildren(endpointChildren));
     return users(XmlElement.of(USER).withAttribute("entity", entity).withChildren(userChildren));
+  }
+
+  /** A call the focus places: the endpoint dialing-out (then alerting), dialed-out. */
+  static XmlElement dialing(String entity, String endpoint, String status) {
+    return endpoint(
+        entity,
+        endpoint,
+        List.of(
+            XmlElement.leaf(info("status"), status),
+            XmlElement.leaf(info("joining-method"), "dialed-out")));
+  }
+
+  /** A dial-out answered: connected, with the dialog's identifiers (RFC 4575 call-info). */
+  static XmlElement answered(
+      String entity, String endpoint, String callId, String fromTag, String toTag) {
+    return endpoint(
+        entity,
+        endpoint,
+        List.of(XmlElement.leaf(info("status"), "connected"), callInfo(callId, fromTag, toTag)));
+  }
+
+  private static XmlElement callInfo(String callId, String fromTag, String toTag) {
+    return XmlElement.of(info("call-info"))
+        .withChildren(
+            List.of(
+                XmlElement.of(info("sip"))
+                    .withChildren(
+                        List.of(
+                            XmlElement.leaf(info("call-id"), callId),
+                            XmlElement.leaf(info("from-tag"), fromTag == null ? "" : fromTag),
+                            XmlElement.leaf(info("to-tag"), toTag == null ? "" : toTag)))));
+  }
+
+  /** A call that ended or never connected, with how and why (RFC 4575 disconnection-info). */
+  static XmlElement disconnected(
+      String entity, String endpoint, String method, String when, String reason) {
+    return endpoint(
+        entity,
+        endpoint,
+        List.of(
+            XmlElement.leaf(info("status"), "disconnected"),
+            XmlElement.leaf(info("disconnection-method"), method),
+            XmlElement.of(info("disconnection-info"))
+                .withChildren(
+                    List.of(
+                        XmlElement.leaf(info("when"), when),
+                        XmlElement.leaf(info("reason"), reason)))));
+  }
+
+  private static XmlElement endpoint(String entity, String endpoint, List<XmlElement> children) {
+    return users(
+        XmlElement.of(USER)
+            .withAttribute("entity", entity)
+            .withChildren(
+                List.of(
+                    XmlElement.of(ENDPOINT)
+                        .withAttribute("entity", endpoint)
+                        .withChildren(children))));
+  }
+
+  /** The dial-out targets of allowed-users-list (RFC 6501 section 4.2.1.1), in order. */
+  static List<String> dialOutTargets(XmlElement document) {
+    return document
+        .child(USERS)
+        .flatMap(users -> users.child(xcon("allowed-users-list")))
+        .map(
+            list ->
+                list.children(xcon("target")).stream()
+                    .filter(t -> "dial-out".equals(t.attribute("method")))
+                    .map(t -> t.attribute("uri"))
+                    .filter(
+                        uri -> uri != null && (uri.startsWith("sip:") || uri.startsWith("sips:")))
+                    .toList())
+        .orElse(List.of());
+  }
+
+  /** The user standing for an address: the one whose associated-aors or entity is that address. */
+  static Optional<String> userFor(XmlElement document, String address) {
+    String wanted = io.xconf.model.UserIds.comparable(address);
+    return document
+        .child(USERS)
+        .flatMap(
+            users ->
+                users.children(USER).stream()
+                    .filter(
+                        user ->
+                            wanted.equals(
+                                    io.xconf.model.UserIds.comparable(
+                                        String.valueOf(user.attribute("entity"))))
+                                || user.child(info("associated-aors"))
+                                    .map(
+                                        aors ->
+                                            aors.children(ENTRY).stream()
+                                                .flatMap(e -> e.child(info("uri")).stream())
+                                                .anyMatch(
+                                                    uri ->
+                                                        uri.text() != null
+                                                            && wanted.equals(
+                                                                io.xconf.model.UserIds.comparable(
+                                                                    uri.text()))))
+                                    .orElse(false))
+                    .map(user -> user.attribute("entity"))
+                    .findFirst());
   }
 
   /** The endpoint's status, e.g. muted-via-focus. */

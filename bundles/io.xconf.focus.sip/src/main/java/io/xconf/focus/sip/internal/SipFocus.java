@@ -45,6 +45,7 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderFactory;
@@ -117,6 +118,21 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   private final HeaderFactory headers;
   private final AddressFactory addresses;
   private final Map<String, Call> calls = new ConcurrentHashMap<>();
+
+  /** A call the focus places that has not been answered yet. */
+  private record Outgoing(
+      String callId,
+      String conferenceUri,
+      String target,
+      String entity,
+      ClientTransaction transaction,
+      MediaLeg leg) {}
+
+  private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
+
+  /** conference URI + " " + target: each dial-out target is called once while it is listed. */
+  private final Map<String, String> dialled = new ConcurrentHashMap<>();
+
   private final Map<String, Mix> mixes = new ConcurrentHashMap<>();
   private final ExecutorService modelWork;
 
@@ -345,14 +361,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   /** Frees a call's media and, when asked, takes it off the roster. */
   private void ended(Call call, boolean updateRoster) {
     call.leg().leave();
-    boolean lastInConference =
-        calls.values().stream().noneMatch(c -> c.conferenceUri().equals(call.conferenceUri()));
-    if (lastInConference) {
-      Mix mix = mixes.remove(call.conferenceUri());
-      if (mix != null) {
-        mix.close();
-      }
-    }
+    closeMixIfIdle(call.conferenceUri());
     if (updateRoster) {
       modelWork.execute(
           () -> {
@@ -385,12 +394,259 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
   @Override
   public void processResponse(ResponseEvent event) {
-    // Answers to our BYEs: nothing to do.
+    Response response = event.getResponse();
+    CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+    if (cseq == null || !Request.INVITE.equals(cseq.getMethod())) {
+      return; // answers to BYE and CANCEL
+    }
+    String callId = ((javax.sip.header.CallIdHeader) response.getHeader("Call-ID")).getCallId();
+    int status = response.getStatusCode();
+    if (status < 200) {
+      Outgoing ringing = outgoing.get(callId);
+      if (ringing != null && status >= 180) {
+        rosterLater(
+            ringing.conferenceUri(),
+            Roster.dialing(ringing.entity(), ringing.target(), "alerting"));
+      }
+      return;
+    }
+    Outgoing call = outgoing.remove(callId);
+    if (status < 300) {
+      answered(event, cseq, call);
+    } else if (call != null) {
+      call.leg().leave();
+      closeMixIfIdle(call.conferenceUri());
+      boolean busy =
+          status == Response.BUSY_HERE
+              || status == Response.BUSY_EVERYWHERE
+              || status == Response.DECLINE;
+      rosterLater(
+          call.conferenceUri(),
+          Roster.disconnected(
+              call.entity(),
+              call.target(),
+              busy ? "busy" : "failed",
+              now(),
+              status + " " + response.getReasonPhrase()));
+    }
+  }
+
+  /** A dial-out answered: ACK, the callee's SDP to the mixer, connected in the roster. */
+  private void answered(ResponseEvent event, CSeqHeader cseq, Outgoing call) {
+    Dialog dialog = event.getDialog();
+    try {
+      if (dialog != null) {
+        dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
+      }
+    } catch (Exception e) {
+      LOG.debug("ACK failed", e);
+    }
+    if (call == null) {
+      // Answered after it was cancelled (the 200 crossed our CANCEL): end it.
+      byeQuietly(dialog);
+      return;
+    }
+    Response response = event.getResponse();
+    try {
+      byte[] body = response.getRawContent();
+      call.leg().answer(body == null ? "" : new String(body, StandardCharsets.UTF_8));
+    } catch (SdpException e) {
+      byeQuietly(dialog);
+      call.leg().leave();
+      closeMixIfIdle(call.conferenceUri());
+      rosterLater(
+          call.conferenceUri(),
+          Roster.disconnected(
+              call.entity(), call.target(), "failed", now(), "488 " + e.getMessage()));
+      return;
+    }
+    calls.put(
+        call.callId(),
+        new Call(
+            call.callId(),
+            call.conferenceUri(),
+            call.entity(),
+            call.target(),
+            false,
+            dialog,
+            call.leg()));
+    rosterLater(
+        call.conferenceUri(),
+        Roster.answered(
+            call.entity(),
+            call.target(),
+            call.callId(),
+            ((FromHeader) response.getHeader(FromHeader.NAME)).getTag(),
+            ((ToHeader) response.getHeader(ToHeader.NAME)).getTag()));
+    modelWork.execute(
+        () ->
+            applyMutes(
+                call.conferenceUri(),
+                model.get(call.conferenceUri()).map(ConferenceObject::document)));
   }
 
   @Override
   public void processTimeout(TimeoutEvent event) {
-    LOG.debug("SIP transaction timed out");
+    ClientTransaction transaction = event.getClientTransaction();
+    if (transaction == null || !Request.INVITE.equals(transaction.getRequest().getMethod())) {
+      return;
+    }
+    String callId =
+        ((javax.sip.header.CallIdHeader) transaction.getRequest().getHeader("Call-ID")).getCallId();
+    Outgoing call = outgoing.remove(callId);
+    if (call != null) {
+      call.leg().leave();
+      closeMixIfIdle(call.conferenceUri());
+      rosterLater(
+          call.conferenceUri(),
+          Roster.disconnected(call.entity(), call.target(), "failed", now(), "408 no answer"));
+    }
+  }
+
+  // ----- dial-out -----
+
+  /** Calls the dial-out targets not called yet; cancels or hangs up those no longer listed. */
+  private void dialOuts(String conferenceUri, XmlElement document) {
+    if (!Activation.isActive(document, Instant.now())) {
+      return;
+    }
+    List<String> targets = Roster.dialOutTargets(document);
+    for (String target : targets) {
+      String key = conferenceUri + " " + UserIds.comparable(target);
+      if (dialled.putIfAbsent(key, "") == null) {
+        try {
+          dial(conferenceUri, document, target, key);
+        } catch (Exception e) {
+          LOG.warn("Dialling {} for {} failed: {}", target, conferenceUri, e.toString());
+          rosterLater(
+              conferenceUri,
+              Roster.disconnected(
+                  Roster.userFor(document, target).orElseGet(() -> entityOf(target)),
+                  target,
+                  "failed",
+                  now(),
+                  "500 " + e.getMessage()));
+        }
+      }
+    }
+    for (Map.Entry<String, String> entry : List.copyOf(dialled.entrySet())) {
+      String key = entry.getKey();
+      if (!key.startsWith(conferenceUri + " ")) {
+        continue;
+      }
+      String target = key.substring(conferenceUri.length() + 1);
+      if (targets.stream().noneMatch(t -> UserIds.comparable(t).equals(target))) {
+        dialled.remove(key);
+        removed(entry.getValue());
+      }
+    }
+  }
+
+  private void dial(String conferenceUri, XmlElement document, String target, String key)
+      throws Exception {
+    String entity = Roster.userFor(document, target).orElseGet(() -> entityOf(target));
+    Mix mix = mixes.computeIfAbsent(conferenceUri, this::createMix);
+    javax.sip.header.CallIdHeader callIdHeader = provider.getNewCallId();
+    String callId = callIdHeader.getCallId();
+    MediaLeg leg = mix.offer(callId);
+    try {
+      SipURI requestUri = (SipURI) addresses.createURI(target);
+      String transport =
+          requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam();
+      String user = conferenceUri.substring("xcon:".length(), conferenceUri.indexOf('@'));
+      Address focus = addresses.createAddress(addresses.createSipURI(user, domain));
+      FromHeader from =
+          headers.createFromHeader(
+              focus, Long.toHexString(UUID.randomUUID().getLeastSignificantBits()));
+      ToHeader to = headers.createToHeader(addresses.createAddress(requestUri), null);
+      javax.sip.header.ViaHeader via = headers.createViaHeader(address, port, transport, null);
+      Request invite =
+          messages.createRequest(
+              requestUri,
+              Request.INVITE,
+              callIdHeader,
+              headers.createCSeqHeader(1L, Request.INVITE),
+              from,
+              to,
+              new ArrayList<>(List.of(via)),
+              headers.createMaxForwardsHeader(70),
+              headers.createContentTypeHeader("application", "sdp"),
+              leg.localSdp());
+      ConferenceObject conference = model.get(conferenceUri).orElseThrow();
+      invite.addHeader(contact(conference, transport));
+      ClientTransaction transaction = provider.getNewClientTransaction(invite);
+      outgoing.put(callId, new Outgoing(callId, conferenceUri, target, entity, transaction, leg));
+      dialled.put(key, callId);
+      rosterLater(conferenceUri, Roster.dialing(entity, target, "dialing-out"));
+      transaction.sendRequest();
+      LOG.debug("Dialling {} into {}", target, conferenceUri);
+    } catch (Exception e) {
+      outgoing.remove(callId);
+      leg.leave();
+      closeMixIfIdle(conferenceUri);
+      throw e;
+    }
+  }
+
+  /** A dial-out target taken off the list: CANCEL while it rings, BYE once connected. */
+  private void removed(String callId) {
+    Outgoing ringing = outgoing.remove(callId);
+    if (ringing != null) {
+      try {
+        Request cancel = ringing.transaction().createCancel();
+        provider.getNewClientTransaction(cancel).sendRequest();
+      } catch (Exception e) {
+        LOG.debug("CANCEL of {} failed", ringing.target(), e);
+      }
+      ringing.leg().leave();
+      closeMixIfIdle(ringing.conferenceUri());
+      return;
+    }
+    Call call = callId == null ? null : calls.get(callId);
+    if (call != null) {
+      hangUp(call);
+    }
+  }
+
+  private String entityOf(String address) {
+    return model.userIdOf(address).orElseGet(() -> UserIds.derived(address, domain));
+  }
+
+  private void byeQuietly(Dialog dialog) {
+    try {
+      if (dialog != null) {
+        dialog.sendRequest(provider.getNewClientTransaction(dialog.createRequest(Request.BYE)));
+      }
+    } catch (Exception e) {
+      LOG.debug("BYE failed", e);
+    }
+  }
+
+  private void closeMixIfIdle(String conferenceUri) {
+    boolean idle =
+        calls.values().stream().noneMatch(c -> c.conferenceUri().equals(conferenceUri))
+            && outgoing.values().stream().noneMatch(o -> o.conferenceUri().equals(conferenceUri));
+    if (idle) {
+      Mix mix = mixes.remove(conferenceUri);
+      if (mix != null) {
+        mix.close();
+      }
+    }
+  }
+
+  private void rosterLater(String conferenceUri, XmlElement update) {
+    modelWork.execute(
+        () -> {
+          try {
+            model.update(conferenceUri, update, ACTOR);
+          } catch (ModelException e) {
+            LOG.debug("Roster of {} not written: {}", conferenceUri, e.getMessage());
+          }
+        });
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   @Override
@@ -408,7 +664,20 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
   @Override
   public void changed(ConferenceChange change) {
+    if (change.kind() != ConferenceChange.Kind.DELETED
+        && !ACTOR.equals(change.actor())
+        && change.after() != null
+        && model.get(change.uri()).map(o -> o.kind() == ObjectKind.CONFERENCE).orElse(false)) {
+      XmlElement after = change.after();
+      modelWork.execute(() -> dialOuts(change.uri(), after));
+    }
     if (change.kind() == ConferenceChange.Kind.DELETED) {
+      dialled.keySet().removeIf(key -> key.startsWith(change.uri() + " "));
+      for (Outgoing ringing : List.copyOf(outgoing.values())) {
+        if (ringing.conferenceUri().equals(change.uri())) {
+          removed(ringing.callId());
+        }
+      }
       for (Call call : List.copyOf(calls.values())) {
         if (call.conferenceUri().equals(change.uri())) {
           hangUp(call);
