@@ -10,6 +10,7 @@ import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.Sipp;
+import io.xconf.itests.support.XconfSchemasCheck;
 import io.xconf.itests.support.XconfServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,6 +185,81 @@ public class SipFocusIT {
         roster,
         roster.matches(
             "(?s).*<info:disconnection-info><info:when>[^<]+</info:when><info:reason>\\d{3} [^<]*</info:reason>.*"));
+  }
+
+  @Test
+  public void aWatcherGetsTheFullStateThenAPartialNotifyForACcmpRename() throws Exception {
+    String conference = createConference();
+    Path dir = work.resolve("watcher");
+    Files.createDirectories(dir);
+    Path scenario = dir.resolve("conference-watcher.xml");
+    try (var in = SipFocusIT.class.getResourceAsStream("/sipp/conference-watcher.xml")) {
+      Files.copy(in, scenario, StandardCopyOption.REPLACE_EXISTING);
+    }
+    try (Sipp watcher =
+        Sipp.call(
+            dir,
+            null,
+            sipPort,
+            idOf(conference),
+            FreePorts.next(),
+            "-sf",
+            scenario.toString(),
+            "-trace_msg",
+            "-message_file",
+            dir.resolve("messages.log").toString())) {
+      String full =
+          Await.until(
+              "the full NOTIFY",
+              Duration.ofSeconds(20),
+              () ->
+                  Files.exists(dir.resolve("messages.log"))
+                      ? Files.readString(dir.resolve("messages.log"))
+                      : "",
+              log -> log.contains("state=\"full\""));
+      String fullBody = notifyBody(full, 0);
+      XconfSchemasCheck.conferenceInfo(fullBody);
+      assertTrue(
+          fullBody, fullBody.contains("entity=\"sip:" + idOf(conference) + "@" + DOMAIN + "\""));
+
+      String renamed =
+          ccmp(
+              "conf",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                  + conference
+                  + "\"><info:conference-description><info:display-text>Renamed over CCMP</info:display-text>"
+                  + "</info:conference-description></confInfo></ccmp:confRequest>");
+      assertEquals(renamed, 200, CcmpHttp.responseCode(renamed));
+      assertEquals(
+          "the watcher saw the partial NOTIFY and unsubscribed: " + watcher.log(),
+          0,
+          watcher.await(40));
+      String messages = Files.readString(dir.resolve("messages.log"));
+      String partialBody = notifyBody(messages, 1);
+      XconfSchemasCheck.conferenceInfo(partialBody);
+      int fullVersion = version(fullBody);
+      assertEquals("versions go up by one per change", fullVersion + 1, version(partialBody));
+    }
+  }
+
+  private static String notifyBody(String messages, int index) {
+    java.util.regex.Matcher bodies =
+        java.util.regex.Pattern.compile(
+                "(<conference-info\\b.*?</conference-info>)", java.util.regex.Pattern.DOTALL)
+            .matcher(messages);
+    for (int i = 0; i <= index; i++) {
+      assertTrue("NOTIFY body " + index + " in " + messages, bodies.find());
+    }
+    return bodies.group(1);
+  }
+
+  private static int version(String body) {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("version=\"(\\d+)\"").matcher(body);
+    assertTrue(body, matcher.find());
+    return Integer.parseInt(matcher.group(1));
   }
 
   @Test

@@ -49,11 +49,12 @@ public final class Sipp implements AutoCloseable {
     Files.createDirectories(workDir);
     int sipPort = FreePorts.next();
     List<String> command = new ArrayList<>();
+    command.add("sipp");
+    if (scenario != null) {
+      command.addAll(List.of("-sn", scenario));
+    }
     command.addAll(
         List.of(
-            "sipp",
-            "-sn",
-            scenario,
             "127.0.0.1:" + focusPort,
             "-s",
             user,
@@ -69,7 +70,7 @@ public final class Sipp implements AutoCloseable {
             "60s",
             "-nostdin"));
     command.addAll(List.of(extra));
-    Path log = workDir.resolve(scenario + "-" + mediaPort + ".log");
+    Path log = workDir.resolve((scenario == null ? "custom" : scenario) + "-" + mediaPort + ".log");
     Process process =
         new ProcessBuilder(command)
             .directory(workDir.toFile())

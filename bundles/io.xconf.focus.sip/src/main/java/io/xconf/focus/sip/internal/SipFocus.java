@@ -81,7 +81,14 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(SipFocus.class);
   private static final String ACTOR = "focus";
   private static final List<String> ALLOW =
-      List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE, Request.OPTIONS);
+      List.of(
+          Request.INVITE,
+          Request.ACK,
+          Request.CANCEL,
+          Request.BYE,
+          Request.OPTIONS,
+          Request.SUBSCRIBE,
+          Request.NOTIFY);
 
   @ObjectClassDefinition(name = "Xconf SIP focus", description = "Where conferences meet SIP.")
   public @interface Config {
@@ -135,6 +142,8 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
   private final Map<String, Mix> mixes = new ConcurrentHashMap<>();
   private final ExecutorService modelWork;
+  private final ConferenceEvents events;
+  private final java.util.concurrent.ScheduledExecutorService timers;
 
   @Activate
   public SipFocus(
@@ -183,6 +192,27 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       provider.addListeningPoint(point);
     }
     provider.addSipListener(this);
+    this.events =
+        new ConferenceEvents(
+            provider,
+            messages,
+            headers,
+            conference -> {
+              try {
+                return contact(conference, "udp");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "xconf-focus-timers");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timers.scheduleWithFixedDelay(
+        () -> events.expire(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
     stack.start();
     LOG.info("SIP focus on {}:{} ({})", address, port, config.transports());
   }
@@ -196,6 +226,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       mix.close();
     }
     mixes.clear();
+    timers.shutdownNow();
     modelWork.shutdown();
     try {
       modelWork.awaitTermination(2, TimeUnit.SECONDS);
@@ -218,6 +249,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         case Request.ACK -> {
           // The dialog is confirmed; media flows already.
         }
+        case Request.SUBSCRIBE -> subscribe(event);
         case Request.CANCEL -> respond(event, Response.OK, null);
         case Request.OPTIONS -> respond(event, Response.OK, null);
         default -> respond(event, Response.METHOD_NOT_ALLOWED, null);
@@ -316,6 +348,36 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       leg.leave();
       calls.remove(callId);
       LOG.error("Answering a call into {} failed", conference.uri(), e);
+      respond(event, transaction, Response.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  /** RFC 4575: watchers of a conference, authorised as callers into it would be. */
+  private void subscribe(RequestEvent event) {
+    Request request = event.getRequest();
+    javax.sip.header.EventHeader eventHeader =
+        (javax.sip.header.EventHeader) request.getHeader(javax.sip.header.EventHeader.NAME);
+    ServerTransaction transaction = serverTransaction(event);
+    if (transaction == null) {
+      return;
+    }
+    if (eventHeader == null || !ConferenceEvents.EVENT.equals(eventHeader.getEventType())) {
+      respond(event, transaction, Response.BAD_EVENT, "only the conference event package");
+      return;
+    }
+    Optional<ConferenceObject> conference = conferenceOf(request);
+    if (conference.isEmpty()) {
+      respond(event, transaction, Response.NOT_FOUND, "no such conference");
+      return;
+    }
+    if ("block".equals(joinHandling(conference.get().document()))) {
+      respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
+      return;
+    }
+    try {
+      events.subscribe(event, transaction, conference.get());
+    } catch (Exception e) {
+      LOG.error("SUBSCRIBE to {} failed", conference.get().uri(), e);
       respond(event, transaction, Response.SERVER_INTERNAL_ERROR, null);
     }
   }
@@ -664,6 +726,11 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
   @Override
   public void changed(ConferenceChange change) {
+    if (change.kind() != ConferenceChange.Kind.CREATED) {
+      // In commit order, on the committing thread: the partial NOTIFYs keep the versions' order.
+      String id = change.uri().substring("xcon:".length(), change.uri().indexOf('@'));
+      events.changed(change, "sip:" + id + "@" + domain);
+    }
     if (change.kind() != ConferenceChange.Kind.DELETED
         && !ACTOR.equals(change.actor())
         && change.after() != null

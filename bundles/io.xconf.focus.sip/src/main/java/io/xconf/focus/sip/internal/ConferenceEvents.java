@@ -1,0 +1,309 @@
+package io.xconf.focus.sip.internal;
+
+import io.xconf.model.ConferenceChange;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.Namespaces;
+import io.xconf.model.XmlDocuments;
+import io.xconf.model.XmlElement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipProvider;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.SubscriptionStateHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import javax.xml.namespace.QName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conference event package (RFC 4575 over RFC 6665): SUBSCRIBE to a conference URI, a full
+ * NOTIFY at once and on every refresh, then a partial NOTIFY for every change of the conference
+ * object, whether it came from CCMP or from SIP, in the subscription's dialog. Versions are the
+ * conference object's, so they increase by one with every change.
+ */
+final class ConferenceEvents {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConferenceEvents.class);
+  static final String EVENT = "conference";
+  private static final int DEFAULT_EXPIRES = 3600;
+  private static final int MAX_EXPIRES = 86400;
+  private static final Map<String, String> PREFIXES =
+      Map.of(Namespaces.CONFERENCE_INFO, "", Namespaces.XCON, "xcon");
+  private static final QName PARENT_ENFORCEABLE = new QName(Namespaces.XCONF, "parent-enforceable");
+  private static final QName PASSWORD = Roster.xcon("conference-password");
+
+  /** One subscription: its dialog, the conference, when it ends. */
+  private static final class Subscription {
+    final String callId;
+    final String conferenceUri;
+    final Dialog dialog;
+    final ContactHeader contact;
+    volatile long expiresAtMillis;
+
+    Subscription(
+        String callId,
+        String conferenceUri,
+        Dialog dialog,
+        ContactHeader contact,
+        long expiresAtMillis) {
+      this.callId = callId;
+      this.conferenceUri = conferenceUri;
+      this.dialog = dialog;
+      this.contact = contact;
+      this.expiresAtMillis = expiresAtMillis;
+    }
+  }
+
+  private final SipProvider provider;
+  private final MessageFactory messages;
+  private final HeaderFactory headers;
+  private final Function<ConferenceObject, ContactHeader> contacts;
+  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+  ConferenceEvents(
+      SipProvider provider,
+      MessageFactory messages,
+      HeaderFactory headers,
+      Function<ConferenceObject, ContactHeader> contacts) {
+    this.provider = provider;
+    this.messages = messages;
+    this.headers = headers;
+    this.contacts = contacts;
+  }
+
+  /** A SUBSCRIBE (new, refresh or Expires: 0) for a conference the subscriber may watch. */
+  void subscribe(RequestEvent event, ServerTransaction transaction, ConferenceObject conference)
+      throws Exception {
+    Request request = event.getRequest();
+    String callId = ((javax.sip.header.CallIdHeader) request.getHeader("Call-ID")).getCallId();
+    ExpiresHeader expiresHeader = (ExpiresHeader) request.getHeader(ExpiresHeader.NAME);
+    int expires =
+        Math.min(MAX_EXPIRES, expiresHeader == null ? DEFAULT_EXPIRES : expiresHeader.getExpires());
+    Response ok = messages.createResponse(Response.OK, request);
+    ToHeader to = (ToHeader) ok.getHeader(ToHeader.NAME);
+    if (to.getTag() == null) {
+      to.setTag(Long.toHexString(java.util.UUID.randomUUID().getMostSignificantBits()));
+    }
+    ok.addHeader(headers.createExpiresHeader(expires));
+    ok.addHeader(contacts.apply(conference));
+    transaction.sendResponse(ok);
+    Dialog dialog = transaction.getDialog();
+    if (expires == 0) {
+      Subscription ended = subscriptions.remove(callId);
+      notify(
+          ended != null
+              ? ended
+              : new Subscription(callId, conference.uri(), dialog, contacts.apply(conference), 0),
+          conference,
+          full(conference),
+          SubscriptionStateHeader.TERMINATED,
+          SubscriptionStateHeader.TIMEOUT);
+      return;
+    }
+    Subscription subscription =
+        subscriptions.compute(
+            callId,
+            (id, existing) -> {
+              Subscription current =
+                  existing != null
+                      ? existing
+                      : new Subscription(
+                          id, conference.uri(), dialog, contacts.apply(conference), 0);
+              current.expiresAtMillis = System.currentTimeMillis() + expires * 1000L;
+              return current;
+            });
+    // RFC 6665: a new subscription and every refresh get the whole state.
+    notify(subscription, conference, full(conference), SubscriptionStateHeader.ACTIVE, null);
+  }
+
+  /** A partial NOTIFY to every watcher of a changed conference; terminated when it is deleted. */
+  void changed(ConferenceChange change, String sipUri) {
+    for (Subscription subscription : subscriptions.values()) {
+      if (!subscription.conferenceUri.equals(change.uri())) {
+        continue;
+      }
+      if (change.kind() == ConferenceChange.Kind.DELETED || change.after() == null) {
+        subscriptions.remove(subscription.callId);
+        notify(
+            subscription,
+            null,
+            null,
+            SubscriptionStateHeader.TERMINATED,
+            SubscriptionStateHeader.NO_RESOURCE);
+      } else {
+        notify(subscription, null, partial(change, sipUri), SubscriptionStateHeader.ACTIVE, null);
+      }
+    }
+  }
+
+  /** Ends the subscriptions whose time is up (RFC 6665 section 4.1.2.2). */
+  void expire(long nowMillis) {
+    for (Subscription subscription : subscriptions.values()) {
+      if (subscription.expiresAtMillis > 0 && subscription.expiresAtMillis <= nowMillis) {
+        subscriptions.remove(subscription.callId);
+        notify(
+            subscription,
+            null,
+            null,
+            SubscriptionStateHeader.TERMINATED,
+            SubscriptionStateHeader.TIMEOUT);
+      }
+    }
+  }
+
+  int count() {
+    return subscriptions.size();
+  }
+
+  private void notify(
+      Subscription subscription,
+      ConferenceObject conference,
+      XmlElement body,
+      String state,
+      String reason) {
+    // One NOTIFY at a time per dialog, so that CSeq and version orders agree.
+    synchronized (subscription) {
+      send(subscription, body, state, reason);
+    }
+  }
+
+  private void send(Subscription subscription, XmlElement body, String state, String reason) {
+    try {
+      Request notify = subscription.dialog.createRequest(Request.NOTIFY);
+      notify.addHeader(headers.createEventHeader(EVENT));
+      SubscriptionStateHeader subscriptionState = headers.createSubscriptionStateHeader(state);
+      if (SubscriptionStateHeader.ACTIVE.equals(state)) {
+        long left = Math.max(0, (subscription.expiresAtMillis - System.currentTimeMillis()) / 1000);
+        subscriptionState.setExpires((int) left);
+      } else if (reason != null) {
+        subscriptionState.setReasonCode(reason);
+      }
+      notify.addHeader(subscriptionState);
+      // RFC 4579: the focus's Contact carries isfocus on every request of the dialog.
+      notify.addHeader((ContactHeader) subscription.contact.clone());
+      if (body != null) {
+        notify.setContent(
+            XmlDocuments.toBytes(body, PREFIXES),
+            headers.createContentTypeHeader("application", "conference-info+xml"));
+      }
+      ClientTransaction transaction = provider.getNewClientTransaction(notify);
+      subscription.dialog.sendRequest(transaction);
+    } catch (Exception e) {
+      LOG.debug("NOTIFY for {} failed", subscription.conferenceUri, e);
+    }
+  }
+
+  /** The whole conference as RFC 4575 writes it: entity is its SIP URI, state full. */
+  private static XmlElement full(ConferenceObject conference) {
+    return publishable(conference.document())
+        .withAttribute("entity", conference.sipUri())
+        .withAttribute("state", "full")
+        .withAttribute("version", String.valueOf(conference.version()));
+  }
+
+  /**
+   * What a change altered, as RFC 4575 section 4.3 reads a partial notification: each top-level
+   * element that changed, whole; under users, each user added or changed whole (state full) and
+   * each user gone as state deleted.
+   */
+  private static XmlElement partial(ConferenceChange change, String sipUri) {
+    XmlElement before =
+        change.before() == null
+            ? XmlElement.of(Roster.CONFERENCE_INFO)
+            : publishable(change.before());
+    XmlElement after = publishable(change.after());
+    List<XmlElement> children = new ArrayList<>();
+    for (XmlElement child : after.children()) {
+      if (Roster.USERS.equals(child.name())) {
+        XmlElement users = changedUsers(before.child(Roster.USERS).orElse(null), child);
+        if (users != null) {
+          children.add(users);
+        }
+      } else if (!before.child(child.name()).map(child::equals).orElse(false)) {
+        children.add(child);
+      }
+    }
+    return XmlElement.of(Roster.CONFERENCE_INFO)
+        .withAttribute("entity", sipUri)
+        .withAttribute("state", "partial")
+        .withAttribute("version", String.valueOf(change.newVersion()))
+        .withChildren(children);
+  }
+
+  private static XmlElement changedUsers(XmlElement before, XmlElement after) {
+    Map<String, XmlElement> previous = new LinkedHashMap<>();
+    if (before != null) {
+      for (XmlElement user : before.children(Roster.USER)) {
+        previous.put(user.attribute("entity"), user);
+      }
+    }
+    List<XmlElement> changed = new ArrayList<>();
+    for (XmlElement user : after.children(Roster.USER)) {
+      XmlElement was = previous.remove(user.attribute("entity"));
+      if (!Objects.equals(was, user)) {
+        changed.add(user.withAttribute("state", "full"));
+      }
+    }
+    for (XmlElement gone : previous.values()) {
+      changed.add(
+          XmlElement.of(Roster.USER)
+              .withAttribute("entity", gone.attribute("entity"))
+              .withAttribute("state", "deleted"));
+    }
+    for (XmlElement other : after.children()) {
+      if (!Roster.USER.equals(other.name())
+          && (before == null || !before.child(other.name()).map(other::equals).orElse(false))) {
+        changed.add(other);
+      }
+    }
+    return changed.isEmpty()
+        ? null
+        : XmlElement.of(Roster.USERS).withAttribute("state", "partial").withChildren(changed);
+  }
+
+  /**
+   * Without what watchers must not see (passwords, the server's own enforcement notes), and with
+   * extensions after the RFC 4575 elements, where every RFC 4575 type puts its {@code any}.
+   */
+  private static XmlElement publishable(XmlElement element) {
+    List<XmlElement> own = new ArrayList<>();
+    List<XmlElement> extensions = new ArrayList<>();
+    boolean changed = false;
+    boolean rfc4575 = Namespaces.CONFERENCE_INFO.equals(element.name().getNamespaceURI());
+    for (XmlElement child : element.children()) {
+      if (PASSWORD.equals(child.name()) || PARENT_ENFORCEABLE.equals(child.name())) {
+        changed = true;
+        continue;
+      }
+      XmlElement cleaned = publishable(child);
+      changed |= cleaned != child;
+      boolean extension =
+          rfc4575 && !Namespaces.CONFERENCE_INFO.equals(child.name().getNamespaceURI());
+      if (extension) {
+        extensions.add(cleaned);
+      } else {
+        changed |= !extensions.isEmpty();
+        own.add(cleaned);
+      }
+    }
+    if (!changed) {
+      return element;
+    }
+    own.addAll(extensions);
+    return element.withChildren(own);
+  }
+}
