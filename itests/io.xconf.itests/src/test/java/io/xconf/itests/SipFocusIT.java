@@ -160,6 +160,58 @@ public class SipFocusIT {
   }
 
   @Test
+  public void aScheduledConferenceDialsOutAtItsStartAndHangsUpAtItsEnd() throws Exception {
+    int uasPort = FreePorts.next();
+    try (Sipp callee = Sipp.answer(work.resolve("scheduled"), uasPort, evenFreePort())) {
+      String target = "sip:uas@127.0.0.1:" + uasPort;
+      java.time.Instant start =
+          java.time.Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      java.time.Instant end = start.plusSeconds(6);
+      String dtstart =
+          java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+              .withZone(java.time.ZoneOffset.UTC)
+              .format(start);
+      String created =
+          ccmp(
+              "conf",
+              "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+                  + DOMAIN
+                  + "\"><info:conference-description><xcon:conference-time><xcon:entry><xcon:base>"
+                  + "BEGIN:VCALENDAR&#13;\nVERSION:2.0&#13;\nBEGIN:VEVENT&#13;\nDTSTART:"
+                  + dtstart
+                  + "&#13;\nDURATION:PT6S&#13;\nEND:VEVENT&#13;\nEND:VCALENDAR&#13;\n"
+                  + "</xcon:base></xcon:entry></xcon:conference-time></info:conference-description>"
+                  + "<info:users><xcon:allowed-users-list><xcon:target uri=\""
+                  + target
+                  + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users></confInfo>"
+                  + "</ccmp:confRequest>");
+      assertEquals(created, 200, CcmpHttp.responseCode(created));
+      String conference = CcmpHttp.field(created, "confObjID");
+
+      Thread.sleep(1500);
+      assertFalse("not called before its start", retrieve(conference).contains("<info:endpoint"));
+      Await.until(
+          "the target connected after the start",
+          Duration.ofSeconds(20),
+          () -> retrieve(conference),
+          body -> body.contains("<info:status>connected</info:status>"));
+      assertFalse("called no earlier than DTSTART", java.time.Instant.now().isBefore(start));
+      assertEquals("hung up at the end: " + callee.log(), 0, callee.await(30));
+      assertFalse(
+          "hung up no earlier than DTSTART + DURATION",
+          java.time.Instant.now().isBefore(end.minusMillis(500)));
+      String after =
+          Await.until(
+              "the call recorded as ended",
+              Duration.ofSeconds(10),
+              () -> retrieve(conference),
+              body ->
+                  body.contains("<info:disconnection-method>booted</info:disconnection-method>"));
+      assertTrue(after, after.contains("<info:status>disconnected</info:status>"));
+    }
+  }
+
+  @Test
   public void anUnreachableDialOutTargetIsRecordedAsFailed() throws Exception {
     int nobody = FreePorts.next();
     String target = "sip:nobody@127.0.0.1:" + nobody + ";transport=tcp";
@@ -192,6 +244,7 @@ public class SipFocusIT {
     String conference = createConference();
     Path dir = work.resolve("watcher");
     Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve("messages.log")); // a message log of an earlier run
     Path scenario = dir.resolve("conference-watcher.xml");
     try (var in = SipFocusIT.class.getResourceAsStream("/sipp/conference-watcher.xml")) {
       Files.copy(in, scenario, StandardCopyOption.REPLACE_EXISTING);
@@ -260,6 +313,26 @@ public class SipFocusIT {
         java.util.regex.Pattern.compile("version=\"(\\d+)\"").matcher(body);
     assertTrue(body, matcher.find());
     return Integer.parseInt(matcher.group(1));
+  }
+
+  @Test
+  public void aConferenceGetsTheMixerItsDocumentNames() throws Exception {
+    String created =
+        ccmp(
+            "conf",
+            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+                + DOMAIN
+                + "\"><info:conference-description><xconf:mixer xmlns:xconf=\"urn:xconf:params:xml:ns:model\">"
+                + "media-server-farm</xconf:mixer></info:conference-description></confInfo></ccmp:confRequest>");
+    assertEquals(created, 200, CcmpHttp.responseCode(created));
+    String conference = CcmpHttp.field(created, "confObjID");
+    // No mixer of that name is installed: the call is refused (503), nothing is half set up.
+    try (Sipp caller =
+        Sipp.call(work.resolve("no-mixer"), "uac", sipPort, idOf(conference), FreePorts.next())) {
+      assertNotEquals(caller.log(), 0, caller.await(30));
+      assertTrue(caller.log(), caller.log().contains("503"));
+    }
+    assertFalse(retrieve(conference).contains("<info:endpoint"));
   }
 
   @Test

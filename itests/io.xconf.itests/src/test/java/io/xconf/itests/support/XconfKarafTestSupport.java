@@ -29,11 +29,15 @@ public abstract class XconfKarafTestSupport {
   /** System property carrying the HTTP port into the container. */
   protected static final String HTTP_PORT = "xconf.itest.http.port";
 
+  /** System property carrying the SIP focus's port into the container. */
+  protected static final String SIP_PORT = "xconf.itest.sip.port";
+
   @Inject protected BundleContext bundleContext;
 
   /** The configuration of a Karaf with Xconf; {@code extra} adds to or overrides it. */
   protected static Option[] xconfInStockKaraf(Option... extra) {
     int httpPort = FreePorts.next();
+    int sipPort = FreePorts.next();
     String pid = "etc/org.ops4j.pax.url.mvn.cfg";
     List<Option> options =
         new ArrayList<>(
@@ -47,6 +51,9 @@ public abstract class XconfKarafTestSupport {
                 configureConsole().ignoreLocalConsole(),
                 logLevel(LogLevel.INFO),
                 systemProperty(HTTP_PORT).value(String.valueOf(httpPort)),
+                systemProperty(SIP_PORT).value(String.valueOf(sipPort)),
+                editConfigurationFilePut(
+                    "etc/io.xconf.focus.sip.cfg", "port", String.valueOf(sipPort)),
                 editConfigurationFilePut(
                     "etc/org.ops4j.pax.web.cfg",
                     "org.osgi.service.http.port",
@@ -84,6 +91,10 @@ public abstract class XconfKarafTestSupport {
 
   protected int httpPort() {
     return Integer.getInteger(HTTP_PORT);
+  }
+
+  protected int sipPort() {
+    return Integer.getInteger(SIP_PORT);
   }
 
   protected CcmpHttp ccmp() {

@@ -43,7 +43,6 @@ final class ConferenceEvents {
   private static final int MAX_EXPIRES = 86400;
   private static final Map<String, String> PREFIXES =
       Map.of(Namespaces.CONFERENCE_INFO, "", Namespaces.XCON, "xcon");
-  private static final QName PARENT_ENFORCEABLE = new QName(Namespaces.XCONF, "parent-enforceable");
   private static final QName PASSWORD = Roster.xcon("conference-password");
 
   /** One subscription: its dialog, the conference, when it ends. */
@@ -276,8 +275,9 @@ final class ConferenceEvents {
   }
 
   /**
-   * Without what watchers must not see (passwords, the server's own enforcement notes), and with
-   * extensions after the RFC 4575 elements, where every RFC 4575 type puts its {@code any}.
+   * Without what watchers must not see (passwords, Xconf's own settings such as parent-enforceable
+   * paths and the mixer's name), and with extensions after the RFC 4575 elements, where every RFC
+   * 4575 type puts its {@code any}.
    */
   private static XmlElement publishable(XmlElement element) {
     List<XmlElement> own = new ArrayList<>();
@@ -285,7 +285,8 @@ final class ConferenceEvents {
     boolean changed = false;
     boolean rfc4575 = Namespaces.CONFERENCE_INFO.equals(element.name().getNamespaceURI());
     for (XmlElement child : element.children()) {
-      if (PASSWORD.equals(child.name()) || PARENT_ENFORCEABLE.equals(child.name())) {
+      if (PASSWORD.equals(child.name())
+          || Namespaces.XCONF.equals(child.name().getNamespaceURI())) {
         changed = true;
         continue;
       }

@@ -249,6 +249,40 @@ final class Roster {
         .orElse(false);
   }
 
+  /** RFC 6501 gain (dB) of the whole conference's audio; 0 when none is set. */
+  static int conferenceGain(XmlElement document) {
+    return availableAudio(document).map(Roster::gain).orElse(0);
+  }
+
+  /** RFC 6501 gain (dB) of what an endpoint sends into the mix; 0 when none is set. */
+  static int endpointGain(XmlElement document, String entity, String endpoint) {
+    return user(document, entity)
+        .flatMap(
+            user ->
+                user.children(ENDPOINT).stream()
+                    .filter(e -> endpoint.equals(e.attribute("entity")))
+                    .findFirst())
+        .flatMap(
+            e ->
+                e.children(MEDIA).stream()
+                    .flatMap(media -> media.children(TO_MIXER).stream())
+                    .filter(m -> "AudioIn".equals(m.attribute("name")))
+                    .map(Roster::gain)
+                    .filter(g -> g != 0)
+                    .findFirst())
+        .orElse(0);
+  }
+
+  private static int gain(XmlElement element) {
+    return element.children(CONTROLS).stream()
+        .flatMap(controls -> controls.children(xcon("gain")).stream())
+        .map(XmlElement::text)
+        .filter(text -> text != null && text.strip().matches("[+-]?\\d{1,3}"))
+        .map(text -> Integer.parseInt(text.strip().replace("+", "")))
+        .findFirst()
+        .orElse(0);
+  }
+
   static Optional<String> endpointStatusOf(XmlElement document, String entity, String endpoint) {
     return user(document, entity)
         .flatMap(

@@ -102,6 +102,13 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
     @AttributeDefinition(name = "Transports", description = "Comma-separated: udp, tcp.")
     String transports() default "udp,tcp";
+
+    @AttributeDefinition(
+        name = "Mixer",
+        description =
+            "The xconf.mixer.name of the mixer for conferences whose document names none"
+                + " (xconf:mixer in conference-description, inherited from the blueprint).")
+    String mixer() default "embedded";
   }
 
   /** One call in a conference. */
@@ -115,7 +122,11 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       MediaLeg leg) {}
 
   private final ConferenceService model;
-  private final MixerControl mixer;
+
+  /** The installed mixers by their xconf.mixer.name. */
+  private final Map<String, MixerControl> mixers = new ConcurrentHashMap<>();
+
+  private final String defaultMixer;
   private final String domain;
   private final String address;
   private final int port;
@@ -137,23 +148,25 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
   private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
 
+  /** The start and end timers of scheduled conferences, by conference URI. */
+  private final Map<String, List<java.util.concurrent.ScheduledFuture<?>>> schedules =
+      new ConcurrentHashMap<>();
+
   /** conference URI + " " + target: each dial-out target is called once while it is listed. */
   private final Map<String, String> dialled = new ConcurrentHashMap<>();
 
   private final Map<String, Mix> mixes = new ConcurrentHashMap<>();
   private final ExecutorService modelWork;
+  private final ExecutorService dialer;
   private final ConferenceEvents events;
   private final java.util.concurrent.ScheduledExecutorService timers;
 
   @Activate
   public SipFocus(
-      @Reference ConferenceService model,
-      @Reference ServerIdentity identity,
-      @Reference(target = "(" + MixerControl.NAME + "=embedded)") MixerControl mixer,
-      Config config)
+      @Reference ConferenceService model, @Reference ServerIdentity identity, Config config)
       throws Exception {
     this.model = model;
-    this.mixer = mixer;
+    this.defaultMixer = config.mixer().strip();
     this.domain = identity.domain();
     this.address = config.address().strip();
     this.port = config.port();
@@ -161,6 +174,14 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         Executors.newSingleThreadExecutor(
             task -> {
               Thread thread = new Thread(task, "xconf-focus-roster");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.dialer =
+        Executors.newFixedThreadPool(
+            4,
+            task -> {
+              Thread thread = new Thread(task, "xconf-focus-dial-out");
               thread.setDaemon(true);
               return thread;
             });
@@ -215,6 +236,14 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         () -> events.expire(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
     stack.start();
     LOG.info("SIP focus on {}:{} ({})", address, port, config.transports());
+    // Timers are derived from the stored conferences, so they survive a restart; conferences
+    // active now have their dial-out targets called (their calls ended with the old process).
+    for (ConferenceObject conference : model.conferences()) {
+      schedule(conference.uri(), conference.document());
+      if (Activation.isActive(conference.document(), Instant.now())) {
+        dialer.execute(() -> dialOuts(conference.uri(), conference.document()));
+      }
+    }
   }
 
   @Deactivate
@@ -227,6 +256,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     }
     mixes.clear();
     timers.shutdownNow();
+    dialer.shutdownNow();
     modelWork.shutdown();
     try {
       modelWork.awaitTermination(2, TimeUnit.SECONDS);
@@ -279,6 +309,10 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     }
     ConferenceObject conference = found.get();
     XmlElement document = conference.document();
+    if (!Activation.isActive(document, Instant.now())) {
+      respond(event, transaction, Response.FORBIDDEN, "the conference is not running now");
+      return;
+    }
     String joinHandling = joinHandling(document);
     if ("block".equals(joinHandling)) {
       respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
@@ -565,6 +599,74 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     }
   }
 
+  // ----- schedule -----
+
+  /** Timers for a conference's start (its dial-outs) and end (every call hung up). */
+  private void schedule(String conferenceUri, XmlElement document) {
+    cancelSchedule(conferenceUri);
+    Instant now = Instant.now();
+    List<java.util.concurrent.ScheduledFuture<?>> timersOfConference = new ArrayList<>();
+    Activation.start(document)
+        .filter(now::isBefore)
+        .ifPresent(
+            start ->
+                timersOfConference.add(
+                    timers.schedule(
+                        () ->
+                            dialer.execute(
+                                () ->
+                                    model
+                                        .get(conferenceUri)
+                                        .ifPresent(c -> dialOuts(conferenceUri, c.document()))),
+                        java.time.Duration.between(now, start).toMillis(),
+                        TimeUnit.MILLISECONDS)));
+    Activation.end(document)
+        .ifPresent(
+            end -> {
+              if (now.isBefore(end)) {
+                timersOfConference.add(
+                    timers.schedule(
+                        () -> endOf(conferenceUri),
+                        java.time.Duration.between(now, end).toMillis(),
+                        TimeUnit.MILLISECONDS));
+              } else {
+                endOf(conferenceUri);
+              }
+            });
+    if (!timersOfConference.isEmpty()) {
+      schedules.put(conferenceUri, timersOfConference);
+    }
+  }
+
+  private void cancelSchedule(String conferenceUri) {
+    List<java.util.concurrent.ScheduledFuture<?>> old = schedules.remove(conferenceUri);
+    if (old != null) {
+      old.forEach(timer -> timer.cancel(false));
+    }
+  }
+
+  /** The scheduled end: every call hung up, every ringing dial-out cancelled, the mix destroyed. */
+  private void endOf(String conferenceUri) {
+    for (Outgoing ringing : List.copyOf(outgoing.values())) {
+      if (ringing.conferenceUri().equals(conferenceUri)) {
+        removed(ringing.callId());
+      }
+    }
+    for (Call call : List.copyOf(calls.values())) {
+      if (call.conferenceUri().equals(conferenceUri)) {
+        hangUp(call);
+        rosterLater(
+            conferenceUri,
+            Roster.disconnected(
+                call.entity(), call.endpoint(), "booted", now(), "the conference ended"));
+      }
+    }
+    Mix mix = mixes.remove(conferenceUri);
+    if (mix != null) {
+      mix.close();
+    }
+  }
+
   // ----- dial-out -----
 
   /** Calls the dial-out targets not called yet; cancels or hangs up those no longer listed. */
@@ -736,9 +838,12 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         && change.after() != null
         && model.get(change.uri()).map(o -> o.kind() == ObjectKind.CONFERENCE).orElse(false)) {
       XmlElement after = change.after();
-      modelWork.execute(() -> dialOuts(change.uri(), after));
+      schedule(change.uri(), after);
+      // Placing a call can wait on DNS: never on the roster's thread.
+      dialer.execute(() -> dialOuts(change.uri(), after));
     }
     if (change.kind() == ConferenceChange.Kind.DELETED) {
+      cancelSchedule(change.uri());
       dialled.keySet().removeIf(key -> key.startsWith(change.uri() + " "));
       for (Outgoing ringing : List.copyOf(outgoing.values())) {
         if (ringing.conferenceUri().equals(change.uri())) {
@@ -770,6 +875,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     Mix mix = mixes.get(conferenceUri);
     if (mix != null) {
       mix.setMuted(Roster.conferenceMuted(current));
+      mix.setGain(Roster.conferenceGain(current));
     }
     for (Call call : calls.values()) {
       if (!call.conferenceUri().equals(conferenceUri)) {
@@ -777,6 +883,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       }
       boolean muted = Roster.endpointMuted(current, call.entity(), call.endpoint());
       call.leg().setMuted(muted);
+      call.leg().setGain(Roster.endpointGain(current, call.entity(), call.endpoint()));
       String wanted = muted ? "muted-via-focus" : "connected";
       if (!wanted.equals(
           Roster.endpointStatusOf(current, call.entity(), call.endpoint()).orElse(wanted))) {
@@ -795,13 +902,53 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     }
   }
 
+  @Reference(
+      service = MixerControl.class,
+      cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
+      policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+      policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+  void addMixer(MixerControl mixer, Map<String, Object> properties) {
+    Object name = properties.get(MixerControl.NAME);
+    if (name != null) {
+      mixers.put(name.toString(), mixer);
+    }
+  }
+
+  void removeMixer(MixerControl mixer, Map<String, Object> properties) {
+    Object name = properties.get(MixerControl.NAME);
+    if (name != null) {
+      mixers.remove(name.toString(), mixer);
+    }
+  }
+
+  /**
+   * The conference's mixer: the one its document names ({@code xconf:mixer} in
+   * conference-description, which clones inherit from their blueprint), else the configured one.
+   */
   private Mix createMix(String conferenceUri) {
+    String name =
+        model
+            .get(conferenceUri)
+            .flatMap(
+                conference ->
+                    conference.document().child(Roster.DESCRIPTION).flatMap(d -> d.child(MIXER)))
+            .map(XmlElement::text)
+            .map(String::strip)
+            .filter(text -> !text.isEmpty())
+            .orElse(defaultMixer);
+    MixerControl mixer = mixers.get(name);
+    if (mixer == null) {
+      throw new IllegalStateException("no mixer named " + name + " is installed");
+    }
     try {
       return mixer.createMix(conferenceUri, null);
     } catch (MixerException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
   }
+
+  private static final javax.xml.namespace.QName MIXER =
+      new javax.xml.namespace.QName(io.xconf.model.Namespaces.XCONF, "mixer");
 
   /** The conference whose SIP URI the request addresses: sip:<id>@<domain>, xcon:<id>@<domain>. */
   private Optional<ConferenceObject> conferenceOf(Request request) {

@@ -137,6 +137,34 @@ public class EmbeddedMixerTest {
   }
 
   @Test
+  public void gainScalesAParticipantAndTheWholeMix() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:g@example.com", null);
+    RtpPeer a = join(mix, "a", false);
+    RtpPeer b = join(mix, "b", false);
+    a.speak(400, 8000);
+    // A tone of peak 8000 has a Goertzel power of (8000 / 2)^2 once it fills the window.
+    await("a's tone at full level at b", () -> RtpPeer.power(b.lastHeard(HALF_SECOND), 400) > 12e6);
+    double full = RtpPeer.power(b.lastHeard(HALF_SECOND), 400);
+
+    leg(mix, "a").setGain(-20); // a tenth of the amplitude, a hundredth of the power
+    await(
+        "a's tone 20 dB lower at b",
+        () -> {
+          double now = RtpPeer.power(b.lastHeard(HALF_SECOND), 400);
+          return now < full / 50 && now > full / 200;
+        });
+
+    leg(mix, "a").setGain(0);
+    mix.setGain(-20);
+    await(
+        "the whole mix 20 dB lower",
+        () -> {
+          double now = RtpPeer.power(b.lastHeard(HALF_SECOND), 400);
+          return now < full / 50 && now > full / 200;
+        });
+  }
+
+  @Test
   public void onlyTheLoudestSpeakersAreMixed() throws Exception {
     List<List<Speaker>> speakerEvents = new CopyOnWriteArrayList<>();
     MixListener listener =
