@@ -1,0 +1,158 @@
+package io.xconf.focus.sip.internal;
+
+import io.xconf.model.ConferenceObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import javax.sip.Dialog;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipProvider;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The focus's side of the SIP stack: its provider, factories, address, and what every part needs.
+ */
+final class Signalling {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Signalling.class);
+  private static final List<String> ALLOW =
+      List.of(
+          Request.INVITE,
+          Request.ACK,
+          Request.CANCEL,
+          Request.BYE,
+          Request.OPTIONS,
+          Request.SUBSCRIBE,
+          Request.NOTIFY);
+
+  final SipProvider provider;
+  final MessageFactory messages;
+  final HeaderFactory headers;
+  final AddressFactory addresses;
+  final String address;
+  final int port;
+  final String domain;
+
+  Signalling(
+      SipProvider provider,
+      MessageFactory messages,
+      HeaderFactory headers,
+      AddressFactory addresses,
+      String address,
+      int port,
+      String domain) {
+    this.provider = provider;
+    this.messages = messages;
+    this.headers = headers;
+    this.addresses = addresses;
+    this.address = address;
+    this.port = port;
+    this.domain = domain;
+  }
+
+  /** RFC 4579 section 5: the focus's Contact carries isfocus, on every message of the dialog. */
+  ContactHeader contact(ConferenceObject conference, String transport) {
+    try {
+      SipURI uri = addresses.createSipURI(conferenceId(conference.uri()), address);
+      uri.setPort(port);
+      uri.setTransportParam(transport);
+      ContactHeader contact = headers.createContactHeader(addresses.createAddress(uri));
+      contact.setParameter("isfocus", null);
+      return contact;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the focus's Contact", e);
+    }
+  }
+
+  /** The id part of an XCON-URI, which is also the user part of the conference's SIP URI. */
+  static String conferenceId(String xconUri) {
+    return xconUri.substring("xcon:".length(), xconUri.indexOf('@'));
+  }
+
+  String sipUriOf(String xconUri) {
+    return "sip:" + conferenceId(xconUri) + "@" + domain;
+  }
+
+  static String transport(Request request) {
+    ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+    return via == null ? "udp" : via.getTransport().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static String callId(Message message) {
+    return ((CallIdHeader) message.getHeader(CallIdHeader.NAME)).getCallId();
+  }
+
+  static String body(Message message) {
+    byte[] content = message.getRawContent();
+    return content == null ? null : new String(content, StandardCharsets.UTF_8);
+  }
+
+  static String newTag() {
+    return Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+  }
+
+  /** The request's server transaction; null for a retransmission the stack answers already. */
+  ServerTransaction serverTransaction(RequestEvent event) {
+    ServerTransaction transaction = event.getServerTransaction();
+    if (transaction != null) {
+      return transaction;
+    }
+    try {
+      return provider.getNewServerTransaction(event.getRequest());
+    } catch (TransactionAlreadyExistsException e) {
+      return null;
+    } catch (Exception e) {
+      LOG.debug("No server transaction for {}", event.getRequest().getMethod(), e);
+      return null;
+    }
+  }
+
+  void respond(RequestEvent event, int status, String reason) {
+    ServerTransaction transaction = serverTransaction(event);
+    if (transaction != null) {
+      respond(event, transaction, status, reason);
+    }
+  }
+
+  void respond(RequestEvent event, ServerTransaction transaction, int status, String reason) {
+    try {
+      Response response = messages.createResponse(status, event.getRequest());
+      if (reason != null) {
+        response.setReasonPhrase(reason);
+      }
+      if (status == Response.METHOD_NOT_ALLOWED
+          || Request.OPTIONS.equals(event.getRequest().getMethod())) {
+        for (String method : ALLOW) {
+          response.addHeader(headers.createAllowHeader(method));
+        }
+      }
+      transaction.sendResponse(response);
+    } catch (Exception e) {
+      LOG.debug("Answering {} with {} failed", event.getRequest().getMethod(), status, e);
+    }
+  }
+
+  /** Ends a dialog from our side, as well as it can. */
+  void bye(Dialog dialog) {
+    try {
+      if (dialog != null && dialog.getState() != null) {
+        dialog.sendRequest(provider.getNewClientTransaction(dialog.createRequest(Request.BYE)));
+      }
+    } catch (Exception e) {
+      LOG.debug("BYE failed", e);
+    }
+  }
+}
