@@ -1,9 +1,14 @@
 package io.xconf.bench;
 
+import static io.xconf.bench.Bench.argument;
+import static io.xconf.bench.Bench.client;
+import static io.xconf.bench.Bench.field;
+import static io.xconf.bench.Bench.freePort;
+import static io.xconf.bench.Bench.post;
+import static io.xconf.bench.Bench.request;
+import static io.xconf.bench.Bench.run;
+
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,8 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * CCMP over HTTP against the packed distribution, side by side with a trivial servlet answering the
@@ -36,8 +38,7 @@ import java.util.regex.Pattern;
  */
 public final class CcmpBenchmark {
 
-  private static final String DOMAIN = "bench.example.com";
-  private static final String USER = "xcon-userid:bench@" + DOMAIN;
+  private static final String DOMAIN = Bench.DOMAIN;
 
   private record Result(double perSecond, double p50Millis, double p99Millis, long errors) {}
 
@@ -236,37 +237,6 @@ public final class CcmpBenchmark {
         result.errors());
   }
 
-  private static HttpClient client() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
-  }
-
-  private static String post(HttpClient http, URI uri, String body)
-      throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/ccmp+xml")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static String request(String type, String fields) {
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ccmp:ccmpRequest xmlns:ccmp=\"urn:ietf:params:xml:ns:xcon-ccmp\""
-        + " xmlns:info=\"urn:ietf:params:xml:ns:conference-info\" xmlns:xcon=\"urn:ietf:params:xml:ns:xcon-conference-info\">"
-        + "<ccmpRequest xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"ccmp:ccmp-"
-        + type
-        + "-request-message-type\">"
-        + "<subject><username>bench</username><password>secret</password></subject><confUserID>"
-        + USER
-        + "</confUserID>"
-        + fields
-        + "</ccmpRequest></ccmp:ccmpRequest>";
-  }
-
   private static String create() {
     StringBuilder users = new StringBuilder();
     for (int i = 0; i < 20; i++) {
@@ -310,14 +280,6 @@ public final class CcmpBenchmark {
             + "</confInfo></ccmp:confRequest>");
   }
 
-  private static String field(String body, String name) {
-    Matcher matcher = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(body);
-    if (!matcher.find()) {
-      throw new IllegalStateException("no " + name + " in " + body);
-    }
-    return matcher.group(1);
-  }
-
   private static void awaitUp(HttpClient http, URI ccmp, URI echo) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
@@ -338,34 +300,5 @@ public final class CcmpBenchmark {
       TimeUnit.MILLISECONDS.sleep(200);
     }
     throw new IllegalStateException("the server did not come up");
-  }
-
-  private static void run(Path home, Map<String, String> environment, String... args)
-      throws Exception {
-    List<String> command = new ArrayList<>(List.of(home.resolve("bin/xconf").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes());
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", args) + ": " + output);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    }
-  }
-
-  private static int argument(String[] args, String name, int fallback) {
-    for (String arg : args) {
-      if (arg.startsWith(name + "=")) {
-        return Integer.parseInt(arg.substring(name.length() + 1));
-      }
-    }
-    return fallback;
   }
 }

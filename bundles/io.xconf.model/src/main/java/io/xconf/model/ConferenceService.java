@@ -51,6 +51,15 @@ public interface ConferenceService {
   ConferenceObject update(String uri, XmlElement update, String actor) throws ModelException;
 
   /**
+   * Applies several partial updates, in order, as one change: one new version, one durable write,
+   * one {@link ConferenceChange}. If any is refused, none is applied.
+   *
+   * @throws ModelException as for {@link #update(String, XmlElement, String)}
+   */
+  ConferenceObject update(String uri, java.util.List<XmlElement> updates, String actor)
+      throws ModelException;
+
+  /**
    * Deletes a conference or sidebar.
    *
    * @throws ModelException 404 unknown, 403 a blueprint, 425 others are cloned from it

@@ -213,6 +213,12 @@ public final class ConferenceServiceComponent implements ConferenceService {
   }
 
   @Override
+  public ConferenceObject update(String uri, List<XmlElement> updates, String actor)
+      throws ModelException {
+    return tree.update(uri, updates, actor);
+  }
+
+  @Override
   public void delete(String uri, String actor) throws ModelException {
     tree.delete(uri, actor);
   }

@@ -303,8 +303,19 @@ final class ConferenceTree {
   }
 
   ConferenceObject update(String uri, XmlElement update, String actor) throws ModelException {
+    return update(uri, List.of(update), actor);
+  }
+
+  /**
+   * Applies partial updates one after the other as one change: one version, one durable write, one
+   * event. Each must be acceptable on its own; if one is not, nothing changes.
+   */
+  ConferenceObject update(String uri, List<XmlElement> updates, String actor)
+      throws ModelException {
     Node node = existing(uri);
-    checkRoot(update);
+    for (XmlElement update : updates) {
+      checkRoot(update);
+    }
     synchronized (node) {
       if (node.deleted) {
         throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + uri);
@@ -313,27 +324,37 @@ final class ConferenceTree {
         throw new ModelException(
             ModelFailure.FORBIDDEN, "blueprints are changed in etc/, not over CCMP");
       }
-      XmlElement replaced = AutoGenerate.replace(update, domain, identifiers::newId);
       State current = node.state;
       Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
       XmlElement inherited = parent == null ? null : inheritable(core(parent));
       XmlElement currentOwn = documents.tree(current.own());
-      XmlElement before = DocumentMerge.overlay(inherited, currentOwn);
-      XmlElement own = DocumentMerge.applyUpdate(currentOwn, replaced, before);
+      XmlElement own = currentOwn;
+      List<XmlElement> applied = new ArrayList<>();
       XmlElement after = DocumentMerge.overlay(inherited, own);
-      for (Enforcement.Path path : enforcedOver(parent)) {
-        XmlElement wanted = Enforcement.at(after, path);
-        if (!Objects.equals(wanted, Enforcement.at(before, path))
-            && !Objects.equals(wanted, Enforcement.at(inherited, path))) {
-          throw new ModelException(
-              ModelFailure.FORBIDDEN_CHANGE_PROTECTED, node.parentUri + " enforces " + path.text());
+      for (XmlElement update : updates) {
+        XmlElement replaced = AutoGenerate.replace(update, domain, identifiers::newId);
+        // Each update sees what the previous one left.
+        XmlElement before = after;
+        own = DocumentMerge.applyUpdate(own, replaced, before);
+        after = DocumentMerge.overlay(inherited, own);
+        XmlElement stepAfter = after;
+        for (Enforcement.Path path : enforcedOver(parent)) {
+          XmlElement wanted = Enforcement.at(stepAfter, path);
+          if (!Objects.equals(wanted, Enforcement.at(before, path))
+              && !Objects.equals(wanted, Enforcement.at(inherited, path))) {
+            throw new ModelException(
+                ModelFailure.FORBIDDEN_CHANGE_PROTECTED,
+                node.parentUri + " enforces " + path.text());
+          }
         }
-      }
-      // RFC 6503 section 5.3.4: changes that are not feasible get 409.
-      Optional<String> infeasible =
-          Feasibility.unacceptableValue(replaced).or(() -> Feasibility.brokenPolicy(before, after));
-      if (infeasible.isPresent()) {
-        throw new ModelException(ModelFailure.CONFLICT, infeasible.get());
+        // RFC 6503 section 5.3.4: changes that are not feasible get 409.
+        Optional<String> infeasible =
+            Feasibility.unacceptableValue(replaced)
+                .or(() -> Feasibility.brokenPolicy(before, stepAfter));
+        if (infeasible.isPresent()) {
+          throw new ModelException(ModelFailure.CONFLICT, infeasible.get());
+        }
+        applied.addAll(replaced.children());
       }
       if (own.equals(currentOwn)) {
         return view(node);
@@ -353,7 +374,7 @@ final class ConferenceTree {
               next.version(),
               effectiveBefore,
               updated.document(),
-              replaced,
+              XmlElement.of(Names.CONFERENCE_INFO).withChildren(applied),
               actor));
       return updated;
     }

@@ -98,6 +98,9 @@ final class DocumentMerge {
       return XmlElement.of(update.name(), mergeAttributes(base, update), update.text(), List.of());
     }
     List<XmlElement> result = new ArrayList<>(base.children());
+    Siblings siblings = new Siblings(result);
+    Siblings effectiveSiblings =
+        effective == null ? null : new Siblings(new ArrayList<>(effective.children()));
     for (List<XmlElement> group : groups(update.children())) {
       XmlElement first = group.get(0);
       if (identity(first).key() == null
@@ -105,16 +108,19 @@ final class DocumentMerge {
               || count(result, first.name()) > 1
               || (effective != null && count(effective.children(), first.name()) > 1))) {
         replaceGroup(result, first.name(), withoutTombstones(group));
+        siblings.invalidate();
         continue;
       }
       XmlElement updated = group.get(0);
-      int index = indexOf(result, identity(updated));
+      int index = siblings.indexOf(identity(updated));
       XmlElement current = index < 0 ? null : result.get(index);
+      int effectiveIndex =
+          effectiveSiblings == null ? -1 : effectiveSiblings.indexOf(identity(updated));
       XmlElement currentEffective =
-          effective == null ? null : find(effective.children(), identity(updated));
+          effectiveIndex < 0 ? null : effectiveSiblings.list.get(effectiveIndex);
       XmlElement merged = applyUpdate(current, updated, currentEffective);
       if (index < 0) {
-        result.add(merged);
+        siblings.add(merged);
       } else {
         result.set(index, merged);
       }
@@ -135,20 +141,23 @@ final class DocumentMerge {
       return XmlElement.of(own.name(), mergeAttributes(inherited, own), own.text(), List.of());
     }
     List<XmlElement> result = new ArrayList<>(inherited.children());
+    Siblings siblings = new Siblings(result);
     for (List<XmlElement> group : groups(own.children())) {
       XmlElement first = group.get(0);
       if (identity(first).key() == null && (group.size() > 1 || count(result, first.name()) > 1)) {
         replaceGroup(result, first.name(), cleanAll(group));
+        siblings.invalidate();
         continue;
       }
-      int index = indexOf(result, identity(first));
+      int index = siblings.indexOf(identity(first));
       XmlElement merged = overlay(index < 0 ? null : result.get(index), first);
       if (index >= 0 && merged == null) {
         result.remove(index);
+        siblings.invalidate();
       } else if (index >= 0) {
         result.set(index, merged);
       } else if (merged != null) {
-        result.add(merged);
+        siblings.add(merged);
       }
     }
     XmlElement shell = XmlElement.of(own.name(), mergeAttributes(inherited, own), null, List.of());
@@ -270,6 +279,47 @@ final class DocumentMerge {
     return count;
   }
 
+  /**
+   * A list of siblings that finds members by identity through a map once it is long: merging a
+   * conference of hundreds of users must not compare every user with every other.
+   */
+  private static final class Siblings {
+    private static final int LINEAR = 8;
+    final List<XmlElement> list;
+    private Map<Identity, Integer> positions;
+
+    Siblings(List<XmlElement> list) {
+      this.list = list;
+    }
+
+    int indexOf(Identity identity) {
+      if (list.size() < LINEAR) {
+        return DocumentMerge.indexOf(list, identity);
+      }
+      if (positions == null) {
+        positions = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+          positions.putIfAbsent(identity(list.get(i)), i);
+        }
+      }
+      Integer at = positions.get(identity);
+      return at == null ? -1 : at;
+    }
+
+    /** Appends; a replacement in place keeps its identity and so needs no call here. */
+    void add(XmlElement element) {
+      list.add(element);
+      if (positions != null) {
+        positions.putIfAbsent(identity(element), list.size() - 1);
+      }
+    }
+
+    /** After a removal or a group replacement, positions are found afresh. */
+    void invalidate() {
+      positions = null;
+    }
+  }
+
   private static int indexOf(List<XmlElement> siblings, Identity identity) {
     for (int i = 0; i < siblings.size(); i++) {
       if (Objects.equals(identity(siblings.get(i)), identity)) {
@@ -277,10 +327,5 @@ final class DocumentMerge {
       }
     }
     return -1;
-  }
-
-  private static XmlElement find(List<XmlElement> siblings, Identity identity) {
-    int index = indexOf(siblings, identity);
-    return index < 0 ? null : siblings.get(index);
   }
 }

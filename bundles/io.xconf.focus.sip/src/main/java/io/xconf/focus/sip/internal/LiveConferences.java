@@ -10,6 +10,8 @@ import io.xconf.model.Namespaces;
 import io.xconf.model.XmlElement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,7 @@ final class LiveConferences {
   private final Map<String, Mix> mixes = new ConcurrentHashMap<>();
   final Map<String, Call> calls = new ConcurrentHashMap<>();
   final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
+  private final Map<String, List<XmlElement>> pending = new LinkedHashMap<>();
   private final ExecutorService rosterWork =
       Executors.newSingleThreadExecutor(
           task -> {
@@ -117,14 +120,40 @@ final class LiveConferences {
     }
   }
 
-  /** A roster update, in order with the others, off the SIP threads. */
+  /**
+   * A roster update, in order with the others, off the SIP threads. Updates that pile up while the
+   * roster thread writes are written together, one version and one durable write for all of a
+   * conference's: a hundred dial-outs answering at once must not queue three hundred fsyncs.
+   */
   void roster(String conferenceUri, XmlElement update) {
-    rosterWork.execute(
-        () -> {
+    synchronized (pending) {
+      pending.computeIfAbsent(conferenceUri, uri -> new ArrayList<>()).add(update);
+    }
+    rosterWork.execute(this::writePending);
+  }
+
+  private void writePending() {
+    Map<String, List<XmlElement>> batch;
+    synchronized (pending) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      batch = new LinkedHashMap<>(pending);
+      pending.clear();
+    }
+    batch.forEach(
+        (conferenceUri, updates) -> {
           try {
-            model.update(conferenceUri, update, ACTOR);
+            model.update(conferenceUri, updates, ACTOR);
           } catch (ModelException e) {
-            LOG.debug("Roster of {} not written: {}", conferenceUri, e.getMessage());
+            // One was refused (e.g. the conference is full): the others go on their own.
+            for (XmlElement update : updates) {
+              try {
+                model.update(conferenceUri, update, ACTOR);
+              } catch (ModelException refused) {
+                LOG.debug("Roster of {} not written: {}", conferenceUri, refused.getMessage());
+              }
+            }
           }
         });
   }

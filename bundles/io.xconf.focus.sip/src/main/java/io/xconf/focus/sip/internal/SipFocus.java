@@ -106,6 +106,9 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     properties.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
     properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
     properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+    // Bursts (hundreds of SUBSCRIBEs or INVITEs at once) must queue in the socket, not be lost.
+    properties.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "1048576");
+    properties.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "1048576");
     properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
     properties.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
     this.stack = factory.createSipStack(properties);

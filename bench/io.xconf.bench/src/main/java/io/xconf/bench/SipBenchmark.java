@@ -1,0 +1,429 @@
+package io.xconf.bench;
+
+import static io.xconf.bench.Bench.client;
+import static io.xconf.bench.Bench.field;
+import static io.xconf.bench.Bench.freePort;
+import static io.xconf.bench.Bench.post;
+import static io.xconf.bench.Bench.request;
+import static io.xconf.bench.Bench.run;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The SIP focus of the packed distribution under load, with real peers on loopback:
+ *
+ * <ul>
+ *   <li>dial-out fan-out: a conference created with N dial-out targets (all answered by one sipp
+ *       UAS) until the roster shows all N connected;
+ *   <li>dial-in rate: sipp places calls into one conference at R calls/s, each lasting 2 s; every
+ *       call must succeed;
+ *   <li>NOTIFY fan-out: W watchers subscribed to one conference, then a CCMP update; the time until
+ *       the last watcher has its partial NOTIFY.
+ * </ul>
+ *
+ * <p>Arguments (all optional): {@code targets=100 rate=100 calls=1000 watchers=500}. Needs {@code
+ * sipp} (Debian sip-tester).
+ */
+public final class SipBenchmark {
+
+  private static final String DOMAIN = Bench.DOMAIN;
+
+  private SipBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int targets = Bench.argument(args, "targets", 100);
+    int rate = Bench.argument(args, "rate", 100);
+    int calls = Bench.argument(args, "calls", 1000);
+    int watchers = Bench.argument(args, "watchers", 500);
+    Path home = Path.of(System.getProperty("xconf.home")).toAbsolutePath().normalize();
+    Path data = Files.createTempDirectory("xconf-sip-bench");
+    int httpPort = freePort();
+    int sipPort = freePort();
+    Map<String, String> environment =
+        Map.of(
+            "XCONF_HTTP_PORT", String.valueOf(httpPort),
+            "XCONF_HTTPS_PORT", String.valueOf(freePort()),
+            "XCONF_SIP_PORT", String.valueOf(sipPort),
+            "XCONF_RTP_PORT_MIN", "20000",
+            "XCONF_RTP_PORT_MAX", "39999",
+            "XCONF_DOMAIN", DOMAIN,
+            "XCONF_DATA", data.toString());
+    run(home, environment, "user", "add", "bench", "secret", "--admin");
+    URI ccmp = URI.create("http://127.0.0.1:" + httpPort + "/ccmp");
+    Process server = Bench.start(home, environment, data.resolve("stdout.log"), ccmp);
+    try {
+      HttpClient http = client();
+      System.out.printf(
+          Locale.ROOT, "machine: %d cores%n", Runtime.getRuntime().availableProcessors());
+      dialOutFanOut(http, ccmp, data, targets);
+      dialInRate(http, ccmp, data, sipPort, rate, calls);
+      notifyFanOut(http, ccmp, sipPort, watchers);
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String createConference(HttpClient http, URI ccmp, String usersXml)
+      throws Exception {
+    String created =
+        post(
+            http,
+            ccmp,
+            request(
+                "conf",
+                "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+                    + DOMAIN
+                    + "\"><info:conference-description><info:maximum-user-count>5000"
+                    + "</info:maximum-user-count></info:conference-description>"
+                    + usersXml
+                    + "</confInfo></ccmp:confRequest>"));
+    return field(created, "confObjID");
+  }
+
+  private static String retrieve(HttpClient http, URI ccmp, String conference) throws Exception {
+    return post(
+        http,
+        ccmp,
+        request(
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>"));
+  }
+
+  private static void delete(HttpClient http, URI ccmp, String conference) throws Exception {
+    post(
+        http,
+        ccmp,
+        request(
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>delete</operation><ccmp:confRequest/>"));
+  }
+
+  private static int count(String text, String what) {
+    int count = 0;
+    for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+
+  private static void dialOutFanOut(HttpClient http, URI ccmp, Path data, int targets)
+      throws Exception {
+    int uasPort = freePort();
+    Process uas =
+        new ProcessBuilder(
+                "sipp",
+                "-sn",
+                "uas",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(uasPort),
+                "-m",
+                String.valueOf(targets),
+                "-timeout",
+                "120s",
+                "-nostdin")
+            .directory(data.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("uas.log").toFile())
+            .start();
+    TimeUnit.MILLISECONDS.sleep(500);
+    StringBuilder list = new StringBuilder("<info:users><xcon:allowed-users-list>");
+    for (int i = 0; i < targets; i++) {
+      list.append("<xcon:target uri=\"sip:t")
+          .append(i)
+          .append("@127.0.0.1:")
+          .append(uasPort)
+          .append("\" method=\"dial-out\"/>");
+    }
+    list.append("</xcon:allowed-users-list></info:users>");
+    long started = System.nanoTime();
+    String conference = createConference(http, ccmp, list.toString());
+    int connected = 0;
+    long deadline = started + TimeUnit.SECONDS.toNanos(60);
+    while (connected < targets && System.nanoTime() < deadline) {
+      connected = count(retrieve(http, ccmp, conference), "<info:status>connected</info:status>");
+      if (connected < targets) {
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "dial-out fan-out: %d of %d targets connected %.2f s after the CCMP create (%.0f/s)%n",
+        connected,
+        targets,
+        seconds,
+        connected / seconds);
+    delete(http, ccmp, conference);
+    uas.waitFor(30, TimeUnit.SECONDS);
+    uas.destroy();
+  }
+
+  private static void dialInRate(
+      HttpClient http, URI ccmp, Path data, int sipPort, int rate, int calls) throws Exception {
+    String conference = createConference(http, ccmp, "");
+    String id = conference.substring("xcon:".length(), conference.indexOf('@'));
+    long started = System.nanoTime();
+    Process uac =
+        new ProcessBuilder(
+                "sipp",
+                "-sn",
+                "uac",
+                "127.0.0.1:" + sipPort,
+                "-s",
+                id,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(freePort()),
+                "-mp",
+                String.valueOf(freePort()),
+                "-r",
+                String.valueOf(rate),
+                "-m",
+                String.valueOf(calls),
+                "-d",
+                "2000",
+                "-l",
+                String.valueOf(rate * 4),
+                "-timeout",
+                "180s",
+                "-nostdin",
+                "-trace_stat",
+                "-stf",
+                data.resolve("uac-stats.csv").toString())
+            .directory(data.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("uac.log").toFile())
+            .start();
+    boolean ended = uac.waitFor(200, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    int exit = ended ? uac.exitValue() : -1;
+    String stats =
+        Files.exists(data.resolve("uac-stats.csv"))
+            ? Files.readString(data.resolve("uac-stats.csv"))
+            : "";
+    System.out.printf(
+        Locale.ROOT,
+        "dial-in rate: %d calls offered at %d/s (2 s each) in %.1f s; sipp exit %d (0: every call"
+            + " answered 200 and ended by BYE); %s%n",
+        calls,
+        rate,
+        seconds,
+        exit,
+        lastCounts(stats));
+    delete(http, ccmp, conference);
+  }
+
+  /** Successful and failed call counts from sipp's statistics file (its last line). */
+  private static String lastCounts(String csv) {
+    String[] lines = csv.strip().split("\n");
+    if (lines.length < 2) {
+      return "no statistics";
+    }
+    String[] header = lines[0].split(";");
+    String[] last = lines[lines.length - 1].split(";");
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < header.length && i < last.length; i++) {
+      if (header[i].equals("SuccessfulCall(C)") || header[i].equals("FailedCall(C)")) {
+        out.append(header[i]).append('=').append(last[i]).append(' ');
+      }
+    }
+    return out.toString().strip();
+  }
+
+  private static void notifyFanOut(HttpClient http, URI ccmp, int sipPort, int count)
+      throws Exception {
+    String conference = createConference(http, ccmp, "");
+    String id = conference.substring("xcon:".length(), conference.indexOf('@'));
+    InetSocketAddress focus = new InetSocketAddress("127.0.0.1", sipPort);
+    List<Watcher> watchers = new ArrayList<>();
+    try (Selector selector = Selector.open()) {
+      for (int i = 0; i < count; i++) {
+        Watcher watcher = new Watcher(i, id, focus);
+        watcher.channel.register(selector, SelectionKey.OP_READ, watcher);
+        watchers.add(watcher);
+        watcher.subscribe();
+      }
+      pump(selector, watchers, w -> w.full, 30);
+      int subscribed = (int) watchers.stream().filter(w -> w.full).count();
+      long updated = System.nanoTime();
+      post(
+          http,
+          ccmp,
+          request(
+              "conf",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                  + conference
+                  + "\"><info:conference-description><info:display-text>Renamed</info:display-text>"
+                  + "</info:conference-description></confInfo></ccmp:confRequest>"));
+      pump(selector, watchers, w -> w.partialAt > 0, 30);
+      List<Long> delays = new ArrayList<>();
+      for (Watcher watcher : watchers) {
+        if (watcher.partialAt > 0) {
+          delays.add(watcher.partialAt - updated);
+        }
+      }
+      delays.sort(Long::compare);
+      System.out.printf(
+          Locale.ROOT,
+          "NOTIFY fan-out: %d watchers subscribed, %d got the partial NOTIFY; after the CCMP"
+              + " update: median %.0f ms, last %.0f ms%n",
+          subscribed,
+          delays.size(),
+          delays.isEmpty() ? -1 : delays.get(delays.size() / 2) / 1e6,
+          delays.isEmpty() ? -1 : delays.get(delays.size() - 1) / 1e6);
+      for (Watcher watcher : watchers) {
+        watcher.channel.close();
+      }
+    }
+    delete(http, ccmp, conference);
+  }
+
+  private static void pump(
+      Selector selector,
+      List<Watcher> watchers,
+      java.util.function.Predicate<Watcher> done,
+      int seconds)
+      throws Exception {
+    ByteBuffer buffer = ByteBuffer.allocate(65536);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long nextRetransmission = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    while (System.nanoTime() < deadline && !watchers.stream().allMatch(done)) {
+      if (System.nanoTime() > nextRetransmission) {
+        // As a UA's timer E would: SUBSCRIBEs without an answer are sent again.
+        for (Watcher watcher : watchers) {
+          if (!watcher.answered) {
+            watcher.subscribe();
+          }
+        }
+        nextRetransmission = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+      }
+      selector.select(50);
+      for (SelectionKey key : selector.selectedKeys()) {
+        Watcher watcher = (Watcher) key.attachment();
+        while (true) {
+          buffer.clear();
+          if (watcher.channel.receive(buffer) == null) {
+            break;
+          }
+          buffer.flip();
+          watcher.received(StandardCharsets.UTF_8.decode(buffer).toString(), System.nanoTime());
+        }
+      }
+      selector.selectedKeys().clear();
+    }
+  }
+
+  /** A minimal conference watcher: one SUBSCRIBE, 200 to every NOTIFY, the partial's arrival. */
+  private static final class Watcher {
+    final DatagramChannel channel;
+    private final int index;
+    private final String conference;
+    private final InetSocketAddress focus;
+    boolean answered;
+    boolean full;
+    long partialAt;
+
+    /** One Call-ID for the watcher's life, so that a retransmission is one. */
+    private final String callId;
+
+    Watcher(int index, String conference, InetSocketAddress focus) throws Exception {
+      this.index = index;
+      this.conference = conference;
+      this.focus = focus;
+      this.callId = "watcher-" + index + "-" + System.nanoTime();
+      channel = DatagramChannel.open();
+      channel.bind(new InetSocketAddress("127.0.0.1", 0));
+      channel.configureBlocking(false);
+    }
+
+    void subscribe() throws Exception {
+      int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+      String subscribe =
+          "SUBSCRIBE sip:"
+              + conference
+              + "@127.0.0.1:"
+              + focus.getPort()
+              + " SIP/2.0\r\n"
+              + "Via: SIP/2.0/UDP 127.0.0.1:"
+              + port
+              + ";branch=z9hG4bK-w"
+              + index
+              + "\r\n"
+              + "From: <sip:w"
+              + index
+              + "@127.0.0.1:"
+              + port
+              + ">;tag=w"
+              + index
+              + "\r\n"
+              + "To: <sip:"
+              + conference
+              + "@127.0.0.1>\r\n"
+              + "Call-ID: "
+              + callId
+              + "\r\n"
+              + "CSeq: 1 SUBSCRIBE\r\n"
+              + "Contact: <sip:w"
+              + index
+              + "@127.0.0.1:"
+              + port
+              + ">\r\n"
+              + "Max-Forwards: 70\r\nEvent: conference\r\nAccept: application/conference-info+xml\r\n"
+              + "Expires: 600\r\nContent-Length: 0\r\n\r\n";
+      channel.send(ByteBuffer.wrap(subscribe.getBytes(StandardCharsets.US_ASCII)), focus);
+    }
+
+    void received(String message, long at) throws Exception {
+      if (!message.startsWith("NOTIFY ")) {
+        answered |= message.startsWith("SIP/2.0 200"); // the answer to our SUBSCRIBE
+        return;
+      }
+      answered = true;
+      StringBuilder ok = new StringBuilder("SIP/2.0 200 OK\r\n");
+      for (String line : message.split("\r\n")) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("via:")
+            || lower.startsWith("from:")
+            || lower.startsWith("to:")
+            || lower.startsWith("call-id:")
+            || lower.startsWith("cseq:")) {
+          ok.append(line).append("\r\n");
+        }
+        if (line.isEmpty()) {
+          break;
+        }
+      }
+      ok.append("Content-Length: 0\r\n\r\n");
+      channel.send(ByteBuffer.wrap(ok.toString().getBytes(StandardCharsets.US_ASCII)), focus);
+      if (message.contains("state=\"full\"")) {
+        full = true;
+      } else if (message.contains("state=\"partial\"") && partialAt == 0) {
+        partialAt = at;
+      }
+    }
+  }
+}
