@@ -404,7 +404,12 @@ final class RtpLeg implements MediaLeg {
   /** Sends this tick's 20 ms (silence included) and, every five seconds, an RTCP report. */
   void send(int[] mixed, boolean includesSelf, int mixGainQ12, long nowNanos) {
     if (!sendsToParticipant()) {
+      // On hold or receive-only: no media to them, but still a receiver report every 5 s.
       advanceClock();
+      if (--ticksToReport <= 0) {
+        ticksToReport = RTCP_INTERVAL_TICKS;
+        report(nowNanos, false);
+      }
       return;
     }
     Sdp.Agreement agreed = active;
@@ -434,7 +439,7 @@ final class RtpLeg implements MediaLeg {
     advanceClock();
     if (--ticksToReport <= 0) {
       ticksToReport = RTCP_INTERVAL_TICKS;
-      report(nowNanos);
+      report(nowNanos, true);
     }
   }
 
@@ -443,23 +448,28 @@ final class RtpLeg implements MediaLeg {
     timestamp += SAMPLES_PER_TICK;
   }
 
-  /** A compound RTCP packet: SR with one report block when we receive, then SDES CNAME. */
-  private void report(long nowNanos) {
+  /**
+   * A compound RTCP packet (RFC 3550 section 6.4): a sender report while we send media, a receiver
+   * report otherwise, each with one report block when we receive, then SDES CNAME.
+   */
+  private void report(long nowNanos, boolean sender) {
     if (rtcpTarget == null) {
       return;
     }
     control.clear();
     boolean block = haveSource && received > 0;
     control.put((byte) (0x80 | (block ? 1 : 0)));
-    control.put((byte) 200);
-    control.putShort((short) (block ? 12 : 6));
+    control.put((byte) (sender ? 200 : 201));
+    control.putShort((short) ((sender ? 6 : 1) + (block ? 6 : 0)));
     control.putInt(ssrc);
-    long ntp = ntpNow();
-    control.putInt((int) (ntp >>> 32));
-    control.putInt((int) ntp);
-    control.putInt(timestamp);
-    control.putInt((int) sent);
-    control.putInt((int) octetsSent);
+    if (sender) {
+      long ntp = ntpNow();
+      control.putInt((int) (ntp >>> 32));
+      control.putInt((int) ntp);
+      control.putInt(timestamp);
+      control.putInt((int) sent);
+      control.putInt((int) octetsSent);
+    }
     if (block) {
       long expected = expected();
       long lost = Math.max(0, expected - received);

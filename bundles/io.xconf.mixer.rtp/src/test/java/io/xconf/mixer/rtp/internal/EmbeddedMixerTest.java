@@ -246,6 +246,40 @@ public class EmbeddedMixerTest {
   }
 
   @Test
+  public void rtcpSenderReportsWhileSendingReceiverReportsOnHold() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:r@example.com", null);
+    try (java.nio.channels.DatagramChannel rtcp = java.nio.channels.DatagramChannel.open()) {
+      rtcp.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      rtcp.socket().setSoTimeout(8000);
+      int rtcpPort = ((java.net.InetSocketAddress) rtcp.getLocalAddress()).getPort();
+      RtpPeer peer = new RtpPeer(false);
+      peers.add(peer);
+      MediaLeg leg =
+          mix.join(
+              "p", peer.offer().replace("a=sendrecv", "a=rtcp:" + rtcpPort + "\r\na=sendrecv"));
+      peer.connect(leg.localSdp());
+      peer.speak(400, 8000);
+      byte[] report = receive(rtcp);
+      assertEquals("a sender report first", 200, report[1] & 0xff);
+      assertEquals("with one reception report block", 1, report[0] & 0x1f);
+      assertTrue(
+          "and an SDES CNAME",
+          new String(report, java.nio.charset.StandardCharsets.ISO_8859_1).contains("xconf-"));
+
+      leg.reoffer(
+          peer.offer("sendonly").replace("a=sendonly", "a=rtcp:" + rtcpPort + "\r\na=sendonly"));
+      byte[] onHold = receive(rtcp);
+      assertEquals("a receiver report while on hold", 201, onHold[1] & 0xff);
+    }
+  }
+
+  private static byte[] receive(java.nio.channels.DatagramChannel channel) throws Exception {
+    java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[1500], 1500);
+    channel.socket().receive(packet);
+    return java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+  }
+
+  @Test
   public void offersAreAnsweredPerRfc3264() throws Exception {
     Mix mix = mixer(3).createMix("xcon:o@example.com", null);
     String g729Only =
