@@ -336,6 +336,42 @@ public class SipFocusIT {
   }
 
   @Test
+  public void deniedCallersAndUnofferedJoinHandlingAreRefused() throws Exception {
+    int callerPort = FreePorts.next();
+    String denied =
+        ccmp(
+            "conf",
+            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+                + DOMAIN
+                + "\"><info:users><xcon:deny-users-list><xcon:target uri=\"sip:sipp@127.0.0.1:"
+                + callerPort
+                + "\"/></xcon:deny-users-list></info:users></confInfo></ccmp:confRequest>");
+    String authenticated =
+        ccmp(
+            "conf",
+            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+                + DOMAIN
+                + "\"><info:users><xcon:join-handling>authenticate</xcon:join-handling></info:users>"
+                + "</confInfo></ccmp:confRequest>");
+    for (String conference :
+        List.of(CcmpHttp.field(denied, "confObjID"), CcmpHttp.field(authenticated, "confObjID"))) {
+      try (Sipp caller =
+          Sipp.call(
+              work.resolve("refused"),
+              "uac",
+              sipPort,
+              idOf(conference),
+              FreePorts.next(),
+              "-p",
+              String.valueOf(callerPort))) {
+        assertNotEquals(caller.log(), 0, caller.await(30));
+        assertTrue(caller.log(), caller.log().contains("403"));
+      }
+      assertFalse(retrieve(conference).contains("<info:endpoint"));
+    }
+  }
+
+  @Test
   public void anUnknownConferenceIsNotFound() throws Exception {
     try (Sipp caller =
         Sipp.call(work.resolve("unknown"), "uac", sipPort, "nosuchconference", FreePorts.next())) {

@@ -62,12 +62,27 @@ final class DialIn {
       sip.respond(event, transaction, Response.FORBIDDEN, "the conference is not running now");
       return;
     }
-    if ("block".equals(joinHandling(document))) {
+    String joinHandling = joinHandling(document);
+    if ("block".equals(joinHandling)) {
       sip.respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
+      return;
+    }
+    if (!"allow".equals(joinHandling)) {
+      // confirm, authenticate, directed-operator: refused until the focus can do them, never
+      // silently treated as allow.
+      sip.respond(
+          event,
+          transaction,
+          Response.FORBIDDEN,
+          "join-handling " + joinHandling + " is not offered");
       return;
     }
     FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
     String caller = from.getAddress().getURI().toString();
+    if (Roster.denied(document, caller)) {
+      sip.respond(event, transaction, Response.FORBIDDEN, "denied by the conference");
+      return;
+    }
     String entity = model.userIdOf(caller).orElseGet(() -> UserIds.derived(caller, sip.domain));
     boolean known = Roster.user(document, entity).isPresent();
     if (!known && Roster.userCount(document) >= maximumUsers(document)) {

@@ -144,6 +144,22 @@ final class Roster {
         .orElse(List.of());
   }
 
+  /** Whether deny-users-list (RFC 6501 section 4.6.2) names this address. */
+  static boolean denied(XmlElement document, String address) {
+    String wanted = io.xconf.model.UserIds.comparable(address);
+    return document
+        .child(USERS)
+        .flatMap(users -> users.child(xcon("deny-users-list")))
+        .map(
+            list ->
+                list.children(xcon("target")).stream()
+                    .map(t -> t.attribute("uri"))
+                    .anyMatch(
+                        uri ->
+                            uri != null && wanted.equals(io.xconf.model.UserIds.comparable(uri))))
+        .orElse(false);
+  }
+
   /** The user standing for an address: the one whose associated-aors or entity is that address. */
   static Optional<String> userFor(XmlElement document, String address) {
     String wanted = io.xconf.model.UserIds.comparable(address);
