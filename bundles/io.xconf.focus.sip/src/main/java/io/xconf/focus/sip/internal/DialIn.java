@@ -62,25 +62,11 @@ final class DialIn {
       sip.respond(event, transaction, Response.FORBIDDEN, "the conference is not running now");
       return;
     }
-    String joinHandling = joinHandling(document);
-    if ("block".equals(joinHandling)) {
-      sip.respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
-      return;
-    }
-    if (!"allow".equals(joinHandling)) {
-      // confirm, authenticate, directed-operator: refused until the focus can do them, never
-      // silently treated as allow.
-      sip.respond(
-          event,
-          transaction,
-          Response.FORBIDDEN,
-          "join-handling " + joinHandling + " is not offered");
-      return;
-    }
     FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
     String caller = from.getAddress().getURI().toString();
-    if (Roster.denied(document, caller)) {
-      sip.respond(event, transaction, Response.FORBIDDEN, "denied by the conference");
+    Optional<String> refusal = refusal(document, caller);
+    if (refusal.isPresent()) {
+      sip.respond(event, transaction, Response.FORBIDDEN, refusal.get());
       return;
     }
     String entity = model.userIdOf(caller).orElseGet(() -> UserIds.derived(caller, sip.domain));
@@ -204,7 +190,26 @@ final class DialIn {
         .filter(object -> object.kind() == ObjectKind.CONFERENCE);
   }
 
-  static String joinHandling(XmlElement document) {
+  /**
+   * Why a caller (or a watcher, RFC 4575 authorises them alike) may not enter: join-handling {@code
+   * block}, a handling the focus does not offer yet (confirm, authenticate, directed-operator:
+   * refused, never treated as allow), or deny-users-list.
+   */
+  static Optional<String> refusal(XmlElement document, String caller) {
+    String joinHandling = joinHandling(document);
+    if ("block".equals(joinHandling)) {
+      return Optional.of("the conference takes no participants");
+    }
+    if (!"allow".equals(joinHandling)) {
+      return Optional.of("join-handling " + joinHandling + " is not offered");
+    }
+    if (Roster.denied(document, caller)) {
+      return Optional.of("denied by the conference");
+    }
+    return Optional.empty();
+  }
+
+  private static String joinHandling(XmlElement document) {
     return document
         .child(Roster.USERS)
         .flatMap(users -> users.child(Roster.xcon("join-handling")))

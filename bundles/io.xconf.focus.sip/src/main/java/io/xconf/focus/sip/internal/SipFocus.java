@@ -225,8 +225,13 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       sip.respond(event, transaction, Response.NOT_FOUND, "no such conference");
       return;
     }
-    if ("block".equals(DialIn.joinHandling(conference.get().document()))) {
-      sip.respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
+    javax.sip.header.FromHeader from =
+        (javax.sip.header.FromHeader)
+            event.getRequest().getHeader(javax.sip.header.FromHeader.NAME);
+    Optional<String> refusal =
+        DialIn.refusal(conference.get().document(), from.getAddress().getURI().toString());
+    if (refusal.isPresent()) {
+      sip.respond(event, transaction, Response.FORBIDDEN, refusal.get());
       return;
     }
     try {
