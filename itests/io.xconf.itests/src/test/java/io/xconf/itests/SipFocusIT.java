@@ -74,6 +74,17 @@ public class SipFocusIT {
     return response;
   }
 
+  /** Creates a conference from a document with these children; the answer. */
+  private static String createWith(String confInfoChildren) throws Exception {
+    return ccmp(
+        "conf",
+        "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
+            + DOMAIN
+            + "\">"
+            + confInfoChildren
+            + "</confInfo></ccmp:confRequest>");
+  }
+
   private static String createConference() throws Exception {
     String created = ccmp("conf", "<operation>create</operation><ccmp:confRequest/>");
     assertEquals(created, 200, CcmpHttp.responseCode(created));
@@ -127,14 +138,10 @@ public class SipFocusIT {
       Thread.sleep(500); // sipp binds its port
       String target = "sip:uas@127.0.0.1:" + uasPort;
       String created =
-          ccmp(
-              "conf",
-              "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-                  + DOMAIN
-                  + "\"><info:users><xcon:allowed-users-list><xcon:target uri=\""
+          createWith(
+              "<info:users><xcon:allowed-users-list><xcon:target uri=\""
                   + target
-                  + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users></confInfo>"
-                  + "</ccmp:confRequest>");
+                  + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>");
       assertEquals(created, 200, CcmpHttp.responseCode(created));
       String conference = CcmpHttp.field(created, "confObjID");
       String roster =
@@ -172,19 +179,15 @@ public class SipFocusIT {
               .withZone(java.time.ZoneOffset.UTC)
               .format(start);
       String created =
-          ccmp(
-              "conf",
-              "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-                  + DOMAIN
-                  + "\"><info:conference-description><xcon:conference-time><xcon:entry><xcon:base>"
+          createWith(
+              "<info:conference-description><xcon:conference-time><xcon:entry><xcon:base>"
                   + "BEGIN:VCALENDAR&#13;\nVERSION:2.0&#13;\nBEGIN:VEVENT&#13;\nDTSTART:"
                   + dtstart
                   + "&#13;\nDURATION:PT6S&#13;\nEND:VEVENT&#13;\nEND:VCALENDAR&#13;\n"
                   + "</xcon:base></xcon:entry></xcon:conference-time></info:conference-description>"
                   + "<info:users><xcon:allowed-users-list><xcon:target uri=\""
                   + target
-                  + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users></confInfo>"
-                  + "</ccmp:confRequest>");
+                  + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>");
       assertEquals(created, 200, CcmpHttp.responseCode(created));
       String conference = CcmpHttp.field(created, "confObjID");
 
@@ -216,14 +219,10 @@ public class SipFocusIT {
     int nobody = FreePorts.next();
     String target = "sip:nobody@127.0.0.1:" + nobody + ";transport=tcp";
     String created =
-        ccmp(
-            "conf",
-            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-                + DOMAIN
-                + "\"><info:users><xcon:allowed-users-list><xcon:target uri=\""
+        createWith(
+            "<info:users><xcon:allowed-users-list><xcon:target uri=\""
                 + target
-                + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users></confInfo>"
-                + "</ccmp:confRequest>");
+                + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>");
     String conference = CcmpHttp.field(created, "confObjID");
     // Nothing listens there: the TCP connection is refused and the call fails.
     String roster =
@@ -318,12 +317,9 @@ public class SipFocusIT {
   @Test
   public void aConferenceGetsTheMixerItsDocumentNames() throws Exception {
     String created =
-        ccmp(
-            "conf",
-            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-                + DOMAIN
-                + "\"><info:conference-description><xconf:mixer xmlns:xconf=\"urn:xconf:params:xml:ns:model\">"
-                + "media-server-farm</xconf:mixer></info:conference-description></confInfo></ccmp:confRequest>");
+        createWith(
+            "<info:conference-description><xconf:mixer xmlns:xconf=\"urn:xconf:params:xml:ns:model\">"
+                + "media-server-farm</xconf:mixer></info:conference-description>");
     assertEquals(created, 200, CcmpHttp.responseCode(created));
     String conference = CcmpHttp.field(created, "confObjID");
     // No mixer of that name is installed: the call is refused (503), nothing is half set up.
@@ -339,20 +335,13 @@ public class SipFocusIT {
   public void deniedCallersAndUnofferedJoinHandlingAreRefused() throws Exception {
     int callerPort = FreePorts.next();
     String denied =
-        ccmp(
-            "conf",
-            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-                + DOMAIN
-                + "\"><info:users><xcon:deny-users-list><xcon:target uri=\"sip:sipp@127.0.0.1:"
+        createWith(
+            "<info:users><xcon:deny-users-list><xcon:target uri=\"sip:sipp@127.0.0.1:"
                 + callerPort
-                + "\"/></xcon:deny-users-list></info:users></confInfo></ccmp:confRequest>");
+                + "\"/></xcon:deny-users-list></info:users>");
     String authenticated =
-        ccmp(
-            "conf",
-            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-                + DOMAIN
-                + "\"><info:users><xcon:join-handling>authenticate</xcon:join-handling></info:users>"
-                + "</confInfo></ccmp:confRequest>");
+        createWith(
+            "<info:users><xcon:join-handling>authenticate</xcon:join-handling></info:users>" + "");
     for (String conference :
         List.of(CcmpHttp.field(denied, "confObjID"), CcmpHttp.field(authenticated, "confObjID"))) {
       try (Sipp caller =
