@@ -48,7 +48,9 @@ public class SipFocusIT {
     server =
         XconfServer.configure(work.resolve("data"), DOMAIN)
             .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_MIN))
-            .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99));
+            .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99))
+            // Low enough for the flood test to meet it, high enough for every other test here.
+            .withEnvironment("XCONF_SIP_MAX_NEW_PER_SECOND", "20");
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
     server.start();
     sipPort = server.sipPort();
@@ -357,6 +359,47 @@ public class SipFocusIT {
         assertTrue(caller.log(), caller.log().contains("403"));
       }
       assertFalse(retrieve(conference).contains("<info:endpoint"));
+    }
+  }
+
+  @Test
+  public void aFloodOfCallsGets503WithRetryAfterAndEverythingElseGoesOn() throws Exception {
+    String conference = createConference();
+    Path dir = work.resolve("flood");
+    Path errors = dir.resolve("errors.log");
+    Files.createDirectories(dir);
+    Files.deleteIfExists(errors);
+    // 200 calls/s for two seconds against a focus that starts 20 a second.
+    try (Sipp flood =
+        Sipp.call(
+            dir,
+            "uac",
+            sipPort,
+            idOf(conference),
+            FreePorts.next(),
+            "-r",
+            "200",
+            "-m",
+            "400",
+            "-d",
+            "200",
+            "-l",
+            "400",
+            "-trace_err",
+            "-error_file",
+            errors.toString())) {
+      assertNotEquals("some calls must be refused", 0, flood.await(60));
+      String log = flood.log();
+      assertTrue(log, Files.readString(errors).contains("SIP/2.0 503"));
+      assertTrue(Files.readString(errors), Files.readString(errors).contains("Retry-After: 5"));
+    }
+    // CCMP kept serving, and once the flood is over a call gets through.
+    assertEquals(200, CcmpHttp.responseCode(retrieve(conference)));
+    Thread.sleep(1500);
+    try (Sipp caller =
+        Sipp.call(
+            work.resolve("after-flood"), "uac", sipPort, idOf(conference), FreePorts.next())) {
+      assertEquals(caller.log(), 0, caller.await(30));
     }
   }
 

@@ -82,6 +82,14 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
             "The xconf.mixer.name of the mixer for conferences whose document names none"
                 + " (xconf:mixer in conference-description, inherited from the blueprint).")
     String mixer() default "embedded";
+
+    @AttributeDefinition(
+        name = "New calls and subscriptions per second",
+        description =
+            "INVITEs and SUBSCRIBEs that start a dialog, on average (bursts of as many); more"
+                + " are answered 503 with Retry-After.",
+        min = "1")
+    int maxNewDialogsPerSecond() default 500;
   }
 
   private final ConferenceService model;
@@ -92,12 +100,15 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   private final DialOut dialOut;
   private final Schedule schedule;
   private final ConferenceEvents events;
+  private final RequestRate newDialogs;
+  private static final int RETRY_AFTER_SECONDS = 5;
 
   @Activate
   public SipFocus(
       @Reference ConferenceService model, @Reference ServerIdentity identity, Config config)
       throws Exception {
     this.model = model;
+    this.newDialogs = new RequestRate(config.maxNewDialogsPerSecond());
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
     Properties properties = new Properties();
@@ -192,6 +203,10 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   @Override
   public void processRequest(RequestEvent event) {
     Request request = event.getRequest();
+    if (startsDialog(request) && !newDialogs.tryAcquire()) {
+      overloaded(event);
+      return;
+    }
     try {
       switch (request.getMethod()) {
         case Request.INVITE -> dialIn.invite(event);
@@ -206,6 +221,32 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     } catch (RuntimeException e) {
       LOG.error("{} failed", request.getMethod(), e);
       sip.respond(event, Response.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  /** An INVITE or SUBSCRIBE outside a dialog (no To tag): something new to set up. */
+  private static boolean startsDialog(Request request) {
+    String method = request.getMethod();
+    if (!Request.INVITE.equals(method) && !Request.SUBSCRIBE.equals(method)) {
+      return false;
+    }
+    javax.sip.header.ToHeader to =
+        (javax.sip.header.ToHeader) request.getHeader(javax.sip.header.ToHeader.NAME);
+    return to == null || to.getTag() == null;
+  }
+
+  /** 503 with Retry-After (RFC 3261 section 21.5.4): come back later rather than pile up. */
+  private void overloaded(RequestEvent event) {
+    ServerTransaction transaction = sip.serverTransaction(event);
+    if (transaction == null) {
+      return;
+    }
+    try {
+      Response busy = sip.messages.createResponse(Response.SERVICE_UNAVAILABLE, event.getRequest());
+      busy.addHeader(sip.headers.createRetryAfterHeader(RETRY_AFTER_SECONDS));
+      transaction.sendResponse(busy);
+    } catch (Exception e) {
+      LOG.debug("503 failed", e);
     }
   }
 
