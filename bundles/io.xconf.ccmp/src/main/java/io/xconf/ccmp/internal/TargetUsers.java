@@ -56,15 +56,15 @@ final class TargetUsers {
           || uri.isBlank()
           || "deleted".equals(target.attribute("state"))
           || uri.startsWith("xcon-userid:")
-          || known.contains(normalized(uri))) {
+          || known.contains(UserIds.comparable(uri))) {
         continue;
       }
-      String entity = model.userIdOf(uri).orElseGet(() -> derivedUserId(uri, domain));
+      String entity = model.userIdOf(uri).orElseGet(() -> UserIds.derived(uri, domain));
       if (known.contains(entity)) {
         continue;
       }
       known.add(entity);
-      known.add(normalized(uri));
+      known.add(UserIds.comparable(uri));
       added.add(
           XmlElement.of(ModelBridge.USER)
               .withAttribute("entity", entity)
@@ -103,7 +103,7 @@ final class TargetUsers {
       String entity = user.attribute("entity");
       if (entity != null) {
         known.add(entity.trim());
-        known.add(normalized(entity));
+        known.add(UserIds.comparable(entity));
       }
       user.child(ASSOCIATED_AORS)
           .ifPresent(
@@ -115,16 +115,8 @@ final class TargetUsers {
                                   .child(URI)
                                   .map(XmlElement::text)
                                   .filter(text -> text != null)
-                                  .ifPresent(text -> known.add(normalized(text)))));
+                                  .ifPresent(text -> known.add(UserIds.comparable(text)))));
     }
-  }
-
-  private static String normalized(String uri) {
-    return UserIds.comparable(uri);
-  }
-
-  private static String derivedUserId(String uri, String domain) {
-    return UserIds.derived(uri, domain);
   }
 
   private static QName info(String localName) {

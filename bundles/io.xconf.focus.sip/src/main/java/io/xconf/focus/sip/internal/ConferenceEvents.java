@@ -107,7 +107,6 @@ final class ConferenceEvents {
           ended != null
               ? ended
               : new Subscription(callId, conference.uri(), dialog, contacts.apply(conference), 0),
-          conference,
           full(conference),
           SubscriptionStateHeader.TERMINATED,
           SubscriptionStateHeader.TIMEOUT);
@@ -126,7 +125,7 @@ final class ConferenceEvents {
               return current;
             });
     // RFC 6665: a new subscription and every refresh get the whole state.
-    notify(subscription, conference, full(conference), SubscriptionStateHeader.ACTIVE, null);
+    notify(subscription, full(conference), SubscriptionStateHeader.ACTIVE, null);
   }
 
   /** A partial NOTIFY to every watcher of a changed conference; terminated when it is deleted. */
@@ -140,11 +139,10 @@ final class ConferenceEvents {
         notify(
             subscription,
             null,
-            null,
             SubscriptionStateHeader.TERMINATED,
             SubscriptionStateHeader.NO_RESOURCE);
       } else {
-        notify(subscription, null, partial(change, sipUri), SubscriptionStateHeader.ACTIVE, null);
+        notify(subscription, partial(change, sipUri), SubscriptionStateHeader.ACTIVE, null);
       }
     }
   }
@@ -157,7 +155,6 @@ final class ConferenceEvents {
         notify(
             subscription,
             null,
-            null,
             SubscriptionStateHeader.TERMINATED,
             SubscriptionStateHeader.TIMEOUT);
       }
@@ -168,12 +165,7 @@ final class ConferenceEvents {
     return subscriptions.size();
   }
 
-  private void notify(
-      Subscription subscription,
-      ConferenceObject conference,
-      XmlElement body,
-      String state,
-      String reason) {
+  private void notify(Subscription subscription, XmlElement body, String state, String reason) {
     // One NOTIFY at a time per dialog, so that CSeq and version orders agree.
     synchronized (subscription) {
       send(subscription, body, state, reason);

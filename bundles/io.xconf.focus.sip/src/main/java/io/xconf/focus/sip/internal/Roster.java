@@ -1,6 +1,7 @@
 package io.xconf.focus.sip.internal;
 
 import io.xconf.model.Namespaces;
+import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +147,7 @@ final class Roster {
 
   /** Whether deny-users-list (RFC 6501 section 4.6.2) names this address. */
   static boolean denied(XmlElement document, String address) {
-    String wanted = io.xconf.model.UserIds.comparable(address);
+    String wanted = UserIds.comparable(address);
     return document
         .child(USERS)
         .flatMap(users -> users.child(xcon("deny-users-list")))
@@ -154,15 +155,13 @@ final class Roster {
             list ->
                 list.children(xcon("target")).stream()
                     .map(t -> t.attribute("uri"))
-                    .anyMatch(
-                        uri ->
-                            uri != null && wanted.equals(io.xconf.model.UserIds.comparable(uri))))
+                    .anyMatch(uri -> uri != null && wanted.equals(UserIds.comparable(uri))))
         .orElse(false);
   }
 
   /** The user standing for an address: the one whose associated-aors or entity is that address. */
   static Optional<String> userFor(XmlElement document, String address) {
-    String wanted = io.xconf.model.UserIds.comparable(address);
+    String wanted = UserIds.comparable(address);
     return document
         .child(USERS)
         .flatMap(
@@ -171,8 +170,7 @@ final class Roster {
                     .filter(
                         user ->
                             wanted.equals(
-                                    io.xconf.model.UserIds.comparable(
-                                        String.valueOf(user.attribute("entity"))))
+                                    UserIds.comparable(String.valueOf(user.attribute("entity"))))
                                 || user.child(info("associated-aors"))
                                     .map(
                                         aors ->
@@ -182,8 +180,7 @@ final class Roster {
                                                     uri ->
                                                         uri.text() != null
                                                             && wanted.equals(
-                                                                io.xconf.model.UserIds.comparable(
-                                                                    uri.text()))))
+                                                                UserIds.comparable(uri.text()))))
                                     .orElse(false))
                     .map(user -> user.attribute("entity"))
                     .findFirst());

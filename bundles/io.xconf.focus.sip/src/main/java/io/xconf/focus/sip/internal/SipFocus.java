@@ -30,6 +30,7 @@ import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.EventHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.osgi.service.component.annotations.Activate;
@@ -230,8 +231,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     if (!Request.INVITE.equals(method) && !Request.SUBSCRIBE.equals(method)) {
       return false;
     }
-    javax.sip.header.ToHeader to =
-        (javax.sip.header.ToHeader) request.getHeader(javax.sip.header.ToHeader.NAME);
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
     return to == null || to.getTag() == null;
   }
 

@@ -174,7 +174,7 @@ public final class EmbeddedMixer implements MixerControl {
     if (!mediaAddress.isEmpty()) {
       return mediaAddress;
     }
-    String remote = offer == null ? null : connectionAddress(offer);
+    String remote = offer == null ? null : Sdp.connectionAddress(offer);
     try (DatagramSocket probe = new DatagramSocket()) {
       probe.connect(new InetSocketAddress(remote == null ? "192.0.2.1" : remote, 9));
       InetAddress local = probe.getLocalAddress();
@@ -185,17 +185,5 @@ public final class EmbeddedMixer implements MixerControl {
       LOG.debug("No route towards {}", remote, e);
     }
     return InetAddress.getLoopbackAddress().getHostAddress();
-  }
-
-  private static String connectionAddress(String sdp) {
-    for (String line : sdp.split("\r?\n")) {
-      if (line.startsWith("c=IN ")) {
-        String[] fields = line.strip().split(" +");
-        if (fields.length >= 3 && !fields[2].startsWith("0.0.0.0")) {
-          return fields[2].split("/")[0];
-        }
-      }
-    }
-    return null;
   }
 }

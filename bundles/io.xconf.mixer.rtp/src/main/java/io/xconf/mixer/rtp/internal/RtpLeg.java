@@ -33,7 +33,7 @@ final class RtpLeg implements MediaLeg {
   private final String localAddress;
   private final JitterBuffer jitter;
   private final int ssrc = ThreadLocalRandom.current().nextInt();
-  private final String cname;
+  private final byte[] cname;
 
   private volatile String localSdp;
   private volatile Sdp.Agreement agreement;
@@ -94,7 +94,9 @@ final class RtpLeg implements MediaLeg {
     this.ports = ports;
     this.localAddress = localAddress;
     this.jitter = new JitterBuffer(minJitterMillis, maxJitterMillis);
-    this.cname = "xconf-" + Integer.toHexString(ssrc) + "@" + localAddress;
+    this.cname =
+        ("xconf-" + Integer.toHexString(ssrc) + "@" + localAddress)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   /** Answers a dial-in's offer. */
@@ -491,7 +493,7 @@ final class RtpLeg implements MediaLeg {
           lastSenderReport == 0 ? 0 : (nowNanos - lastSenderReportNanos) * 65536 / 1_000_000_000L;
       control.putInt((int) delay);
     }
-    byte[] name = cname.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] name = cname;
     int sdesBytes = 4 + 4 + 2 + name.length + 1;
     int padded = (sdesBytes + 3) & ~3;
     control.put((byte) 0x81);

@@ -329,4 +329,17 @@ final class Sdp {
       default -> null;
     };
   }
+
+  /** The first usable c= address of an SDP (not the old hold address 0.0.0.0), or null. */
+  static String connectionAddress(String sdp) {
+    for (String line : sdp.split("\r?\n")) {
+      if (line.startsWith("c=IN ")) {
+        String[] fields = line.strip().split(" +");
+        if (fields.length >= 3 && !fields[2].startsWith("0.0.0.0")) {
+          return fields[2].split("/")[0];
+        }
+      }
+    }
+    return null;
+  }
 }
