@@ -1,6 +1,7 @@
 package io.xconf.ccmp.http.internal;
 
 import io.xconf.accounts.AccountDirectory;
+import io.xconf.accounts.DigestVerifier;
 import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
@@ -157,7 +158,7 @@ public final class CcmpServlet extends HttpServlet {
       return;
     }
     String query = request.getQueryString();
-    HttpAuthenticator.Result authentication =
+    DigestVerifier.Outcome authentication =
         authenticator.authenticate(
             request.getHeader("Authorization"),
             request.getMethod(),

@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.DigestAlgorithm;
+import io.xconf.accounts.DigestVerifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -55,7 +56,7 @@ public class HttpAuthenticatorTest {
         @Override
         public Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm) {
           return "alice".equals(name) && REALM.equals(realm)
-              ? Optional.of(HttpAuthenticator.hash(algorithm, "alice:" + REALM + ":secret"))
+              ? Optional.of(DigestVerifier.hash(algorithm, "alice:" + REALM + ":secret"))
               : Optional.empty();
         }
       };
@@ -66,13 +67,13 @@ public class HttpAuthenticatorTest {
 
   /** What a client computes from a challenge (RFC 7616 section 3.4.1). */
   private static String answer(String challenge, String password, String uri) {
-    Map<String, String> p = HttpAuthenticator.parameters(challenge.substring("Digest ".length()));
+    Map<String, String> p = DigestVerifier.parameters(challenge.substring("Digest ".length()));
     DigestAlgorithm algorithm =
         p.get("algorithm").equals("MD5") ? DigestAlgorithm.MD5 : DigestAlgorithm.SHA_256;
-    String ha1 = HttpAuthenticator.hash(algorithm, "alice:" + p.get("realm") + ":" + password);
-    String ha2 = HttpAuthenticator.hash(algorithm, "POST:" + uri);
+    String ha1 = DigestVerifier.hash(algorithm, "alice:" + p.get("realm") + ":" + password);
+    String ha2 = DigestVerifier.hash(algorithm, "POST:" + uri);
     String response =
-        HttpAuthenticator.hash(
+        DigestVerifier.hash(
             algorithm, ha1 + ":" + p.get("nonce") + ":00000001:0a4f113b:auth:" + ha2);
     return "Digest username=\"alice\", realm=\""
         + p.get("realm")
@@ -100,7 +101,7 @@ public class HttpAuthenticatorTest {
   @Test
   public void acceptsDigestAnswersOfBothAlgorithms() {
     for (String challenge : authenticator.challenges(false)) {
-      HttpAuthenticator.Result result =
+      DigestVerifier.Outcome result =
           authenticator.authenticate(answer(challenge, "secret", "/ccmp"), "POST", "/ccmp", false);
       assertEquals(challenge, ALICE, result.account());
     }
@@ -122,7 +123,7 @@ public class HttpAuthenticatorTest {
             .replaceFirst("nonce=\"[^\"]*\"", "nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"");
     assertNull(authenticator.authenticate(forged, "POST", "/ccmp", false).account());
     now.addAndGet(6 * 60 * 1000);
-    HttpAuthenticator.Result stale =
+    DigestVerifier.Outcome stale =
         authenticator.authenticate(answer(challenge, "secret", "/ccmp"), "POST", "/ccmp", false);
     assertNull(stale.account());
     assertTrue("the client retries with a new nonce, no password prompt", stale.staleNonce());

@@ -1,5 +1,6 @@
 package io.xconf.focus.sip.internal;
 
+import io.xconf.accounts.Account;
 import io.xconf.mixer.MediaLeg;
 import io.xconf.mixer.MixerException;
 import io.xconf.mixer.SdpException;
@@ -10,6 +11,8 @@ import io.xconf.model.ObjectKind;
 import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
@@ -32,11 +35,13 @@ final class DialIn {
   private final ConferenceService model;
   private final Signalling sip;
   private final LiveConferences live;
+  private final SipDigest digest;
 
-  DialIn(ConferenceService model, Signalling sip, LiveConferences live) {
+  DialIn(ConferenceService model, Signalling sip, LiveConferences live, SipDigest digest) {
     this.model = model;
     this.sip = sip;
     this.live = live;
+    this.digest = digest;
   }
 
   void invite(RequestEvent event) {
@@ -63,13 +68,10 @@ final class DialIn {
       return;
     }
     FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
-    String caller = from.getAddress().getURI().toString();
-    Optional<String> refusal = refusal(document, caller);
-    if (refusal.isPresent()) {
-      sip.respond(event, transaction, Response.FORBIDDEN, refusal.get());
+    String entity = admit(event, transaction, document);
+    if (entity == null) {
       return;
     }
-    String entity = model.userIdOf(caller).orElseGet(() -> UserIds.derived(caller, sip.domain));
     boolean known = Roster.user(document, entity).isPresent();
     if (!known && Roster.userCount(document) >= maximumUsers(document)) {
       sip.respond(event, transaction, Response.BUSY_HERE, "the conference is full");
@@ -191,22 +193,60 @@ final class DialIn {
   }
 
   /**
-   * Why a caller (or a watcher, RFC 4575 authorises them alike) may not enter: join-handling {@code
-   * block}, a handling the focus does not offer yet (confirm, authenticate, directed-operator:
-   * refused, never treated as allow), or deny-users-list.
+   * Admits a caller or a watcher (RFC 4575 authorises them alike) by the conference's join-handling
+   * and user-admission-policy (RFC 6501 sections 4.6.1 and 4.6.2); the entity of the user it joins
+   * as, or null once it has answered the request with a refusal or a Digest challenge.
    */
-  static Optional<String> refusal(XmlElement document, String caller) {
+  String admit(RequestEvent event, ServerTransaction transaction, XmlElement document) {
+    Request request = event.getRequest();
+    String caller =
+        ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
     String joinHandling = joinHandling(document);
+    String policy = Roster.admissionPolicy(document).orElse("");
     if ("block".equals(joinHandling)) {
-      return Optional.of("the conference takes no participants");
+      sip.respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
+      return null;
     }
-    if (!"allow".equals(joinHandling)) {
-      return Optional.of("join-handling " + joinHandling + " is not offered");
+    if (!"allow".equals(joinHandling) && !"authenticate".equals(joinHandling)) {
+      // confirm and directed-operator need a moderator or an operator: refused, never let in.
+      sip.respond(
+          event,
+          transaction,
+          Response.FORBIDDEN,
+          "join-handling " + joinHandling + " is not offered");
+      return null;
     }
-    if (Roster.denied(document, caller)) {
-      return Optional.of("denied by the conference");
+    Account account = null;
+    if ("authenticate".equals(joinHandling) || policy.endsWith("Authenticated")) {
+      SipDigest.Proof proof = digest.check(request);
+      if (proof.account() == null) {
+        digest.challenge(event, transaction, proof.stale());
+        return null;
+      }
+      account = proof.account();
     }
-    return Optional.empty();
+    List<String> identities = new ArrayList<>();
+    identities.add(caller);
+    if (account != null) {
+      identities.add(account.userId());
+      identities.add("sip:" + account.name() + "@" + sip.domain);
+      identities.addAll(account.uris());
+    }
+    // RFC 6501 section 4.6.2: a closed conference ignores its deny list, an anonymous one both.
+    if (policy.equals("closedAuthenticated")
+        && !Roster.listed(document, "allowed-users-list", identities)) {
+      sip.respond(event, transaction, Response.FORBIDDEN, "not among the allowed users");
+      return null;
+    }
+    if (!policy.equals("closedAuthenticated")
+        && !policy.equals("anonymous")
+        && Roster.listed(document, "deny-users-list", identities)) {
+      sip.respond(event, transaction, Response.FORBIDDEN, "denied by the conference");
+      return null;
+    }
+    return account != null
+        ? account.userId()
+        : model.userIdOf(caller).orElseGet(() -> UserIds.derived(caller, sip.domain));
   }
 
   private static String joinHandling(XmlElement document) {

@@ -40,6 +40,9 @@ final class DialOut {
   private final Signalling sip;
   private final LiveConferences live;
 
+  /** Where registered users of this domain are reached; null without the registrar. */
+  private final Registrar registrar;
+
   /** conference URI + " " + target: the targets called while listed, with their Call-ID. */
   private final Map<String, String> dialled = new ConcurrentHashMap<>();
 
@@ -52,10 +55,11 @@ final class DialOut {
             return thread;
           });
 
-  DialOut(ConferenceService model, Signalling sip, LiveConferences live) {
+  DialOut(ConferenceService model, Signalling sip, LiveConferences live, Registrar registrar) {
     this.model = model;
     this.sip = sip;
     this.live = live;
+    this.registrar = registrar;
   }
 
   /** Calls the targets of {@code document} soon, off the caller's thread (it may wait on DNS). */
@@ -122,7 +126,16 @@ final class DialOut {
     String callId = callIdHeader.getCallId();
     MediaLeg leg = live.mixOf(conferenceUri).offer(callId);
     try {
-      SipURI requestUri = (SipURI) sip.addresses.createURI(target);
+      SipURI targetUri = (SipURI) sip.addresses.createURI(target);
+      // A user registered here is called at its contact, the To stays the address.
+      SipURI requestUri =
+          registrar == null || !registrar.ours(targetUri)
+              ? targetUri
+              : registrar
+                  .contactOf(target)
+                  .filter(SipURI.class::isInstance)
+                  .map(SipURI.class::cast)
+                  .orElse(targetUri);
       String transport =
           requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam();
       FromHeader from =
@@ -130,7 +143,7 @@ final class DialOut {
               sip.addresses.createAddress(
                   sip.addresses.createSipURI(Signalling.conferenceId(conferenceUri), sip.domain)),
               Signalling.newTag());
-      ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(requestUri), null);
+      ToHeader to = sip.headers.createToHeader(sip.addresses.createAddress(targetUri), null);
       Request invite =
           sip.messages.createRequest(
               requestUri,

@@ -145,18 +145,43 @@ final class Roster {
         .orElse(List.of());
   }
 
-  /** Whether deny-users-list (RFC 6501 section 4.6.2) names this address. */
-  static boolean denied(XmlElement document, String address) {
-    String wanted = UserIds.comparable(address);
+  /**
+   * Whether a list of targets under users (allowed-users-list, deny-users-list) names one of these
+   * identities: an XCON-USERID or an address, or a whole domain as {@code *@example.com}.
+   */
+  static boolean listed(XmlElement document, String list, List<String> identities) {
+    List<String> wanted = identities.stream().map(UserIds::comparable).toList();
     return document
         .child(USERS)
-        .flatMap(users -> users.child(xcon("deny-users-list")))
+        .flatMap(users -> users.child(xcon(list)))
         .map(
-            list ->
-                list.children(xcon("target")).stream()
+            targets ->
+                targets.children(xcon("target")).stream()
                     .map(t -> t.attribute("uri"))
-                    .anyMatch(uri -> uri != null && wanted.equals(UserIds.comparable(uri))))
+                    .filter(uri -> uri != null)
+                    .anyMatch(uri -> names(uri, wanted)))
         .orElse(false);
+  }
+
+  private static boolean names(String target, List<String> identities) {
+    int wildcard = target.indexOf("*@");
+    if (wildcard >= 0) {
+      String domain = "@" + target.substring(wildcard + 2).toLowerCase(java.util.Locale.ROOT);
+      return identities.stream()
+          .anyMatch(id -> id.toLowerCase(java.util.Locale.ROOT).endsWith(domain));
+    }
+    String comparable = UserIds.comparable(target);
+    return identities.contains(comparable);
+  }
+
+  /** RFC 6501 user-admission-policy: closedAuthenticated, openAuthenticated or anonymous. */
+  static Optional<String> admissionPolicy(XmlElement document) {
+    return document
+        .child(USERS)
+        .flatMap(users -> users.child(xcon("user-admission-policy")))
+        .map(XmlElement::text)
+        .map(String::strip)
+        .filter(text -> !text.isEmpty());
   }
 
   /** The user standing for an address: the one whose associated-aors or entity is that address. */

@@ -36,7 +36,8 @@ final class Signalling {
           Request.BYE,
           Request.OPTIONS,
           Request.SUBSCRIBE,
-          Request.NOTIFY);
+          Request.NOTIFY,
+          Request.REGISTER);
 
   final SipProvider provider;
   final MessageFactory messages;

@@ -1,5 +1,6 @@
 package io.xconf.focus.sip.internal;
 
+import io.xconf.accounts.AccountDirectory;
 import io.xconf.mixer.MixerControl;
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceChangeListener;
@@ -91,6 +92,18 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
                 + " are answered 503 with Retry-After.",
         min = "1")
     int maxNewDialogsPerSecond() default 500;
+
+    @AttributeDefinition(
+        name = "Registrar",
+        description =
+            "Accept REGISTER from Xconf accounts (SIP Digest) and redirect requests for their"
+                + " addresses to the registered contacts. Off behind a SIP proxy.")
+    boolean registrar() default true;
+
+    @AttributeDefinition(
+        name = "Digest algorithms",
+        description = "Offered in SIP challenges, in order of preference (RFC 8760): SHA-256, MD5.")
+    String digestAlgorithms() default "SHA-256,MD5";
   }
 
   private final ConferenceService model;
@@ -102,11 +115,15 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   private final Schedule schedule;
   private final ConferenceEvents events;
   private final RequestRate newDialogs;
+  private final Registrar registrar;
   private static final int RETRY_AFTER_SECONDS = 5;
 
   @Activate
   public SipFocus(
-      @Reference ConferenceService model, @Reference ServerIdentity identity, Config config)
+      @Reference ConferenceService model,
+      @Reference ServerIdentity identity,
+      @Reference AccountDirectory accounts,
+      Config config)
       throws Exception {
     this.model = model;
     this.newDialogs = new RequestRate(config.maxNewDialogsPerSecond());
@@ -149,15 +166,27 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
             address,
             config.port(),
             identity.domain());
+    SipDigest digest =
+        new SipDigest(sip, accounts, SipDigest.algorithms(config.digestAlgorithms()));
+    this.registrar = config.registrar() ? new Registrar(sip, digest, accounts) : null;
     this.live = new LiveConferences(model, sip, config.mixer().strip());
-    this.dialIn = new DialIn(model, sip, live);
-    this.dialOut = new DialOut(model, sip, live);
+    this.dialIn = new DialIn(model, sip, live, digest);
+    this.dialOut = new DialOut(model, sip, live, registrar);
     this.schedule = new Schedule(live, dialOut);
     this.events =
         new ConferenceEvents(
             provider, sip.messages, sip.headers, conference -> sip.contact(conference, "udp"));
     schedule.timers.scheduleWithFixedDelay(
-        () -> events.expire(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
+        () -> {
+          long now = System.currentTimeMillis();
+          events.expire(now);
+          if (registrar != null) {
+            registrar.expire(now);
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     provider.addSipListener(this);
     stack.start();
     LOG.info("SIP focus on {}:{} ({})", address, config.port(), config.transports());
@@ -209,7 +238,11 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       return;
     }
     try {
+      if (registrar != null && routesElsewhere(request) && registrar.redirect(event)) {
+        return;
+      }
       switch (request.getMethod()) {
+        case Request.REGISTER -> register(event);
         case Request.INVITE -> dialIn.invite(event);
         case Request.BYE -> dialIn.bye(event);
         case Request.SUBSCRIBE -> subscribe(event);
@@ -223,6 +256,26 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       LOG.error("{} failed", request.getMethod(), e);
       sip.respond(event, Response.SERVER_INTERNAL_ERROR, null);
     }
+  }
+
+  private void register(RequestEvent event) {
+    if (registrar == null) {
+      sip.respond(event, Response.METHOD_NOT_ALLOWED, "no registrar here");
+    } else {
+      registrar.register(event);
+    }
+  }
+
+  /** A new request (no To tag) that names no conference: for a registered user, perhaps. */
+  private boolean routesElsewhere(Request request) {
+    String method = request.getMethod();
+    if (Request.REGISTER.equals(method)
+        || Request.ACK.equals(method)
+        || Request.CANCEL.equals(method)) {
+      return false;
+    }
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+    return (to == null || to.getTag() == null) && dialIn.conferenceOf(request).isEmpty();
   }
 
   /** An INVITE or SUBSCRIBE outside a dialog (no To tag): something new to set up. */
@@ -266,13 +319,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       sip.respond(event, transaction, Response.NOT_FOUND, "no such conference");
       return;
     }
-    javax.sip.header.FromHeader from =
-        (javax.sip.header.FromHeader)
-            event.getRequest().getHeader(javax.sip.header.FromHeader.NAME);
-    Optional<String> refusal =
-        DialIn.refusal(conference.get().document(), from.getAddress().getURI().toString());
-    if (refusal.isPresent()) {
-      sip.respond(event, transaction, Response.FORBIDDEN, refusal.get());
+    if (dialIn.admit(event, transaction, conference.get().document()) == null) {
       return;
     }
     try {

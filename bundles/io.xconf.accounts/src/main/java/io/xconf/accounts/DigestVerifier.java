@@ -1,0 +1,241 @@
+package io.xconf.accounts;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Digest authentication (RFC 7616 for HTTP, RFC 3261 section 22 and RFC 8760 for SIP) against the
+ * HA1 values of an {@link AccountDirectory}: SHA-256 and MD5, {@code qop=auth} and RFC 2069
+ * clients. Nonces are stateless, a timestamp signed with a key of this instance and valid for five
+ * minutes, so a verifier serves any number of clients without remembering them.
+ */
+public final class DigestVerifier {
+
+  /**
+   * What the credentials proved.
+   *
+   * @param account the authenticated account, or null
+   * @param staleNonce the credentials were right but the nonce has expired: challenge again with
+   *     {@code stale=true} so the client retries without asking its user
+   */
+  public record Outcome(Account account, boolean staleNonce) {
+    public static final Outcome NONE = new Outcome(null, false);
+
+    public Optional<Account> authenticated() {
+      return Optional.ofNullable(account);
+    }
+  }
+
+  private static final long NONCE_MILLIS = 5 * 60 * 1000;
+  private static final int MAC_BYTES = 16;
+
+  private final AccountDirectory accounts;
+  private final String realm;
+  private final List<DigestAlgorithm> algorithms;
+  private final LongSupplier clock;
+  private final byte[] key = new byte[32];
+
+  /**
+   * @param algorithms the algorithms to offer, in order of preference (RFC 7616 section 3.7 and RFC
+   *     8760 section 2.4: SHA-256 before MD5)
+   * @param clock milliseconds, for the nonces' age
+   */
+  public DigestVerifier(
+      AccountDirectory accounts,
+      String realm,
+      List<DigestAlgorithm> algorithms,
+      LongSupplier clock) {
+    if (algorithms.isEmpty()) {
+      throw new IllegalArgumentException("Digest needs at least one algorithm");
+    }
+    this.accounts = accounts;
+    this.realm = realm;
+    this.algorithms = List.copyOf(algorithms);
+    this.clock = clock;
+    new SecureRandom().nextBytes(key);
+  }
+
+  public String realm() {
+    return realm;
+  }
+
+  /** The values of the challenge headers (WWW-Authenticate), one per algorithm. */
+  public List<String> challenges(boolean stale) {
+    String common =
+        "realm=\""
+            + realm
+            + "\", qop=\"auth\", nonce=\""
+            + newNonce()
+            + "\""
+            + (stale ? ", stale=true" : "");
+    return algorithms.stream().map(a -> "Digest " + common + ", algorithm=" + a.token()).toList();
+  }
+
+  /**
+   * Checks the value of an Authorization header whose scheme is Digest.
+   *
+   * @param credentials the header's value after {@code Digest}
+   * @param method the request's method
+   * @param uriMatches whether the credentials' {@code uri} names the request's target
+   */
+  public Outcome verify(String credentials, String method, Predicate<String> uriMatches) {
+    Map<String, String> p = parameters(credentials);
+    String username = p.get("username");
+    String nonce = p.get("nonce");
+    String uri = p.get("uri");
+    String response = p.get("response");
+    if (username == null
+        || nonce == null
+        || uri == null
+        || response == null
+        || !realm.equals(p.get("realm"))
+        || !uriMatches.test(uri)) {
+      return Outcome.NONE;
+    }
+    DigestAlgorithm algorithm = algorithm(p.getOrDefault("algorithm", "MD5"));
+    if (algorithm == null || !algorithms.contains(algorithm)) {
+      return Outcome.NONE;
+    }
+    Optional<String> ha1 = accounts.digestHa1(username, realm, algorithm);
+    if (ha1.isEmpty()) {
+      return Outcome.NONE;
+    }
+    String ha2 = hash(algorithm, method + ":" + uri);
+    String qop = p.get("qop");
+    String expected;
+    if (qop == null) {
+      expected = hash(algorithm, ha1.get() + ":" + nonce + ":" + ha2); // RFC 2069 clients
+    } else if (qop.equals("auth") && p.get("nc") != null && p.get("cnonce") != null) {
+      expected =
+          hash(
+              algorithm,
+              ha1.get() + ":" + nonce + ":" + p.get("nc") + ":" + p.get("cnonce") + ":auth:" + ha2);
+    } else {
+      return Outcome.NONE;
+    }
+    if (!MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII),
+        response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+      return Outcome.NONE;
+    }
+    return switch (checkNonce(nonce)) {
+      case FORGED -> Outcome.NONE;
+      case EXPIRED -> new Outcome(null, true);
+      case VALID -> new Outcome(accounts.byName(username).orElse(null), false);
+    };
+  }
+
+  private static DigestAlgorithm algorithm(String token) {
+    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+      if (algorithm.token().equalsIgnoreCase(token.trim())) {
+        return algorithm;
+      }
+    }
+    return null;
+  }
+
+  private enum NonceState {
+    VALID,
+    EXPIRED,
+    FORGED
+  }
+
+  private String newNonce() {
+    byte[] nonce = ByteBuffer.allocate(8 + MAC_BYTES).putLong(clock.getAsLong()).array();
+    System.arraycopy(mac(nonce, 8), 0, nonce, 8, MAC_BYTES);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
+  }
+
+  private NonceState checkNonce(String nonce) {
+    byte[] bytes;
+    try {
+      bytes = Base64.getUrlDecoder().decode(nonce);
+    } catch (IllegalArgumentException e) {
+      return NonceState.FORGED;
+    }
+    if (bytes.length != 8 + MAC_BYTES) {
+      return NonceState.FORGED;
+    }
+    byte[] expected = Arrays.copyOf(mac(bytes, 8), MAC_BYTES);
+    if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, 8, 8 + MAC_BYTES))) {
+      return NonceState.FORGED;
+    }
+    long age = clock.getAsLong() - ByteBuffer.wrap(bytes, 0, 8).getLong();
+    return age >= 0 && age <= NONCE_MILLIS ? NonceState.VALID : NonceState.EXPIRED;
+  }
+
+  private byte[] mac(byte[] data, int length) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.update(data, 0, length);
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has HmacSHA256", e);
+    }
+  }
+
+  /** {@code H(text)} in lower-case hex. */
+  public static String hash(DigestAlgorithm algorithm, String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance(algorithm.javaName())
+                  .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has " + algorithm.javaName(), e);
+    }
+  }
+
+  /**
+   * The auth-params of a challenge or credentials: {@code key=token} or {@code key="quoted"}, keys
+   * in lower case.
+   */
+  public static Map<String, String> parameters(String text) {
+    Map<String, String> parameters = new HashMap<>();
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      while (i < n && (text.charAt(i) == ',' || Character.isWhitespace(text.charAt(i)))) {
+        i++;
+      }
+      int equals = text.indexOf('=', i);
+      if (equals < 0) {
+        break;
+      }
+      String name = text.substring(i, equals).trim().toLowerCase(Locale.ROOT);
+      i = equals + 1;
+      StringBuilder value = new StringBuilder();
+      if (i < n && text.charAt(i) == '"') {
+        for (i++; i < n && text.charAt(i) != '"'; i++) {
+          if (text.charAt(i) == '\\' && i + 1 < n) {
+            i++;
+          }
+          value.append(text.charAt(i));
+        }
+        i++;
+      } else {
+        for (; i < n && text.charAt(i) != ','; i++) {
+          value.append(text.charAt(i));
+        }
+      }
+      parameters.put(name, value.toString().trim());
+    }
+    return parameters;
+  }
+}

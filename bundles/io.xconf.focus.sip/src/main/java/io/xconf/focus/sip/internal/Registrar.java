@@ -1,0 +1,245 @@
+package io.xconf.focus.sip.internal;
+
+import io.xconf.accounts.Account;
+import io.xconf.accounts.AccountDirectory;
+import io.xconf.accounts.Addresses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A registrar (RFC 3261 section 10) for the Xconf accounts, so that Xconf alone serves SIP clients:
+ * REGISTER with SIP Digest binds an account's address to contacts, kept in memory (clients refresh
+ * them; a restart loses them until then). Behind a real proxy the focus is configured without it.
+ */
+final class Registrar {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
+  static final int MIN_EXPIRES = 60;
+  static final int MAX_EXPIRES = 3600;
+  private static final int DEFAULT_EXPIRES = 3600;
+
+  /** One contact of an address-of-record until {@code expiresAt} (milliseconds). */
+  record Binding(Address contact, String callId, long cseq, long expiresAt) {
+    int secondsLeft(long now) {
+      return (int) Math.max(0, (expiresAt - now + 999) / 1000);
+    }
+  }
+
+  private final Signalling sip;
+  private final SipDigest digest;
+  private final AccountDirectory accounts;
+
+  /** Normalised address-of-record to its bindings, newest last. */
+  private final Map<String, List<Binding>> bindings = new ConcurrentHashMap<>();
+
+  Registrar(Signalling sip, SipDigest digest, AccountDirectory accounts) {
+    this.sip = sip;
+    this.digest = digest;
+    this.accounts = accounts;
+  }
+
+  void register(RequestEvent event) {
+    ServerTransaction transaction = sip.serverTransaction(event);
+    if (transaction == null) {
+      return;
+    }
+    Request request = event.getRequest();
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+    String aor = Addresses.normalize(to.getAddress().getURI().toString());
+    if (aor == null || !(to.getAddress().getURI() instanceof SipURI uri) || !ours(uri)) {
+      sip.respond(event, transaction, Response.NOT_FOUND, "not a domain of this registrar");
+      return;
+    }
+    SipDigest.Proof proof = digest.check(request);
+    if (proof.account() == null) {
+      digest.challenge(event, transaction, proof.stale());
+      return;
+    }
+    if (!digest.owns(proof.account(), aor)) {
+      sip.respond(event, transaction, Response.FORBIDDEN, "not an address of this account");
+      return;
+    }
+    long now = System.currentTimeMillis();
+    String callId = Signalling.callId(request);
+    long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
+    ExpiresHeader expiresHeader = (ExpiresHeader) request.getHeader(ExpiresHeader.NAME);
+    int defaultExpires = expiresHeader == null ? DEFAULT_EXPIRES : expiresHeader.getExpires();
+    List<ContactHeader> contacts = new ArrayList<>();
+    ListIterator<?> it = request.getHeaders(ContactHeader.NAME);
+    while (it != null && it.hasNext()) {
+      contacts.add((ContactHeader) it.next());
+    }
+    int status;
+    synchronized (this) {
+      status = apply(aor, contacts, defaultExpires, callId, cseq, now);
+    }
+    if (status == Response.INTERVAL_TOO_BRIEF) {
+      try {
+        Response brief = sip.messages.createResponse(status, request);
+        brief.addHeader(sip.headers.createMinExpiresHeader(MIN_EXPIRES));
+        transaction.sendResponse(brief);
+      } catch (Exception e) {
+        LOG.debug("423 failed", e);
+      }
+      return;
+    }
+    if (status != Response.OK) {
+      sip.respond(event, transaction, status, null);
+      return;
+    }
+    try {
+      Response ok = sip.messages.createResponse(Response.OK, request);
+      for (Binding binding : bindings.getOrDefault(aor, List.of())) {
+        ContactHeader contact = sip.headers.createContactHeader(binding.contact());
+        contact.setExpires(binding.secondsLeft(now));
+        ok.addHeader(contact);
+      }
+      transaction.sendResponse(ok);
+      LOG.debug("{} registered as {}", proof.account().name(), aor);
+    } catch (Exception e) {
+      LOG.debug("200 to REGISTER failed", e);
+    }
+  }
+
+  /** RFC 3261 section 10.3 steps 6 and 7; the status to answer. */
+  private int apply(
+      String aor,
+      List<ContactHeader> contacts,
+      int defaultExpires,
+      String callId,
+      long cseq,
+      long now) {
+    List<Binding> current = new ArrayList<>(live(aor, now));
+    for (ContactHeader contact : contacts) {
+      if (contact.isWildCard()) {
+        if (contacts.size() > 1 || defaultExpires != 0) {
+          return Response.BAD_REQUEST; // "*" only alone and with Expires: 0
+        }
+        current.clear();
+        continue;
+      }
+      int expires = contact.getExpires() >= 0 ? contact.getExpires() : defaultExpires;
+      if (expires > 0 && expires < MIN_EXPIRES) {
+        return Response.INTERVAL_TOO_BRIEF;
+      }
+      URI uri = contact.getAddress().getURI();
+      Optional<Binding> same =
+          current.stream().filter(b -> b.contact().getURI().equals(uri)).findFirst();
+      if (same.isPresent()) {
+        Binding old = same.get();
+        if (old.callId().equals(callId) && old.cseq() >= cseq) {
+          continue; // an older REGISTER overtaken by a newer one
+        }
+        current.remove(old);
+      }
+      if (expires > 0) {
+        current.add(
+            new Binding(
+                (Address) contact.getAddress().clone(),
+                callId,
+                cseq,
+                now + Math.min(expires, MAX_EXPIRES) * 1000L));
+      }
+    }
+    if (current.isEmpty()) {
+      bindings.remove(aor);
+    } else {
+      bindings.put(aor, List.copyOf(current));
+    }
+    return Response.OK;
+  }
+
+  /** The contacts of an address-of-record now, newest last. */
+  List<Binding> live(String address, long now) {
+    String aor = Addresses.normalize(address);
+    if (aor == null) {
+      return List.of();
+    }
+    return bindings.getOrDefault(aor, List.of()).stream().filter(b -> b.expiresAt() > now).toList();
+  }
+
+  /** The newest contact of an address, for requests the focus sends to it. */
+  Optional<URI> contactOf(String address) {
+    List<Binding> now = live(address, System.currentTimeMillis());
+    return now.isEmpty()
+        ? Optional.empty()
+        : Optional.of((URI) now.get(now.size() - 1).contact().getURI().clone());
+  }
+
+  synchronized void expire(long now) {
+    bindings.replaceAll((aor, list) -> list.stream().filter(b -> b.expiresAt() > now).toList());
+    bindings.values().removeIf(List::isEmpty);
+  }
+
+  /** Whether a URI names this domain (or the focus's own address). */
+  boolean ours(SipURI uri) {
+    String host = uri.getHost();
+    return host != null && (host.equalsIgnoreCase(sip.domain) || host.equals(sip.address));
+  }
+
+  /**
+   * Requests to a user of this domain rather than to a conference: the focus is no proxy, so it
+   * redirects (302, RFC 3261 section 8.3) to the user's registered contacts, answers 480 when the
+   * account has none now, and leaves anything else to the caller (false).
+   */
+  boolean redirect(RequestEvent event) {
+    Request request = event.getRequest();
+    if (!(request.getRequestURI() instanceof SipURI uri) || uri.getUser() == null || !ours(uri)) {
+      return false;
+    }
+    String address = "sip:" + uri.getUser() + "@" + sip.domain;
+    List<Binding> contacts = live(address, System.currentTimeMillis());
+    if (contacts.isEmpty()) {
+      if (accountOf(address).isEmpty()) {
+        return false;
+      }
+      sip.respond(event, Response.TEMPORARILY_UNAVAILABLE, "not registered now");
+      return true;
+    }
+    ServerTransaction transaction = sip.serverTransaction(event);
+    if (transaction == null) {
+      return true;
+    }
+    try {
+      Response moved = sip.messages.createResponse(Response.MOVED_TEMPORARILY, request);
+      for (int i = contacts.size() - 1; i >= 0; i--) {
+        moved.addHeader(sip.headers.createContactHeader(contacts.get(i).contact()));
+      }
+      transaction.sendResponse(moved);
+    } catch (Exception e) {
+      LOG.debug("302 failed", e);
+    }
+    return true;
+  }
+
+  private Optional<Account> accountOf(String address) {
+    Optional<Account> byUri = accounts.byUri(address);
+    if (byUri.isPresent()) {
+      return byUri;
+    }
+    SipURI uri;
+    try {
+      uri = (SipURI) sip.addresses.createURI(address);
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+    return accounts.byName(uri.getUser());
+  }
+}
