@@ -50,8 +50,11 @@ public class SipFocusIT {
             .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_MIN))
             .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99))
             // Low enough for the flood test to meet it, high enough for every other test here.
-            .withEnvironment("XCONF_SIP_MAX_NEW_PER_SECOND", "20");
+            .withEnvironment("XCONF_SIP_MAX_NEW_PER_SECOND", "20")
+            // sipp answers MD5 challenges only, and gives up on a SHA-256 one listed first.
+            .withEnvironment("XCONF_SIP_DIGEST_ALGORITHMS", "MD5");
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
+    assertEquals(0, server.user("add", "bob", "builder").exitCode());
     server.start();
     sipPort = server.sipPort();
     alice = server.ccmp().withDigest("alice", "secret");
@@ -168,6 +171,87 @@ public class SipFocusIT {
     }
   }
 
+  /**
+   * The standalone registrar: bob's phone registers with his account's Digest credentials, a
+   * conference that dials out to sip:bob@domain reaches him at the registered contact, and a call
+   * to his address is redirected there.
+   */
+  @Test
+  public void aRegisteredAccountIsDialledAtItsContactAndCallsToItAreRedirected() throws Exception {
+    int phonePort = FreePorts.next();
+    Path dir = work.resolve("registrar");
+    try (Sipp phone = Sipp.answer(dir, phonePort, evenFreePort())) {
+      try (Sipp register =
+          Sipp.call(
+              dir,
+              null,
+              sipPort,
+              "bob",
+              FreePorts.next(),
+              "-sf",
+              scenario("register.xml").toString(),
+              "-set",
+              "domain",
+              DOMAIN,
+              "-set",
+              "contact_port",
+              String.valueOf(phonePort),
+              "-au",
+              "bob",
+              "-ap",
+              "builder")) {
+        assertEquals(register.log(), 0, register.await(30));
+      }
+      try (Sipp intruder =
+          Sipp.call(
+              dir,
+              null,
+              sipPort,
+              "bob",
+              FreePorts.next(),
+              "-sf",
+              scenario("register.xml").toString(),
+              "-set",
+              "domain",
+              DOMAIN,
+              "-set",
+              "contact_port",
+              String.valueOf(FreePorts.next()),
+              "-au",
+              "alice",
+              "-ap",
+              "secret")) {
+        assertNotEquals("alice may not bind bob's address", 0, intruder.await(30));
+        assertTrue(intruder.log(), intruder.log().contains("403"));
+      }
+      try (Sipp caller =
+          Sipp.call(dir.resolve("caller"), "uac", sipPort, "bob", FreePorts.next())) {
+        assertNotEquals(0, caller.await(30));
+        assertTrue(caller.log(), caller.log().contains("302"));
+      }
+      String conference =
+          CcmpHttp.field(
+              createWith(
+                  "<info:users><xcon:allowed-users-list><xcon:target uri=\"sip:bob@"
+                      + DOMAIN
+                      + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>"),
+              "confObjID");
+      Await.until(
+          "bob connected through his registration",
+          Duration.ofSeconds(20),
+          () -> retrieve(conference),
+          body -> body.contains("<info:status>connected</info:status>"));
+      String deleted =
+          ccmp(
+              "conf",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>delete</operation><ccmp:confRequest/>");
+      assertEquals(deleted, 200, CcmpHttp.responseCode(deleted));
+      assertEquals("bob's phone got its BYE: " + phone.log(), 0, phone.await(30));
+    }
+  }
+
   @Test
   public void aScheduledConferenceDialsOutAtItsStartAndHangsUpAtItsEnd() throws Exception {
     int uasPort = FreePorts.next();
@@ -246,10 +330,7 @@ public class SipFocusIT {
     Path dir = work.resolve("watcher");
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve("messages.log")); // a message log of an earlier run
-    Path scenario = dir.resolve("conference-watcher.xml");
-    try (var in = SipFocusIT.class.getResourceAsStream("/sipp/conference-watcher.xml")) {
-      Files.copy(in, scenario, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Path scenario = scenario("conference-watcher.xml");
     try (Sipp watcher =
         Sipp.call(
             dir,
@@ -343,7 +424,7 @@ public class SipFocusIT {
                 + "\"/></xcon:deny-users-list></info:users>");
     String authenticated =
         createWith(
-            "<info:users><xcon:join-handling>authenticate</xcon:join-handling></info:users>" + "");
+            "<info:users><xcon:join-handling>directed-operator</xcon:join-handling></info:users>");
     for (String conference :
         List.of(CcmpHttp.field(denied, "confObjID"), CcmpHttp.field(authenticated, "confObjID"))) {
       try (Sipp caller =
@@ -360,6 +441,117 @@ public class SipFocusIT {
       }
       assertFalse(retrieve(conference).contains("<info:endpoint"));
     }
+  }
+
+  /**
+   * join-handling authenticate: the focus challenges with SIP Digest (the accounts' credentials, as
+   * CCMP takes them), and the caller joins as its account's XCON-USERID. A closed conference
+   * (user-admission-policy closedAuthenticated) admits only the authenticated allowed users.
+   */
+  @Test
+  public void authenticatingConferencesTakeCallersWithTheirAccountsDigest() throws Exception {
+    String open =
+        CcmpHttp.field(
+            createWith(
+                "<info:users><xcon:join-handling>authenticate</xcon:join-handling></info:users>"),
+            "confObjID");
+    String closed =
+        CcmpHttp.field(
+            createWith(
+                "<info:users><xcon:join-handling>allow</xcon:join-handling>"
+                    + "<xcon:user-admission-policy>closedAuthenticated</xcon:user-admission-policy>"
+                    + "<xcon:allowed-users-list><xcon:target uri=\"xcon-userid:bob@"
+                    + DOMAIN
+                    + "\" method=\"dial-in\"/></xcon:allowed-users-list></info:users>"),
+            "confObjID");
+    Path scenario = scenario("uac-digest.xml");
+    try (Sipp caller =
+        Sipp.call(
+            work.resolve("digest"),
+            null,
+            sipPort,
+            idOf(open),
+            FreePorts.next(),
+            "-sf",
+            scenario.toString(),
+            "-au",
+            "alice",
+            "-ap",
+            "secret",
+            "-auth_uri",
+            digestUri(open))) {
+      String roster =
+          Await.until(
+              "alice connected in the roster",
+              Duration.ofSeconds(20),
+              () -> retrieve(open),
+              body -> body.contains("<info:status>connected</info:status>"));
+      assertTrue(roster, roster.contains("<info:user entity=\"" + ALICE + "\""));
+      assertEquals(caller.log(), 0, caller.await(30));
+    }
+    Path refusals = work.resolve("digest-refused");
+    for (String[] attempt :
+        List.of(
+            new String[] {open, "alice", "wrong", "401"},
+            new String[] {closed, "alice", "secret", "403"},
+            new String[] {closed, "mallory", "secret", "401"})) {
+      Path log = refusals.resolve(attempt[1] + "-" + attempt[3] + ".log");
+      Files.deleteIfExists(log);
+      try (Sipp caller =
+          Sipp.call(
+              refusals,
+              null,
+              sipPort,
+              idOf(attempt[0]),
+              FreePorts.next(),
+              "-sf",
+              scenario.toString(),
+              "-au",
+              attempt[1],
+              "-ap",
+              attempt[2],
+              "-auth_uri",
+              digestUri(attempt[0]),
+              "-trace_logs",
+              "-log_file",
+              log.toString())) {
+        assertNotEquals(caller.log(), 0, caller.await(30));
+        assertTrue(
+            String.join(" ", attempt) + "\n" + caller.log(),
+            Files.readString(log).contains("refused " + attempt[3]));
+      }
+    }
+    try (Sipp bob =
+        Sipp.call(
+            work.resolve("digest-closed"),
+            null,
+            sipPort,
+            idOf(closed),
+            FreePorts.next(),
+            "-sf",
+            scenario.toString(),
+            "-au",
+            "bob",
+            "-ap",
+            "builder",
+            "-auth_uri",
+            digestUri(closed))) {
+      assertEquals(bob.log(), 0, bob.await(30));
+    }
+  }
+
+  /** sipp signs sip:<remote address> unless told the request URI it uses. */
+  private static String digestUri(String conference) {
+    return idOf(conference) + "@127.0.0.1:" + sipPort;
+  }
+
+  private static Path scenario(String name) throws Exception {
+    Path file = work.resolve("scenarios").resolve(name);
+    Files.createDirectories(file.getParent());
+    try (var in = SipFocusIT.class.getResourceAsStream("/sipp/" + name)) {
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return file;
   }
 
   @Test
