@@ -19,7 +19,8 @@ public interface AccountDirectory {
 
   /**
    * The account one of whose URIs (SIP, SIPS, tel) is this one, compared as addresses: scheme and
-   * host case-insensitively, URI parameters and headers ignored.
+   * host case-insensitively, URI parameters and headers ignored. Every account is also reached at
+   * {@code sip:<name>@<domain of its XCON-USERID>}.
    */
   Optional<Account> byUri(String uri);
 

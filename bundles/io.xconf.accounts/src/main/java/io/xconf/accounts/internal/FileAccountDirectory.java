@@ -60,6 +60,17 @@ public final class FileAccountDirectory implements AccountDirectory {
           }
         }
       }
+      // Every account is also reached at sip:<name>@<domain>, its address at Xconf's registrar;
+      // an address listed by another account keeps pointing there.
+      for (StoredAccount account : accounts.values()) {
+        String userId = account.account().userId();
+        String address =
+            Addresses.normalize(
+                "sip:" + account.account().name() + userId.substring(userId.lastIndexOf('@')));
+        if (address != null) {
+          byAddress.putIfAbsent(address, account);
+        }
+      }
       return new Snapshot(
           fileVersion,
           accounts,

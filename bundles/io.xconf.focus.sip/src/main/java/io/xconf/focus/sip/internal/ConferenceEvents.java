@@ -20,6 +20,7 @@ import javax.sip.SipProvider;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.RecordRouteHeader;
 import javax.sip.header.SubscriptionStateHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.MessageFactory;
@@ -71,17 +72,20 @@ final class ConferenceEvents {
   private final MessageFactory messages;
   private final HeaderFactory headers;
   private final Function<ConferenceObject, ContactHeader> contacts;
+  private final Function<String, RecordRouteHeader> recordRoute;
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
   ConferenceEvents(
       SipProvider provider,
       MessageFactory messages,
       HeaderFactory headers,
-      Function<ConferenceObject, ContactHeader> contacts) {
+      Function<ConferenceObject, ContactHeader> contacts,
+      Function<String, RecordRouteHeader> recordRoute) {
     this.provider = provider;
     this.messages = messages;
     this.headers = headers;
     this.contacts = contacts;
+    this.recordRoute = recordRoute;
   }
 
   /** A SUBSCRIBE (new, refresh or Expires: 0) for a conference the subscriber may watch. */
@@ -94,11 +98,14 @@ final class ConferenceEvents {
         Math.min(MAX_EXPIRES, expiresHeader == null ? DEFAULT_EXPIRES : expiresHeader.getExpires());
     Response ok = messages.createResponse(Response.OK, request);
     ToHeader to = (ToHeader) ok.getHeader(ToHeader.NAME);
-    if (to.getTag() == null) {
-      to.setTag(Long.toHexString(java.util.UUID.randomUUID().getMostSignificantBits()));
-    }
     ok.addHeader(headers.createExpiresHeader(expires));
     ok.addHeader(contacts.apply(conference));
+    if (to.getTag() == null) {
+      to.setTag(Long.toHexString(java.util.UUID.randomUUID().getMostSignificantBits()));
+      if (request.getHeader(RecordRouteHeader.NAME) == null) {
+        ok.addHeader(recordRoute.apply(Signalling.transport(request)));
+      }
+    }
     transaction.sendResponse(ok);
     Dialog dialog = transaction.getDialog();
     if (expires == 0) {
@@ -185,7 +192,7 @@ final class ConferenceEvents {
       }
       notify.addHeader(subscriptionState);
       // RFC 4579: the focus's Contact carries isfocus on every request of the dialog.
-      notify.addHeader((ContactHeader) subscription.contact.clone());
+      notify.setHeader((ContactHeader) subscription.contact.clone());
       if (body != null) {
         notify.setContent(
             XmlDocuments.toBytes(body, PREFIXES),

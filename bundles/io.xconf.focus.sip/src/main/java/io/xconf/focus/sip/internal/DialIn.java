@@ -18,6 +18,7 @@ import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.FromHeader;
+import javax.sip.header.RecordRouteHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -113,7 +114,10 @@ final class DialIn {
       Response ok = sip.messages.createResponse(Response.OK, request);
       String toTag = Signalling.newTag();
       ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
-      ok.addHeader(sip.contact(conference, Signalling.transport(request)));
+      ok.addHeader(sip.contact(conference));
+      if (request.getHeader(RecordRouteHeader.NAME) == null) {
+        ok.addHeader(sip.recordRoute(Signalling.transport(request)));
+      }
       ok.setContent(leg.localSdp(), sip.headers.createContentTypeHeader("application", "sdp"));
       model.update(
           conference.uri(),
@@ -157,9 +161,7 @@ final class DialIn {
     String offer = Signalling.body(request);
     try {
       Response ok = sip.messages.createResponse(Response.OK, request);
-      model
-          .get(call.conferenceUri())
-          .ifPresent(c -> ok.addHeader(sip.contact(c, Signalling.transport(request))));
+      model.get(call.conferenceUri()).ifPresent(c -> ok.addHeader(sip.contact(c)));
       String answer =
           offer == null || offer.isBlank() ? call.leg().localSdp() : call.leg().reoffer(offer);
       ok.setContent(answer, sip.headers.createContentTypeHeader("application", "sdp"));
@@ -244,9 +246,12 @@ final class DialIn {
       sip.respond(event, transaction, Response.FORBIDDEN, "denied by the conference");
       return null;
     }
+    // A user the conference lists for this address (an invitee's associated-aors) is who calls.
     return account != null
         ? account.userId()
-        : model.userIdOf(caller).orElseGet(() -> UserIds.derived(caller, sip.domain));
+        : Roster.userFor(document, caller)
+            .or(() -> model.userIdOf(caller))
+            .orElseGet(() -> UserIds.derived(caller, sip.domain));
   }
 
   private static String joinHandling(XmlElement document) {

@@ -158,7 +158,7 @@ final class DialOut {
               sip.headers.createContentTypeHeader("application", "sdp"),
               leg.localSdp());
       ConferenceObject conference = model.get(conferenceUri).orElseThrow();
-      invite.addHeader(sip.contact(conference, transport));
+      invite.addHeader(sip.contactAt(conference, transport));
       ClientTransaction transaction = sip.provider.getNewClientTransaction(invite);
       live.outgoing.put(
           callId, new Outgoing(callId, conferenceUri, target, entity, transaction, leg));

@@ -14,6 +14,7 @@ import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.RecordRouteHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Message;
 import javax.sip.message.MessageFactory;
@@ -64,8 +65,28 @@ final class Signalling {
     this.domain = domain;
   }
 
-  /** RFC 4579 section 5: the focus's Contact carries isfocus, on every message of the dialog. */
-  ContactHeader contact(ConferenceObject conference, String transport) {
+  /**
+   * The focus's Contact in the dialogs callers and watchers start: the conference's SIP URI with
+   * isfocus (RFC 4579 section 5). Clients take it for the conference's identity and expect the
+   * conference-info entity to be the same URI (liblinphone drops NOTIFYs otherwise); the {@link
+   * #recordRoute} beside it brings their requests here however the domain resolves.
+   */
+  ContactHeader contact(ConferenceObject conference) {
+    try {
+      SipURI uri = addresses.createSipURI(conferenceId(conference.uri()), domain);
+      ContactHeader contact = headers.createContactHeader(addresses.createAddress(uri));
+      contact.setParameter("isfocus", null);
+      return contact;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the focus's Contact", e);
+    }
+  }
+
+  /**
+   * The Contact of the calls the focus places: at its own address, as the callee has no route to
+   * the focus but the Contact (the focus record-routes only what it answers).
+   */
+  ContactHeader contactAt(ConferenceObject conference, String transport) {
     try {
       SipURI uri = addresses.createSipURI(conferenceId(conference.uri()), address);
       uri.setPort(port);
@@ -75,6 +96,22 @@ final class Signalling {
       return contact;
     } catch (Exception e) {
       throw new IllegalStateException("cannot write the focus's Contact", e);
+    }
+  }
+
+  /**
+   * Record-Route to the focus's own address: the registrar and the focus are one server, so the
+   * dialog's later requests come straight here while the Contact names the conference.
+   */
+  RecordRouteHeader recordRoute(String transport) {
+    try {
+      SipURI uri = addresses.createSipURI(null, address);
+      uri.setPort(port);
+      uri.setTransportParam(transport);
+      uri.setLrParam();
+      return headers.createRecordRouteHeader(addresses.createAddress(uri));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the focus's Record-Route", e);
     }
   }
 

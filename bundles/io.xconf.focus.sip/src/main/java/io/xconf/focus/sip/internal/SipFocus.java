@@ -174,8 +174,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     this.dialOut = new DialOut(model, sip, live, registrar);
     this.schedule = new Schedule(live, dialOut);
     this.events =
-        new ConferenceEvents(
-            provider, sip.messages, sip.headers, conference -> sip.contact(conference, "udp"));
+        new ConferenceEvents(provider, sip.messages, sip.headers, sip::contact, sip::recordRoute);
     schedule.timers.scheduleWithFixedDelay(
         () -> {
           long now = System.currentTimeMillis();
