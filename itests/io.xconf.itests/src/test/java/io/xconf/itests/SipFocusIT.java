@@ -595,6 +595,79 @@ public class SipFocusIT {
     }
   }
 
+  /**
+   * Malformed SIP never reaches the focus half-parsed: the stack answers what it can with 400 or
+   * drops it, and the focus goes on answering well-formed requests.
+   */
+  @Test
+  public void malformedSipIsRefusedOrDroppedAndTheFocusServesOn() throws Exception {
+    String conference = createConference();
+    try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, LOOPBACK)) {
+      socket.setSoTimeout(2000);
+      int port = socket.getLocalPort();
+      String via = "Via: SIP/2.0/UDP 127.0.0.1:" + port + ";branch=z9hG4bK";
+      List<String> garbage =
+          List.of(
+              "\u0000\u0001\u0002 not SIP at all\r\n\r\n",
+              "INVITE sip:" + idOf(conference) + "@127.0.0.1 SIP/2.0\r\n\r\n",
+              "INVITE sip:"
+                  + idOf(conference)
+                  + "@127.0.0.1 SIP/2.0\r\n"
+                  + via
+                  + "bad1\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
+                  + "Call-ID: bad1\r\nCSeq: not-a-number INVITE\r\nMax-Forwards: 70\r\n"
+                  + "Content-Length: 0\r\n\r\n",
+              "INVITE sip:"
+                  + idOf(conference)
+                  + "@127.0.0.1 SIP/2.0\r\n"
+                  + via
+                  + "bad2\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
+                  + "Call-ID: bad2\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+                  + "Content-Type: application/sdp\r\nContent-Length: 4000\r\n\r\nv=0\r\n",
+              "OPTIONS sip:"
+                  + idOf(conference)
+                  + "@127.0.0.1 SIP/2.0\r\n"
+                  + via
+                  + "bad3\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
+                  + "Call-ID: bad3\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n\r\n");
+      for (String message : garbage) {
+        byte[] bytes = message.getBytes(StandardCharsets.ISO_8859_1);
+        socket.send(new java.net.DatagramPacket(bytes, bytes.length, LOOPBACK, sipPort));
+        String answer = receive(socket);
+        assertTrue(
+            "malformed SIP got " + answer, answer == null || answer.startsWith("SIP/2.0 400"));
+      }
+      String options =
+          "OPTIONS sip:"
+              + idOf(conference)
+              + "@127.0.0.1 SIP/2.0\r\n"
+              + via
+              + "good\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
+              + "Call-ID: good\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+              + "Content-Length: 0\r\n\r\n";
+      byte[] bytes = options.getBytes(StandardCharsets.ISO_8859_1);
+      socket.send(new java.net.DatagramPacket(bytes, bytes.length, LOOPBACK, sipPort));
+      String answer = receive(socket);
+      assertTrue("a well-formed OPTIONS after the garbage: " + answer, answer != null);
+      assertTrue(answer, answer.startsWith("SIP/2.0 200"));
+    }
+    assertFalse(retrieve(conference).contains("<info:endpoint"));
+  }
+
+  private static final java.net.InetAddress LOOPBACK = java.net.InetAddress.getLoopbackAddress();
+
+  /** The next datagram, or null when none comes within the socket's timeout. */
+  private static String receive(java.net.DatagramSocket socket) throws Exception {
+    byte[] buffer = new byte[65536];
+    java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+    try {
+      socket.receive(packet);
+      return new String(buffer, 0, packet.getLength(), StandardCharsets.ISO_8859_1);
+    } catch (java.net.SocketTimeoutException e) {
+      return null;
+    }
+  }
+
   @Test
   public void anUnknownConferenceIsNotFound() throws Exception {
     try (Sipp caller =

@@ -160,6 +160,8 @@ public class SipPhonesIT {
             log -> log.contains("state=\"partial\"") && log.contains(other.address()));
         assertEquals(other.log(), 0, other.await(30));
         assertTrue(withSipp, withSipp.contains(ALICE));
+        // Users are named by SIP URIs liblinphone can read, not by XCON-USERIDs.
+        assertFalse(linphone.file("linphone.log").contains("with address sip:xcon-userid@"));
       }
 
       long left = 65_000 - (System.currentTimeMillis() - connectedAt);

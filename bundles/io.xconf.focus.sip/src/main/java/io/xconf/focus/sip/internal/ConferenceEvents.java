@@ -207,7 +207,7 @@ final class ConferenceEvents {
 
   /** The whole conference as RFC 4575 writes it: entity is its SIP URI, state full. */
   private static XmlElement full(ConferenceObject conference) {
-    return publishable(conference.document())
+    return sipUsers(publishable(conference.document()))
         .withAttribute("entity", conference.sipUri())
         .withAttribute("state", "full")
         .withAttribute("version", String.valueOf(conference.version()));
@@ -222,8 +222,8 @@ final class ConferenceEvents {
     XmlElement before =
         change.before() == null
             ? XmlElement.of(Roster.CONFERENCE_INFO)
-            : publishable(change.before());
-    XmlElement after = publishable(change.after());
+            : sipUsers(publishable(change.before()));
+    XmlElement after = sipUsers(publishable(change.after()));
     List<XmlElement> children = new ArrayList<>();
     for (XmlElement child : after.children()) {
       if (Roster.USERS.equals(child.name())) {
@@ -271,6 +271,50 @@ final class ConferenceEvents {
     return changed.isEmpty()
         ? null
         : XmlElement.of(Roster.USERS).withAttribute("state", "partial").withChildren(changed);
+  }
+
+  /**
+   * RFC 4575 names a user by a URI watchers can reach it at (clients such as liblinphone read it as
+   * a SIP address): the user's first SIP associated-aor, else its first endpoint, else its
+   * XCON-USERID as the conference object names it.
+   */
+  private static XmlElement sipUsers(XmlElement info) {
+    XmlElement users = info.child(Roster.USERS).orElse(null);
+    if (users == null) {
+      return info;
+    }
+    List<XmlElement> named = new ArrayList<>();
+    for (XmlElement child : users.children()) {
+      named.add(
+          Roster.USER.equals(child.name())
+              ? child.withAttribute("entity", sipEntity(child))
+              : child);
+    }
+    List<XmlElement> children = new ArrayList<>();
+    for (XmlElement child : info.children()) {
+      children.add(child == users ? users.withChildren(named) : child);
+    }
+    return info.withChildren(children);
+  }
+
+  private static String sipEntity(XmlElement user) {
+    String entity = user.attribute("entity");
+    if (entity == null || entity.startsWith("sip:") || entity.startsWith("sips:")) {
+      return entity;
+    }
+    return user.child(Roster.info("associated-aors")).stream()
+        .flatMap(aors -> aors.children(Roster.ENTRY).stream())
+        .flatMap(entry -> entry.child(Roster.info("uri")).stream())
+        .map(XmlElement::text)
+        .filter(uri -> uri != null && (uri.startsWith("sip:") || uri.startsWith("sips:")))
+        .findFirst()
+        .or(
+            () ->
+                user.children(Roster.ENDPOINT).stream()
+                    .map(endpoint -> endpoint.attribute("entity"))
+                    .filter(uri -> uri != null && uri.startsWith("sip"))
+                    .findFirst())
+        .orElse(entity);
   }
 
   /**
