@@ -18,6 +18,16 @@ public enum DigestAlgorithm {
     return token;
   }
 
+  /** The algorithm a challenge or credentials token names, case-insensitively; null if none. */
+  public static DigestAlgorithm fromToken(String token) {
+    for (DigestAlgorithm algorithm : values()) {
+      if (algorithm.token.equalsIgnoreCase(token.strip())) {
+        return algorithm;
+      }
+    }
+    return null;
+  }
+
   /** The {@link java.security.MessageDigest} name. */
   public String javaName() {
     return javaName;

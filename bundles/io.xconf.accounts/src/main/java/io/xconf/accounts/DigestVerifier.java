@@ -107,7 +107,7 @@ public final class DigestVerifier {
         || !uriMatches.test(uri)) {
       return Outcome.NONE;
     }
-    DigestAlgorithm algorithm = algorithm(p.getOrDefault("algorithm", "MD5"));
+    DigestAlgorithm algorithm = DigestAlgorithm.fromToken(p.getOrDefault("algorithm", "MD5"));
     if (algorithm == null || !algorithms.contains(algorithm)) {
       return Outcome.NONE;
     }
@@ -138,15 +138,6 @@ public final class DigestVerifier {
       case EXPIRED -> new Outcome(null, true);
       case VALID -> new Outcome(accounts.byName(username).orElse(null), false);
     };
-  }
-
-  private static DigestAlgorithm algorithm(String token) {
-    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-      if (algorithm.token().equalsIgnoreCase(token.trim())) {
-        return algorithm;
-      }
-    }
-    return null;
   }
 
   private enum NonceState {

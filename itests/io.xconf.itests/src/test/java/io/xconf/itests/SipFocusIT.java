@@ -1,6 +1,5 @@
 package io.xconf.itests;
 
-import static io.xconf.itests.support.CcmpHttp.PUBLISHED;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -8,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
+import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.XconfSchemasCheck;
@@ -36,7 +36,7 @@ public class SipFocusIT {
   private static final String ALICE = "xcon-userid:alice@" + DOMAIN;
   private static final int RTP_MIN = 46000 + (int) (ProcessHandle.current().pid() % 20) * 100;
   private static XconfServer server;
-  private static CcmpHttp alice;
+  private static Conferences alice;
   private static int sipPort;
   private static Path work;
 
@@ -57,7 +57,7 @@ public class SipFocusIT {
     assertEquals(0, server.user("add", "bob", "builder").exitCode());
     server.start();
     sipPort = server.sipPort();
-    alice = server.ccmp().withDigest("alice", "secret");
+    alice = new Conferences(server.ccmp().withDigest("alice", "secret"), ALICE, DOMAIN);
   }
 
   @AfterClass
@@ -68,57 +68,24 @@ public class SipFocusIT {
     }
   }
 
-  private static String ccmp(String type, String fields) throws Exception {
-    String response =
-        alice
-            .post(
-                CcmpHttp.request(
-                    PUBLISHED, "ccmp-" + type + "-request-message-type", fields, ALICE))
-            .body();
-    CcmpHttp.assertValidCcmp(response);
-    return response;
-  }
-
-  /** Creates a conference from a document with these children; the answer. */
-  private static String createWith(String confInfoChildren) throws Exception {
-    return ccmp(
-        "conf",
-        "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-            + DOMAIN
-            + "\">"
-            + confInfoChildren
-            + "</confInfo></ccmp:confRequest>");
-  }
-
-  private static String createConference() throws Exception {
-    String created = ccmp("conf", "<operation>create</operation><ccmp:confRequest/>");
-    assertEquals(created, 200, CcmpHttp.responseCode(created));
-    return CcmpHttp.field(created, "confObjID");
-  }
-
-  private static String retrieve(String conference) throws Exception {
-    return ccmp(
-        "conf",
-        "<confObjID>"
-            + conference
-            + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
-  }
-
-  private static String idOf(String conference) {
-    return conference.substring("xcon:".length(), conference.indexOf('@'));
-  }
-
   @Test
   public void aCallerDialsInShowsUpConnectedAndLeavesWithItsBye() throws Exception {
-    String conference = createConference();
+    String conference = alice.create();
     int media = FreePorts.next();
     try (Sipp caller =
-        Sipp.call(work.resolve("dial-in"), "uac", sipPort, idOf(conference), media, "-d", "4000")) {
+        Sipp.call(
+            work.resolve("dial-in"),
+            "uac",
+            sipPort,
+            Conferences.idOf(conference),
+            media,
+            "-d",
+            "4000")) {
       String roster =
           Await.until(
               "the caller connected in the roster",
               Duration.ofSeconds(20),
-              () -> retrieve(conference),
+              () -> alice.retrieve(conference),
               body -> body.contains("<info:status>connected</info:status>"));
       assertTrue(roster, roster.contains("<info:joining-method>dialed-in</info:joining-method>"));
       assertTrue(roster, roster.contains("<info:endpoint entity=\"sip:sipp@127.0.0.1:"));
@@ -131,7 +98,7 @@ public class SipFocusIT {
         Await.until(
             "the caller gone after its BYE",
             Duration.ofSeconds(10),
-            () -> retrieve(conference),
+            () -> alice.retrieve(conference),
             body -> !body.contains("<info:endpoint"));
     assertFalse(after, after.contains("sip:sipp@"));
   }
@@ -143,7 +110,7 @@ public class SipFocusIT {
       Thread.sleep(500); // sipp binds its port
       String target = "sip:uas@127.0.0.1:" + uasPort;
       String created =
-          createWith(
+          alice.createWith(
               "<info:users><xcon:allowed-users-list><xcon:target uri=\""
                   + target
                   + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>");
@@ -153,19 +120,14 @@ public class SipFocusIT {
           Await.until(
               "the dial-out target connected",
               Duration.ofSeconds(20),
-              () -> retrieve(conference),
+              () -> alice.retrieve(conference),
               body ->
                   body.contains("<info:endpoint entity=\"" + target + "\">")
                       && body.contains("<info:status>connected</info:status>"));
       assertTrue(roster, roster.contains("<info:joining-method>dialed-out</info:joining-method>"));
       assertTrue(callee.log(), callee.isRunning());
 
-      String deleted =
-          ccmp(
-              "conf",
-              "<confObjID>"
-                  + conference
-                  + "</confObjID><operation>delete</operation><ccmp:confRequest/>");
+      String deleted = alice.delete(conference);
       assertEquals(deleted, 200, CcmpHttp.responseCode(deleted));
       assertEquals("the callee got its BYE: " + callee.log(), 0, callee.await(30));
     }
@@ -231,7 +193,7 @@ public class SipFocusIT {
       }
       String conference =
           CcmpHttp.field(
-              createWith(
+              alice.createWith(
                   "<info:users><xcon:allowed-users-list><xcon:target uri=\"sip:bob@"
                       + DOMAIN
                       + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>"),
@@ -239,14 +201,9 @@ public class SipFocusIT {
       Await.until(
           "bob connected through his registration",
           Duration.ofSeconds(20),
-          () -> retrieve(conference),
+          () -> alice.retrieve(conference),
           body -> body.contains("<info:status>connected</info:status>"));
-      String deleted =
-          ccmp(
-              "conf",
-              "<confObjID>"
-                  + conference
-                  + "</confObjID><operation>delete</operation><ccmp:confRequest/>");
+      String deleted = alice.delete(conference);
       assertEquals(deleted, 200, CcmpHttp.responseCode(deleted));
       assertEquals("bob's phone got its BYE: " + phone.log(), 0, phone.await(30));
     }
@@ -265,7 +222,7 @@ public class SipFocusIT {
               .withZone(java.time.ZoneOffset.UTC)
               .format(start);
       String created =
-          createWith(
+          alice.createWith(
               "<info:conference-description><xcon:conference-time><xcon:entry><xcon:base>"
                   + "BEGIN:VCALENDAR&#13;\nVERSION:2.0&#13;\nBEGIN:VEVENT&#13;\nDTSTART:"
                   + dtstart
@@ -278,11 +235,12 @@ public class SipFocusIT {
       String conference = CcmpHttp.field(created, "confObjID");
 
       Thread.sleep(1500);
-      assertFalse("not called before its start", retrieve(conference).contains("<info:endpoint"));
+      assertFalse(
+          "not called before its start", alice.retrieve(conference).contains("<info:endpoint"));
       Await.until(
           "the target connected after the start",
           Duration.ofSeconds(20),
-          () -> retrieve(conference),
+          () -> alice.retrieve(conference),
           body -> body.contains("<info:status>connected</info:status>"));
       assertFalse("called no earlier than DTSTART", java.time.Instant.now().isBefore(start));
       assertEquals("hung up at the end: " + callee.log(), 0, callee.await(30));
@@ -293,7 +251,7 @@ public class SipFocusIT {
           Await.until(
               "the call recorded as ended",
               Duration.ofSeconds(10),
-              () -> retrieve(conference),
+              () -> alice.retrieve(conference),
               body ->
                   body.contains("<info:disconnection-method>booted</info:disconnection-method>"));
       assertTrue(after, after.contains("<info:status>disconnected</info:status>"));
@@ -305,7 +263,7 @@ public class SipFocusIT {
     int nobody = FreePorts.next();
     String target = "sip:nobody@127.0.0.1:" + nobody + ";transport=tcp";
     String created =
-        createWith(
+        alice.createWith(
             "<info:users><xcon:allowed-users-list><xcon:target uri=\""
                 + target
                 + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>");
@@ -315,7 +273,7 @@ public class SipFocusIT {
         Await.until(
             "the failed dial-out in the roster",
             Duration.ofSeconds(60),
-            () -> retrieve(conference),
+            () -> alice.retrieve(conference),
             body -> body.contains("<info:disconnection-method>failed</info:disconnection-method>"));
     assertTrue(roster, roster.contains("<info:status>disconnected</info:status>"));
     assertTrue(
@@ -326,7 +284,7 @@ public class SipFocusIT {
 
   @Test
   public void aWatcherGetsTheFullStateThenAPartialNotifyForACcmpRename() throws Exception {
-    String conference = createConference();
+    String conference = alice.create();
     Path dir = work.resolve("watcher");
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve("messages.log")); // a message log of an earlier run
@@ -336,7 +294,7 @@ public class SipFocusIT {
             dir,
             null,
             sipPort,
-            idOf(conference),
+            Conferences.idOf(conference),
             FreePorts.next(),
             "-sf",
             scenario.toString(),
@@ -355,10 +313,11 @@ public class SipFocusIT {
       String fullBody = notifyBody(full, 0);
       XconfSchemasCheck.conferenceInfo(fullBody);
       assertTrue(
-          fullBody, fullBody.contains("entity=\"sip:" + idOf(conference) + "@" + DOMAIN + "\""));
+          fullBody,
+          fullBody.contains("entity=\"sip:" + Conferences.idOf(conference) + "@" + DOMAIN + "\""));
 
       String renamed =
-          ccmp(
+          alice.ccmp(
               "conf",
               "<confObjID>"
                   + conference
@@ -400,30 +359,35 @@ public class SipFocusIT {
   @Test
   public void aConferenceGetsTheMixerItsDocumentNames() throws Exception {
     String created =
-        createWith(
+        alice.createWith(
             "<info:conference-description><xconf:mixer xmlns:xconf=\"urn:xconf:params:xml:ns:model\">"
                 + "media-server-farm</xconf:mixer></info:conference-description>");
     assertEquals(created, 200, CcmpHttp.responseCode(created));
     String conference = CcmpHttp.field(created, "confObjID");
     // No mixer of that name is installed: the call is refused (503), nothing is half set up.
     try (Sipp caller =
-        Sipp.call(work.resolve("no-mixer"), "uac", sipPort, idOf(conference), FreePorts.next())) {
+        Sipp.call(
+            work.resolve("no-mixer"),
+            "uac",
+            sipPort,
+            Conferences.idOf(conference),
+            FreePorts.next())) {
       assertNotEquals(caller.log(), 0, caller.await(30));
       assertTrue(caller.log(), caller.log().contains("503"));
     }
-    assertFalse(retrieve(conference).contains("<info:endpoint"));
+    assertFalse(alice.retrieve(conference).contains("<info:endpoint"));
   }
 
   @Test
   public void deniedCallersAndUnofferedJoinHandlingAreRefused() throws Exception {
     int callerPort = FreePorts.next();
     String denied =
-        createWith(
+        alice.createWith(
             "<info:users><xcon:deny-users-list><xcon:target uri=\"sip:sipp@127.0.0.1:"
                 + callerPort
                 + "\"/></xcon:deny-users-list></info:users>");
     String authenticated =
-        createWith(
+        alice.createWith(
             "<info:users><xcon:join-handling>directed-operator</xcon:join-handling></info:users>");
     for (String conference :
         List.of(CcmpHttp.field(denied, "confObjID"), CcmpHttp.field(authenticated, "confObjID"))) {
@@ -432,14 +396,14 @@ public class SipFocusIT {
               work.resolve("refused"),
               "uac",
               sipPort,
-              idOf(conference),
+              Conferences.idOf(conference),
               FreePorts.next(),
               "-p",
               String.valueOf(callerPort))) {
         assertNotEquals(caller.log(), 0, caller.await(30));
         assertTrue(caller.log(), caller.log().contains("403"));
       }
-      assertFalse(retrieve(conference).contains("<info:endpoint"));
+      assertFalse(alice.retrieve(conference).contains("<info:endpoint"));
     }
   }
 
@@ -452,12 +416,12 @@ public class SipFocusIT {
   public void authenticatingConferencesTakeCallersWithTheirAccountsDigest() throws Exception {
     String open =
         CcmpHttp.field(
-            createWith(
+            alice.createWith(
                 "<info:users><xcon:join-handling>authenticate</xcon:join-handling></info:users>"),
             "confObjID");
     String closed =
         CcmpHttp.field(
-            createWith(
+            alice.createWith(
                 "<info:users><xcon:join-handling>allow</xcon:join-handling>"
                     + "<xcon:user-admission-policy>closedAuthenticated</xcon:user-admission-policy>"
                     + "<xcon:allowed-users-list><xcon:target uri=\"xcon-userid:bob@"
@@ -470,7 +434,7 @@ public class SipFocusIT {
             work.resolve("digest"),
             null,
             sipPort,
-            idOf(open),
+            Conferences.idOf(open),
             FreePorts.next(),
             "-sf",
             scenario.toString(),
@@ -484,7 +448,7 @@ public class SipFocusIT {
           Await.until(
               "alice connected in the roster",
               Duration.ofSeconds(20),
-              () -> retrieve(open),
+              () -> alice.retrieve(open),
               body -> body.contains("<info:status>connected</info:status>"));
       assertTrue(roster, roster.contains("<info:user entity=\"" + ALICE + "\""));
       assertEquals(caller.log(), 0, caller.await(30));
@@ -502,7 +466,7 @@ public class SipFocusIT {
               refusals,
               null,
               sipPort,
-              idOf(attempt[0]),
+              Conferences.idOf(attempt[0]),
               FreePorts.next(),
               "-sf",
               scenario.toString(),
@@ -526,7 +490,7 @@ public class SipFocusIT {
             work.resolve("digest-closed"),
             null,
             sipPort,
-            idOf(closed),
+            Conferences.idOf(closed),
             FreePorts.next(),
             "-sf",
             scenario.toString(),
@@ -542,7 +506,7 @@ public class SipFocusIT {
 
   /** sipp signs sip:<remote address> unless told the request URI it uses. */
   private static String digestUri(String conference) {
-    return idOf(conference) + "@127.0.0.1:" + sipPort;
+    return Conferences.idOf(conference) + "@127.0.0.1:" + sipPort;
   }
 
   private static Path scenario(String name) throws Exception {
@@ -556,7 +520,7 @@ public class SipFocusIT {
 
   @Test
   public void aFloodOfCallsGets503WithRetryAfterAndEverythingElseGoesOn() throws Exception {
-    String conference = createConference();
+    String conference = alice.create();
     Path dir = work.resolve("flood");
     Path errors = dir.resolve("errors.log");
     Files.createDirectories(dir);
@@ -567,7 +531,7 @@ public class SipFocusIT {
             dir,
             "uac",
             sipPort,
-            idOf(conference),
+            Conferences.idOf(conference),
             FreePorts.next(),
             "-r",
             "200",
@@ -586,11 +550,15 @@ public class SipFocusIT {
       assertTrue(Files.readString(errors), Files.readString(errors).contains("Retry-After: 5"));
     }
     // CCMP kept serving, and once the flood is over a call gets through.
-    assertEquals(200, CcmpHttp.responseCode(retrieve(conference)));
+    assertEquals(200, CcmpHttp.responseCode(alice.retrieve(conference)));
     Thread.sleep(1500);
     try (Sipp caller =
         Sipp.call(
-            work.resolve("after-flood"), "uac", sipPort, idOf(conference), FreePorts.next())) {
+            work.resolve("after-flood"),
+            "uac",
+            sipPort,
+            Conferences.idOf(conference),
+            FreePorts.next())) {
       assertEquals(caller.log(), 0, caller.await(30));
     }
   }
@@ -601,7 +569,7 @@ public class SipFocusIT {
    */
   @Test
   public void malformedSipIsRefusedOrDroppedAndTheFocusServesOn() throws Exception {
-    String conference = createConference();
+    String conference = alice.create();
     try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, LOOPBACK)) {
       socket.setSoTimeout(2000);
       int port = socket.getLocalPort();
@@ -609,23 +577,23 @@ public class SipFocusIT {
       List<String> garbage =
           List.of(
               "\u0000\u0001\u0002 not SIP at all\r\n\r\n",
-              "INVITE sip:" + idOf(conference) + "@127.0.0.1 SIP/2.0\r\n\r\n",
+              "INVITE sip:" + Conferences.idOf(conference) + "@127.0.0.1 SIP/2.0\r\n\r\n",
               "INVITE sip:"
-                  + idOf(conference)
+                  + Conferences.idOf(conference)
                   + "@127.0.0.1 SIP/2.0\r\n"
                   + via
                   + "bad1\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
                   + "Call-ID: bad1\r\nCSeq: not-a-number INVITE\r\nMax-Forwards: 70\r\n"
                   + "Content-Length: 0\r\n\r\n",
               "INVITE sip:"
-                  + idOf(conference)
+                  + Conferences.idOf(conference)
                   + "@127.0.0.1 SIP/2.0\r\n"
                   + via
                   + "bad2\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
                   + "Call-ID: bad2\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
                   + "Content-Type: application/sdp\r\nContent-Length: 4000\r\n\r\nv=0\r\n",
               "OPTIONS sip:"
-                  + idOf(conference)
+                  + Conferences.idOf(conference)
                   + "@127.0.0.1 SIP/2.0\r\n"
                   + via
                   + "bad3\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
@@ -639,7 +607,7 @@ public class SipFocusIT {
       }
       String options =
           "OPTIONS sip:"
-              + idOf(conference)
+              + Conferences.idOf(conference)
               + "@127.0.0.1 SIP/2.0\r\n"
               + via
               + "good\r\nFrom: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:y@127.0.0.1>\r\n"
@@ -651,7 +619,7 @@ public class SipFocusIT {
       assertTrue("a well-formed OPTIONS after the garbage: " + answer, answer != null);
       assertTrue(answer, answer.startsWith("SIP/2.0 200"));
     }
-    assertFalse(retrieve(conference).contains("<info:endpoint"));
+    assertFalse(alice.retrieve(conference).contains("<info:endpoint"));
   }
 
   private static final java.net.InetAddress LOOPBACK = java.net.InetAddress.getLoopbackAddress();
@@ -685,7 +653,7 @@ public class SipFocusIT {
    */
   @Test
   public void twoCallersHearEachOtherAndACcmpMuteSilencesOne() throws Exception {
-    String conference = createConference();
+    String conference = alice.create();
     Path dir = work.resolve("media");
     Path pcaps = Files.createDirectories(dir.resolve("pcap"));
     for (String name : List.of("g711a.pcap", "dtmf_2833_1.pcap")) {
@@ -719,19 +687,19 @@ public class SipFocusIT {
           log -> log.contains("Capturing on"));
       int mediaA = evenFreePort();
       int mediaB = evenFreePort();
-      try (Sipp a = Sipp.call(dir, "uac_pcap", sipPort, idOf(conference), mediaA);
-          Sipp b = Sipp.call(dir, "uac_pcap", sipPort, idOf(conference), mediaB)) {
+      try (Sipp a = Sipp.call(dir, "uac_pcap", sipPort, Conferences.idOf(conference), mediaA);
+          Sipp b = Sipp.call(dir, "uac_pcap", sipPort, Conferences.idOf(conference), mediaB)) {
         String roster =
             Await.until(
                 "both callers connected",
                 Duration.ofSeconds(20),
-                () -> retrieve(conference),
+                () -> alice.retrieve(conference),
                 body -> count(body, "<info:status>connected</info:status>") == 2);
         Thread.sleep(2500);
         long muteAt = System.currentTimeMillis();
         String bEntity = entityAt(roster, b.address());
         String muted =
-            ccmp(
+            alice.ccmp(
                 "conf",
                 "<confObjID>"
                     + conference
@@ -748,7 +716,7 @@ public class SipFocusIT {
         Await.until(
             "the muted endpoint's status",
             Duration.ofSeconds(10),
-            () -> retrieve(conference),
+            () -> alice.retrieve(conference),
             body -> body.contains("<info:status>muted-via-focus</info:status>"));
         assertEquals(a.log(), 0, a.await(60));
         assertEquals(b.log(), 0, b.await(60));

@@ -1,12 +1,12 @@
 package io.xconf.itests;
 
-import static io.xconf.itests.support.CcmpHttp.PUBLISHED;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
+import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.SipPhone;
 import io.xconf.itests.support.Sipp;
@@ -28,7 +28,7 @@ public class SipPhonesIT {
   private static final String DOMAIN = "phones.example.net";
   private static final String ALICE = "xcon-userid:alice@" + DOMAIN;
   private static XconfServer server;
-  private static CcmpHttp alice;
+  private static Conferences alice;
   private static int sipPort;
   private static Path work;
 
@@ -45,7 +45,7 @@ public class SipPhonesIT {
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
     server.start();
     sipPort = server.sipPort();
-    alice = server.ccmp().withDigest("alice", "secret");
+    alice = new Conferences(server.ccmp().withDigest("alice", "secret"), ALICE, DOMAIN);
   }
 
   @AfterClass
@@ -56,50 +56,6 @@ public class SipPhonesIT {
     }
   }
 
-  private static String ccmp(String type, String fields) throws Exception {
-    String response =
-        alice
-            .post(
-                CcmpHttp.request(
-                    PUBLISHED, "ccmp-" + type + "-request-message-type", fields, ALICE))
-            .body();
-    CcmpHttp.assertValidCcmp(response);
-    return response;
-  }
-
-  private static String create(String confInfoChildren) throws Exception {
-    String created =
-        ccmp(
-            "conf",
-            "<operation>create</operation><ccmp:confRequest><confInfo entity=\"xcon:AUTO_GENERATE_1@"
-                + DOMAIN
-                + "\">"
-                + confInfoChildren
-                + "</confInfo></ccmp:confRequest>");
-    assertEquals(created, 200, CcmpHttp.responseCode(created));
-    return CcmpHttp.field(created, "confObjID");
-  }
-
-  private static String retrieve(String conference) throws Exception {
-    return ccmp(
-        "conf",
-        "<confObjID>"
-            + conference
-            + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
-  }
-
-  private static String delete(String conference) throws Exception {
-    return ccmp(
-        "conf",
-        "<confObjID>"
-            + conference
-            + "</confObjID><operation>delete</operation><ccmp:confRequest/>");
-  }
-
-  private static String idOf(String conference) {
-    return conference.substring("xcon:".length(), conference.indexOf('@'));
-  }
-
   /**
    * linphonec registers with the focus's registrar (Digest with alice's account), dials the
    * conference, stays in it past a minute, and, being registered, subscribes to the conference
@@ -107,7 +63,7 @@ public class SipPhonesIT {
    */
   @Test
   public void linphonecRegistersDialsInStaysPastAMinuteAndFollowsTheRoster() throws Exception {
-    String conference = create("");
+    String conference = alice.created("");
     Path dir = work.resolve("linphonec");
     try (SipPhone linphone =
         SipPhone.linphonec(dir, "alice", "secret", DOMAIN, sipPort, FreePorts.next())) {
@@ -119,12 +75,12 @@ public class SipPhonesIT {
             return linphone.output();
           },
           out -> out.contains("registered, identity=sip:alice@" + DOMAIN));
-      linphone.command("call sip:" + idOf(conference) + "@" + DOMAIN);
+      linphone.command("call sip:" + Conferences.idOf(conference) + "@" + DOMAIN);
       String roster =
           Await.until(
               "alice's call connected in the roster",
               Duration.ofSeconds(30),
-              () -> retrieve(conference),
+              () -> alice.retrieve(conference),
               body -> body.contains("<info:status>connected</info:status>"));
       assertTrue(roster, roster.contains("<info:endpoint entity=\"sip:alice@" + DOMAIN));
       long connectedAt = System.currentTimeMillis();
@@ -143,7 +99,7 @@ public class SipPhonesIT {
               dir.resolve("sipp"),
               "uac",
               sipPort,
-              idOf(conference),
+              Conferences.idOf(conference),
               FreePorts.next(),
               "-d",
               "3000")) {
@@ -151,7 +107,7 @@ public class SipPhonesIT {
             Await.until(
                 "the second caller in the roster",
                 Duration.ofSeconds(20),
-                () -> retrieve(conference),
+                () -> alice.retrieve(conference),
                 body -> body.contains("<info:endpoint entity=\"" + other.address()));
         Await.until(
             "a NOTIFY naming the second caller in linphonec's log",
@@ -171,7 +127,7 @@ public class SipPhonesIT {
         Thread.sleep(left);
       }
       assertFalse(linphone.output(), linphone.output().contains("ended"));
-      String stillThere = retrieve(conference);
+      String stillThere = alice.retrieve(conference);
       assertTrue(
           "alice still connected after a minute: " + stillThere,
           stillThere.contains("<info:endpoint entity=\"sip:alice@" + DOMAIN)
@@ -180,7 +136,7 @@ public class SipPhonesIT {
       Await.until(
           "alice gone after her BYE",
           Duration.ofSeconds(20),
-          () -> retrieve(conference),
+          () -> alice.retrieve(conference),
           body -> !body.contains("<info:endpoint entity=\"sip:alice@"));
     }
   }
@@ -197,14 +153,14 @@ public class SipPhonesIT {
           baresip::output,
           out -> out.contains("baresip is ready"));
       String conference =
-          create(
+          alice.created(
               "<info:users><xcon:allowed-users-list><xcon:target uri=\""
                   + target
                   + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>");
       Await.until(
           "baresip connected in the roster",
           Duration.ofSeconds(20),
-          () -> retrieve(conference),
+          () -> alice.retrieve(conference),
           body ->
               body.contains("<info:endpoint entity=\"" + target + "\">")
                   && body.contains("<info:status>connected</info:status>"));
@@ -213,7 +169,7 @@ public class SipPhonesIT {
           Duration.ofSeconds(10),
           baresip::output,
           out -> out.contains("Call established"));
-      assertEquals(200, CcmpHttp.responseCode(delete(conference)));
+      assertEquals(200, CcmpHttp.responseCode(alice.delete(conference)));
       Await.until(
           "baresip's call ended by the focus's BYE",
           Duration.ofSeconds(20),

@@ -230,9 +230,7 @@ final class DialIn {
     List<String> identities = new ArrayList<>();
     identities.add(caller);
     if (account != null) {
-      identities.add(account.userId());
-      identities.add("sip:" + account.name() + "@" + sip.domain);
-      identities.addAll(account.uris());
+      identities.addAll(digest.identities(account));
     }
     // RFC 6501 section 4.6.2: a closed conference ignores its deny list, an anonymous one both.
     if (policy.equals("closedAuthenticated")

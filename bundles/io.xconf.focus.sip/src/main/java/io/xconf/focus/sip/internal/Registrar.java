@@ -1,6 +1,5 @@
 package io.xconf.focus.sip.internal;
 
-import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.Addresses;
 import java.util.ArrayList;
@@ -207,7 +206,7 @@ final class Registrar {
     String address = "sip:" + uri.getUser() + "@" + sip.domain;
     List<Binding> contacts = live(address, System.currentTimeMillis());
     if (contacts.isEmpty()) {
-      if (accountOf(address).isEmpty()) {
+      if (accounts.byUri(address).isEmpty()) {
         return false;
       }
       sip.respond(event, Response.TEMPORARILY_UNAVAILABLE, "not registered now");
@@ -227,19 +226,5 @@ final class Registrar {
       LOG.debug("302 failed", e);
     }
     return true;
-  }
-
-  private Optional<Account> accountOf(String address) {
-    Optional<Account> byUri = accounts.byUri(address);
-    if (byUri.isPresent()) {
-      return byUri;
-    }
-    SipURI uri;
-    try {
-      uri = (SipURI) sip.addresses.createURI(address);
-    } catch (Exception e) {
-      return Optional.empty();
-    }
-    return accounts.byName(uri.getUser());
   }
 }

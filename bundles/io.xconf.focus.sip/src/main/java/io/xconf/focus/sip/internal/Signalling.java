@@ -73,10 +73,7 @@ final class Signalling {
    */
   ContactHeader contact(ConferenceObject conference) {
     try {
-      SipURI uri = addresses.createSipURI(conferenceId(conference.uri()), domain);
-      ContactHeader contact = headers.createContactHeader(addresses.createAddress(uri));
-      contact.setParameter("isfocus", null);
-      return contact;
+      return focusContact(addresses.createSipURI(conferenceId(conference.uri()), domain));
     } catch (Exception e) {
       throw new IllegalStateException("cannot write the focus's Contact", e);
     }
@@ -91,12 +88,16 @@ final class Signalling {
       SipURI uri = addresses.createSipURI(conferenceId(conference.uri()), address);
       uri.setPort(port);
       uri.setTransportParam(transport);
-      ContactHeader contact = headers.createContactHeader(addresses.createAddress(uri));
-      contact.setParameter("isfocus", null);
-      return contact;
+      return focusContact(uri);
     } catch (Exception e) {
       throw new IllegalStateException("cannot write the focus's Contact", e);
     }
+  }
+
+  private ContactHeader focusContact(SipURI uri) throws Exception {
+    ContactHeader contact = headers.createContactHeader(addresses.createAddress(uri));
+    contact.setParameter("isfocus", null);
+    return contact;
   }
 
   /**

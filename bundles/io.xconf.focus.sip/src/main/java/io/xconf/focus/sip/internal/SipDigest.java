@@ -5,9 +5,9 @@ import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.Addresses;
 import io.xconf.accounts.DigestAlgorithm;
 import io.xconf.accounts.DigestVerifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
-import java.util.Locale;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.header.AuthorizationHeader;
@@ -31,9 +31,11 @@ final class SipDigest {
 
   private final Signalling sip;
   private final DigestVerifier verifier;
+  private final AccountDirectory accounts;
 
   SipDigest(Signalling sip, AccountDirectory accounts, List<DigestAlgorithm> algorithms) {
     this.sip = sip;
+    this.accounts = accounts;
     this.verifier = new DigestVerifier(accounts, sip.domain, algorithms, System::currentTimeMillis);
   }
 
@@ -74,16 +76,21 @@ final class SipDigest {
     }
   }
 
-  /** Whether an account may act for this address: its own sip:name@domain or one of its URIs. */
+  /**
+   * Whether an account may act for this address: the directory finds the account at it (its {@code
+   * sip:<name>@<domain>} or one of its URIs).
+   */
   boolean owns(Account account, String address) {
-    String normalized = Addresses.normalize(address);
-    if (normalized == null) {
-      return false;
-    }
-    if (normalized.equals(Addresses.normalize("sip:" + account.name() + "@" + sip.domain))) {
-      return true;
-    }
-    return account.uris().stream().map(Addresses::normalize).anyMatch(normalized::equals);
+    return accounts.byUri(address).map(a -> a.name().equals(account.name())).orElse(false);
+  }
+
+  /** The addresses that name an account in conference lists, its XCON-USERID first. */
+  List<String> identities(Account account) {
+    List<String> identities = new ArrayList<>();
+    identities.add(account.userId());
+    identities.add("sip:" + account.name() + "@" + sip.domain);
+    identities.addAll(account.uris());
+    return identities;
   }
 
   private static boolean sameAddress(String a, String b) {
@@ -99,21 +106,17 @@ final class SipDigest {
   }
 
   static List<DigestAlgorithm> algorithms(String configured) {
-    List<DigestAlgorithm> algorithms =
-        java.util.Arrays.stream(configured.split(","))
-            .map(String::strip)
-            .filter(token -> !token.isEmpty())
-            .map(
-                token -> {
-                  for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-                    if (algorithm.token().equalsIgnoreCase(token)) {
-                      return algorithm;
-                    }
-                  }
-                  throw new IllegalArgumentException(
-                      "unknown Digest algorithm " + token.toUpperCase(Locale.ROOT));
-                })
-            .toList();
+    List<DigestAlgorithm> algorithms = new ArrayList<>();
+    for (String token : configured.split(",")) {
+      if (token.isBlank()) {
+        continue;
+      }
+      DigestAlgorithm algorithm = DigestAlgorithm.fromToken(token);
+      if (algorithm == null) {
+        throw new IllegalArgumentException("unknown Digest algorithm " + token.strip());
+      }
+      algorithms.add(algorithm);
+    }
     if (algorithms.isEmpty()) {
       throw new IllegalArgumentException("SIP Digest needs at least one algorithm");
     }
