@@ -504,6 +504,113 @@ public class SipFocusIT {
     }
   }
 
+  /**
+   * RFC 4579 REFERs with the rights of RFC 6501: alice's user may have the focus call someone in
+   * and hang up on them, bob's may not; the referrer hears how it went in message/sipfrag NOTIFYs.
+   */
+  @Test
+  public void aReferCallsSomeoneInAndAReferWithByeHangsUpOnThem() throws Exception {
+    String conference =
+        CcmpHttp.field(
+            alice.createWith(
+                "<info:users><info:user entity=\""
+                    + ALICE
+                    + "\"><xcon:allow-refer-users-dynamically>true</xcon:allow-refer-users-dynamically>"
+                    + "<xcon:allow-invite-users-dynamically>true"
+                    + "</xcon:allow-invite-users-dynamically><xcon:allow-remove-users-dynamically>"
+                    + "true</xcon:allow-remove-users-dynamically></info:user>"
+                    + "<info:user entity=\"xcon-userid:bob@"
+                    + DOMAIN
+                    + "\"/></info:users>"),
+            "confObjID");
+    Path dir = work.resolve("refer");
+    int uasPort = FreePorts.next();
+    String target = "sip:uas@127.0.0.1:" + uasPort;
+    try (Sipp invitee = Sipp.answer(dir, uasPort, evenFreePort())) {
+      Thread.sleep(500); // sipp binds its port
+      String bobsTry = refer(dir, conference, "bob", "builder", target);
+      assertTrue(bobsTry, bobsTry.startsWith("exit 1") && bobsTry.contains("refused 403"));
+      assertFalse(
+          "bob's REFER called no one",
+          alice.retrieve(conference).contains("<info:endpoint entity=\"" + target + "\">"));
+
+      String invited = refer(dir, conference, "alice", "secret", target);
+      assertTrue(invited, invited.startsWith("exit 0") && invited.contains("sipfrag SIP/2.0 100"));
+      assertTrue(invited, invited.contains("sipfrag SIP/2.0 200"));
+      String roster =
+          Await.until(
+              "the invitee connected",
+              Duration.ofSeconds(10),
+              () -> alice.retrieve(conference),
+              body ->
+                  body.contains("<info:endpoint entity=\"" + target + "\">")
+                      && body.contains("<info:status>connected</info:status>"));
+      assertTrue(roster, roster.contains("<info:joining-method>dialed-out</info:joining-method>"));
+      assertFalse("a REFER leaves the lists alone", roster.contains("allowed-users-list"));
+      assertTrue(invitee.log(), invitee.isRunning());
+
+      String removed = refer(dir, conference, "alice", "secret", target + ";method=BYE");
+      assertTrue(removed, removed.startsWith("exit 0") && removed.contains("sipfrag SIP/2.0 200"));
+      assertEquals("the invitee got its BYE: " + invitee.log(), 0, invitee.await(30));
+      String after =
+          Await.until(
+              "the invitee booted",
+              Duration.ofSeconds(10),
+              () -> alice.retrieve(conference),
+              body -> body.contains("booted"));
+      assertTrue(after, after.contains("removed by " + ALICE));
+    }
+    int referredPort = FreePorts.next();
+    try (Sipp referred = Sipp.serve(dir, referredPort, scenario("referred.xml"))) {
+      Thread.sleep(500);
+      String asked =
+          refer(
+              dir,
+              conference,
+              "alice",
+              "secret",
+              "sip:carol@127.0.0.1:" + referredPort + ";method=REFER");
+      assertTrue(asked, asked.startsWith("exit 0") && asked.contains("sipfrag SIP/2.0 202"));
+      assertEquals(referred.log(), 0, referred.await(30));
+      String logged = Files.readString(dir.resolve("referred-" + referredPort + "-logs.log"));
+      assertTrue(
+          logged,
+          logged.contains("referred to sip:" + Conferences.idOf(conference) + "@" + DOMAIN));
+    }
+  }
+
+  /** A REFER of {@code referTo} by an account; what the referrer logged. */
+  private static String refer(
+      Path dir, String conference, String account, String password, String referTo)
+      throws Exception {
+    Path log = dir.resolve("referrer-" + FreePorts.next() + ".log");
+    try (Sipp referrer =
+        Sipp.call(
+            dir,
+            null,
+            sipPort,
+            Conferences.idOf(conference),
+            FreePorts.next(),
+            "-sf",
+            scenario("referrer.xml").toString(),
+            "-set",
+            "target",
+            referTo,
+            "-au",
+            account,
+            "-ap",
+            password,
+            "-auth_uri",
+            digestUri(conference),
+            "-trace_logs",
+            "-log_file",
+            log.toString())) {
+      int exit = referrer.await(40);
+      String logged = Files.exists(log) ? Files.readString(log) : "";
+      return "exit " + exit + "\n" + logged + "\n" + referrer.log();
+    }
+  }
+
   /** sipp signs sip:<remote address> unless told the request URI it uses. */
   private static String digestUri(String conference) {
     return Conferences.idOf(conference) + "@127.0.0.1:" + sipPort;

@@ -110,6 +110,44 @@ public final class Sipp implements AutoCloseable {
     return new Sipp(process, log, port);
   }
 
+  /**
+   * Starts sipp as a server on {@code port} running {@code scenario} once, logging (-trace_logs) to
+   * {@code <workDir>/<scenario name>-<port>-logs.log}, which {@link #log()} then shows.
+   */
+  public static Sipp serve(Path workDir, int port, Path scenario, String... extra)
+      throws IOException {
+    requireCommand("sipp", "sip-tester");
+    Files.createDirectories(workDir);
+    String name = scenario.getFileName().toString().replace(".xml", "");
+    Path log = workDir.resolve(name + "-" + port + ".log");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "sipp",
+                "-sf",
+                scenario.toString(),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-m",
+                "1",
+                "-timeout",
+                "60s",
+                "-nostdin",
+                "-trace_logs",
+                "-log_file",
+                workDir.resolve(name + "-" + port + "-logs.log").toString()));
+    command.addAll(List.of(extra));
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    return new Sipp(process, log, port);
+  }
+
   public boolean isRunning() {
     return process.isAlive();
   }

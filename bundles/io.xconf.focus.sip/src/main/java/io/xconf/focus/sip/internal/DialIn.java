@@ -261,7 +261,7 @@ final class DialIn {
         .orElse("allow");
   }
 
-  private static int maximumUsers(XmlElement document) {
+  static int maximumUsers(XmlElement document) {
     String text =
         document
             .child(Roster.DESCRIPTION)

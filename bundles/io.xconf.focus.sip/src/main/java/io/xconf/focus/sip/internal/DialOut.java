@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
@@ -73,6 +74,24 @@ final class DialOut {
         () -> model.get(conferenceUri).ifPresent(c -> dialOuts(conferenceUri, c.document())));
   }
 
+  /**
+   * Calls a user the conference does not list as a dial-out target (a REFER, RFC 4579 section 5.5),
+   * once, off the caller's thread; {@code progress} hears each status the callee answers with, and
+   * "500 ..." when the call cannot be placed.
+   */
+  void invite(String conferenceUri, String target, Consumer<String> progress) {
+    dialer.execute(
+        () -> {
+          try {
+            XmlElement document = model.get(conferenceUri).orElseThrow().document();
+            dial(conferenceUri, document, target, null, progress);
+          } catch (Exception e) {
+            LOG.warn("Dialling {} for {} failed: {}", target, conferenceUri, e.toString());
+            progress.accept("500 " + e.getMessage());
+          }
+        });
+  }
+
   /** The conference is gone: its targets may be called again should it come back. */
   void forget(String conferenceUri) {
     dialled.keySet().removeIf(key -> key.startsWith(conferenceUri + " "));
@@ -92,7 +111,7 @@ final class DialOut {
       String key = conferenceUri + " " + UserIds.comparable(target);
       if (dialled.putIfAbsent(key, "") == null) {
         try {
-          dial(conferenceUri, document, target, key);
+          dial(conferenceUri, document, target, key, status -> {});
         } catch (Exception e) {
           LOG.warn("Dialling {} for {} failed: {}", target, conferenceUri, e.toString());
           live.roster(
@@ -119,9 +138,19 @@ final class DialOut {
     }
   }
 
-  private void dial(String conferenceUri, XmlElement document, String target, String key)
+  /**
+   * Places a call; {@code key} is its place among the conference's listed targets, null for a
+   * referred one whose user, unless listed, leaves the roster with the call.
+   */
+  private void dial(
+      String conferenceUri,
+      XmlElement document,
+      String target,
+      String key,
+      Consumer<String> progress)
       throws Exception {
     String entity = entityOf(document, target);
+    boolean userAddedByCall = key == null && Roster.user(document, entity).isEmpty();
     CallIdHeader callIdHeader = sip.provider.getNewCallId();
     String callId = callIdHeader.getCallId();
     MediaLeg leg = live.mixOf(conferenceUri).offer(callId);
@@ -161,8 +190,12 @@ final class DialOut {
       invite.addHeader(sip.contactAt(conference, transport));
       ClientTransaction transaction = sip.provider.getNewClientTransaction(invite);
       live.outgoing.put(
-          callId, new Outgoing(callId, conferenceUri, target, entity, transaction, leg));
-      dialled.put(key, callId);
+          callId,
+          new Outgoing(
+              callId, conferenceUri, target, entity, userAddedByCall, transaction, leg, progress));
+      if (key != null) {
+        dialled.put(key, callId);
+      }
       live.roster(conferenceUri, Roster.dialing(entity, target, "dialing-out"));
       transaction.sendRequest();
       LOG.debug("Dialling {} into {}", target, conferenceUri);
@@ -183,9 +216,11 @@ final class DialOut {
     }
     String callId = Signalling.callId(response);
     int status = response.getStatusCode();
+    String statusLine = status + " " + response.getReasonPhrase();
     if (status < 200) {
       Outgoing ringing = live.outgoing.get(callId);
       if (ringing != null && status >= 180) {
+        ringing.progress().accept(statusLine);
         live.roster(
             ringing.conferenceUri(),
             Roster.dialing(ringing.entity(), ringing.target(), "alerting"));
@@ -196,11 +231,12 @@ final class DialOut {
     if (status < 300) {
       answered(event, cseq, call);
     } else if (call != null) {
+      call.progress().accept(statusLine);
       boolean busy =
           status == Response.BUSY_HERE
               || status == Response.BUSY_EVERYWHERE
               || status == Response.DECLINE;
-      failed(call, busy ? "busy" : "failed", status + " " + response.getReasonPhrase());
+      failed(call, busy ? "busy" : "failed", statusLine);
     }
   }
 
@@ -224,9 +260,11 @@ final class DialOut {
       call.leg().answer(answer == null ? "" : answer);
     } catch (SdpException e) {
       sip.bye(dialog);
+      call.progress().accept("488 Not Acceptable Here");
       failed(call, "failed", "488 " + e.getMessage());
       return;
     }
+    call.progress().accept("200 OK");
     live.calls.put(
         call.callId(),
         new Call(
@@ -234,7 +272,7 @@ final class DialOut {
             call.conferenceUri(),
             call.entity(),
             call.target(),
-            false,
+            call.userAddedByCall(),
             dialog,
             call.leg()));
     live.roster(
@@ -256,6 +294,7 @@ final class DialOut {
     }
     Outgoing call = live.outgoing.remove(Signalling.callId(transaction.getRequest()));
     if (call != null) {
+      call.progress().accept("408 Request Timeout");
       failed(call, "failed", "408 no answer");
     }
   }

@@ -174,6 +174,23 @@ final class Roster {
     return identities.contains(comparable);
   }
 
+  /**
+   * Whether the conference's user for one of these identities (its entity, or one of its
+   * associated-aors) has a boolean right set, e.g. allow-invite-users-dynamically (RFC 6501 section
+   * 4.6.5); unset is false.
+   */
+  static boolean granted(XmlElement document, List<String> identities, String right) {
+    return identities.stream()
+        .map(identity -> userFor(document, identity))
+        .flatMap(Optional::stream)
+        .distinct()
+        .flatMap(entity -> user(document, entity).stream())
+        .flatMap(user -> user.child(xcon(right)).stream())
+        .map(XmlElement::text)
+        .anyMatch(
+            text -> text != null && (text.strip().equals("true") || text.strip().equals("1")));
+  }
+
   /** RFC 6501 user-admission-policy: closedAuthenticated, openAuthenticated or anonymous. */
   static Optional<String> admissionPolicy(XmlElement document) {
     return document

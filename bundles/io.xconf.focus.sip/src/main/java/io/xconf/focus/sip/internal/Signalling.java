@@ -38,6 +38,7 @@ final class Signalling {
           Request.OPTIONS,
           Request.SUBSCRIBE,
           Request.NOTIFY,
+          Request.REFER,
           Request.REGISTER);
 
   final SipProvider provider;

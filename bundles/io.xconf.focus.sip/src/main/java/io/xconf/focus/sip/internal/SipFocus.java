@@ -30,6 +30,7 @@ import javax.sip.SipProvider;
 import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.EventHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
@@ -116,6 +117,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   private final ConferenceEvents events;
   private final RequestRate newDialogs;
   private final Registrar registrar;
+  private final Referrals referrals;
   private static final int RETRY_AFTER_SECONDS = 5;
 
   @Activate
@@ -173,6 +175,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     this.dialIn = new DialIn(model, sip, live, digest);
     this.dialOut = new DialOut(model, sip, live, registrar);
     this.schedule = new Schedule(live, dialOut);
+    this.referrals = new Referrals(model, sip, live, dialIn, dialOut, digest);
     this.events =
         new ConferenceEvents(provider, sip.messages, sip.headers, sip::contact, sip::recordRoute);
     schedule.timers.scheduleWithFixedDelay(
@@ -245,6 +248,8 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         case Request.INVITE -> dialIn.invite(event);
         case Request.BYE -> dialIn.bye(event);
         case Request.SUBSCRIBE -> subscribe(event);
+        case Request.REFER -> referrals.refer(event);
+        case Request.NOTIFY -> notified(event);
         case Request.ACK -> {
           // The dialog is confirmed; media flows already.
         }
@@ -255,6 +260,15 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       LOG.error("{} failed", request.getMethod(), e);
       sip.respond(event, Response.SERVER_INTERNAL_ERROR, null);
     }
+  }
+
+  /** Only users the focus REFERred send NOTIFYs (when they ignore its Refer-Sub: false). */
+  private void notified(RequestEvent event) {
+    boolean ours = referrals.ownsNotify(event.getRequest());
+    sip.respond(
+        event,
+        ours ? Response.OK : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+        ours ? null : "no such subscription");
   }
 
   private void register(RequestEvent event) {
@@ -331,12 +345,18 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
   @Override
   public void processResponse(ResponseEvent event) {
-    dialOut.response(event);
+    CSeqHeader cseq = (CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME);
+    if (cseq != null && Request.REFER.equals(cseq.getMethod())) {
+      referrals.response(event);
+    } else {
+      dialOut.response(event);
+    }
   }
 
   @Override
   public void processTimeout(TimeoutEvent event) {
     dialOut.timeout(event);
+    referrals.timeout(event);
   }
 
   @Override
