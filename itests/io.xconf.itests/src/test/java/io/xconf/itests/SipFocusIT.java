@@ -10,6 +10,7 @@ import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.Sipp;
+import io.xconf.itests.support.TlsPeer;
 import io.xconf.itests.support.XconfSchemasCheck;
 import io.xconf.itests.support.XconfServer;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +40,16 @@ public class SipFocusIT {
   private static Conferences alice;
   private static int sipPort;
   private static Path work;
+  private static int tlsPort;
+  private static Path tlsCertificate;
 
   @BeforeClass
   public static void startServer() throws Exception {
     Sipp.requireCommand("sipp", "sip-tester");
     Sipp.requireCommand("tshark", "tshark");
     work = Path.of(System.getProperty("xconf.work"), "servers", "focus");
+    Path keyStore = tlsKeyStore(work.resolve("tls"));
+    tlsPort = FreePorts.next();
     server =
         XconfServer.configure(work.resolve("data"), DOMAIN)
             .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_MIN))
@@ -52,12 +57,64 @@ public class SipFocusIT {
             // Low enough for the flood test to meet it, high enough for every other test here.
             .withEnvironment("XCONF_SIP_MAX_NEW_PER_SECOND", "20")
             // sipp answers MD5 challenges only, and gives up on a SHA-256 one listed first.
-            .withEnvironment("XCONF_SIP_DIGEST_ALGORITHMS", "MD5");
+            .withEnvironment("XCONF_SIP_DIGEST_ALGORITHMS", "MD5")
+            .withEnvironment("XCONF_SIP_TLS_PORT", String.valueOf(tlsPort))
+            .withEnvironment("XCONF_SIP_TLS_KEYSTORE", keyStore.toString())
+            .withEnvironment("XCONF_SIP_TLS_KEYSTORE_PASSWORD", "tls-secret");
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
     assertEquals(0, server.user("add", "bob", "builder").exitCode());
     server.start();
     sipPort = server.sipPort();
     alice = new Conferences(server.ccmp().withDigest("alice", "secret"), ALICE, DOMAIN);
+  }
+
+  /** A key and certificate for 127.0.0.1 made with the JDK's keytool; its PEM beside. */
+  private static Path tlsKeyStore(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    Path keyStore = dir.resolve("focus.p12");
+    Files.deleteIfExists(keyStore);
+    tlsCertificate = dir.resolve("focus.pem");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(
+        keytool,
+        "-genkeypair",
+        "-alias",
+        "focus",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "san=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        "tls-secret");
+    run(
+        keytool,
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "focus",
+        "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        "tls-secret",
+        "-file",
+        tlsCertificate.toString());
+    return keyStore;
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(String.join(" ", command) + "\n" + output, 0, process.waitFor());
   }
 
   @AfterClass
@@ -101,6 +158,80 @@ public class SipFocusIT {
             () -> alice.retrieve(conference),
             body -> !body.contains("<info:endpoint"));
     assertFalse(after, after.contains("sip:sipp@"));
+  }
+
+  /**
+   * SIP over TLS with the configured keystore: openssl checks the focus's certificate, dials in,
+   * gets a Record-Route that keeps the dialog on TLS, and leaves with its BYE.
+   */
+  @Test
+  public void aCallerDialsInOverTlsAndLeaves() throws Exception {
+    String conference = alice.create();
+    String id = Conferences.idOf(conference);
+    String requestUri = "sip:" + id + "@127.0.0.1:" + tlsPort + ";transport=tls";
+    String dialog =
+        "From: <sip:tls@127.0.0.1>;tag=tls1\n"
+            + "Call-ID: tls-"
+            + System.nanoTime()
+            + "@127.0.0.1\n"
+            + "Max-Forwards: 70\n";
+    String sdp =
+        "v=0\r\no=tls 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio "
+            + evenFreePort()
+            + " RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n";
+    try (TlsPeer peer = TlsPeer.connect(tlsPort, tlsCertificate)) {
+      peer.send(
+          "INVITE "
+              + requestUri
+              + " SIP/2.0\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKtls1\n"
+              + dialog
+              + "To: <sip:"
+              + id
+              + "@"
+              + DOMAIN
+              + ">\nCSeq: 1 INVITE\nContact: <sip:tls@127.0.0.1:5999;transport=tls>\n"
+              + "Content-Type: application/sdp",
+          sdp);
+      String answered = peer.awaitReceived("the 200", r -> r.contains("SIP/2.0 200 OK"));
+      assertTrue(answered, answered.contains("verify return:1"));
+      assertTrue(answered, answered.contains(";isfocus"));
+      assertTrue(
+          answered,
+          answered.matches(
+              "(?s).*Record-Route: <sip:127.0.0.1:" + tlsPort + ";transport=tls;lr>.*"));
+      java.util.regex.Matcher toTag =
+          java.util.regex.Pattern.compile("To: [^\r\n]*;tag=([^;\r\n]+)").matcher(answered);
+      assertTrue(answered, toTag.find());
+      String to = "To: <sip:" + id + "@" + DOMAIN + ">;tag=" + toTag.group(1) + "\n";
+      Await.until(
+          "the TLS caller connected",
+          Duration.ofSeconds(10),
+          () -> alice.retrieve(conference),
+          body -> body.contains("<info:endpoint entity=\"sip:tls@127.0.0.1\">"));
+      peer.send(
+          "ACK "
+              + requestUri
+              + " SIP/2.0\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKtls2\n"
+              + dialog
+              + to
+              + "CSeq: 1 ACK",
+          "");
+      peer.send(
+          "BYE "
+              + requestUri
+              + " SIP/2.0\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKtls3\n"
+              + dialog
+              + to
+              + "CSeq: 2 BYE",
+          "");
+      peer.awaitReceived("the BYE's 200", r -> r.contains("CSeq: 2 BYE"));
+    }
+    Await.until(
+        "the TLS caller gone",
+        Duration.ofSeconds(10),
+        () -> alice.retrieve(conference),
+        body -> !body.contains("<info:endpoint"));
   }
 
   @Test

@@ -165,8 +165,7 @@ final class DialOut {
                   .filter(SipURI.class::isInstance)
                   .map(SipURI.class::cast)
                   .orElse(targetUri);
-      String transport =
-          requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam();
+      String transport = Signalling.transportFor(requestUri);
       FromHeader from =
           sip.headers.createFromHeader(
               sip.addresses.createAddress(
@@ -182,7 +181,9 @@ final class DialOut {
               from,
               to,
               new ArrayList<>(
-                  List.of(sip.headers.createViaHeader(sip.address, sip.port, transport, null))),
+                  List.of(
+                      sip.headers.createViaHeader(
+                          sip.address, sip.portFor(transport), transport, null))),
               sip.headers.createMaxForwardsHeader(70),
               sip.headers.createContentTypeHeader("application", "sdp"),
               leg.localSdp());

@@ -228,8 +228,7 @@ final class Referrals {
     try {
       SipURI targetUri = (SipURI) sip.addresses.createURI(address);
       CallIdHeader callId = sip.provider.getNewCallId();
-      String transport =
-          targetUri.getTransportParam() == null ? "udp" : targetUri.getTransportParam();
+      String transport = Signalling.transportFor(targetUri);
       SipURI conferenceUri =
           sip.addresses.createSipURI(Signalling.conferenceId(conference.uri()), sip.domain);
       FromHeader from =
@@ -245,7 +244,8 @@ final class Referrals {
               sip.headers.createToHeader(sip.addresses.createAddress(targetUri), null),
               new java.util.ArrayList<>(
                   java.util.List.of(
-                      sip.headers.createViaHeader(sip.address, sip.port, transport, null))),
+                      sip.headers.createViaHeader(
+                          sip.address, sip.portFor(transport), transport, null))),
               sip.headers.createMaxForwardsHeader(70));
       refer.addHeader(sip.headers.createReferToHeader(sip.addresses.createAddress(conferenceUri)));
       refer.addHeader(sip.headers.createHeader("Refer-Sub", "false"));

@@ -47,6 +47,10 @@ final class Signalling {
   final AddressFactory addresses;
   final String address;
   final int port;
+
+  /** The TLS port, or -1 without TLS. */
+  final int tlsPort;
+
   final String domain;
 
   Signalling(
@@ -56,6 +60,7 @@ final class Signalling {
       AddressFactory addresses,
       String address,
       int port,
+      int tlsPort,
       String domain) {
     this.provider = provider;
     this.messages = messages;
@@ -63,6 +68,7 @@ final class Signalling {
     this.addresses = addresses;
     this.address = address;
     this.port = port;
+    this.tlsPort = tlsPort;
     this.domain = domain;
   }
 
@@ -87,7 +93,7 @@ final class Signalling {
   ContactHeader contactAt(ConferenceObject conference, String transport) {
     try {
       SipURI uri = addresses.createSipURI(conferenceId(conference.uri()), address);
-      uri.setPort(port);
+      uri.setPort(portFor(transport));
       uri.setTransportParam(transport);
       return focusContact(uri);
     } catch (Exception e) {
@@ -108,13 +114,26 @@ final class Signalling {
   RecordRouteHeader recordRoute(String transport) {
     try {
       SipURI uri = addresses.createSipURI(null, address);
-      uri.setPort(port);
+      uri.setPort(portFor(transport));
       uri.setTransportParam(transport);
       uri.setLrParam();
       return headers.createRecordRouteHeader(addresses.createAddress(uri));
     } catch (Exception e) {
       throw new IllegalStateException("cannot write the focus's Record-Route", e);
     }
+  }
+
+  /** Where the focus listens for a transport: TLS has a port of its own. */
+  int portFor(String transport) {
+    return "tls".equalsIgnoreCase(transport) && tlsPort > 0 ? tlsPort : port;
+  }
+
+  /** The transport to reach a URI with: its transport parameter, TLS for sips, else UDP. */
+  static String transportFor(SipURI uri) {
+    if (uri.getTransportParam() != null) {
+      return uri.getTransportParam().toLowerCase(java.util.Locale.ROOT);
+    }
+    return uri.isSecure() ? "tls" : "udp";
   }
 
   /** The id part of an XCON-URI, which is also the user part of the conference's SIP URI. */

@@ -80,6 +80,37 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     String transports() default "udp,tcp";
 
     @AttributeDefinition(
+        name = "TLS port",
+        description = "SIP over TLS, when a keystore is configured.",
+        min = "1",
+        max = "65535")
+    int tlsPort() default 5061;
+
+    @AttributeDefinition(
+        name = "TLS keystore",
+        description =
+            "A PKCS12 keystore with the focus's key and certificate; SIP over TLS listens only"
+                + " when one is given.")
+    String tlsKeyStore() default "";
+
+    @AttributeDefinition(
+        name = "TLS keystore password",
+        type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String tlsKeyStorePassword() default "";
+
+    @AttributeDefinition(
+        name = "TLS truststore",
+        description =
+            "A PKCS12 truststore for the certificates of peers the focus calls over TLS; the"
+                + " JDK's certificate authorities when empty.")
+    String tlsTrustStore() default "";
+
+    @AttributeDefinition(
+        name = "TLS truststore password",
+        type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String tlsTrustStorePassword() default "";
+
+    @AttributeDefinition(
         name = "Mixer",
         description =
             "The xconf.mixer.name of the mixer for conferences whose document names none"
@@ -142,6 +173,10 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     properties.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "1048576");
     properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
     properties.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+    boolean tls = !config.tlsKeyStore().isBlank();
+    if (tls) {
+      tlsProperties(config, properties);
+    }
     this.stack = factory.createSipStack(properties);
     String address = config.address().strip();
     List<ListeningPoint> points = new ArrayList<>();
@@ -151,6 +186,9 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
             stack.createListeningPoint(
                 address, config.port(), transport.strip().toLowerCase(Locale.ROOT)));
       }
+    }
+    if (tls) {
+      points.add(stack.createListeningPoint(address, config.tlsPort(), ListeningPoint.TLS));
     }
     if (points.isEmpty()) {
       throw new IllegalArgumentException("the focus needs at least one transport");
@@ -167,6 +205,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
             factory.createAddressFactory(),
             address,
             config.port(),
+            tls ? config.tlsPort() : -1,
             identity.domain());
     SipDigest digest =
         new SipDigest(sip, accounts, SipDigest.algorithms(config.digestAlgorithms()));
@@ -191,7 +230,12 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         TimeUnit.SECONDS);
     provider.addSipListener(this);
     stack.start();
-    LOG.info("SIP focus on {}:{} ({})", address, config.port(), config.transports());
+    LOG.info(
+        "SIP focus on {}:{} ({}){}",
+        address,
+        config.port(),
+        config.transports(),
+        tls ? ", TLS on " + config.tlsPort() : "");
     // Timers come from the stored conferences, so they survive a restart; conferences running
     // now have their dial-out targets called again (their calls ended with the old process).
     for (ConferenceObject conference : model.conferences()) {
@@ -200,6 +244,53 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         dialOut.later(conference.uri(), conference.document());
       }
     }
+  }
+
+  /**
+   * The stack's TLS: the operator's key; peers' certificates checked against the configured
+   * truststore or the JDK's authorities; callers need no certificate of their own (SIP Digest tells
+   * who they are).
+   */
+  private static void tlsProperties(Config config, Properties properties) {
+    java.nio.file.Path keyStore = java.nio.file.Path.of(config.tlsKeyStore().strip());
+    if (!java.nio.file.Files.isReadable(keyStore)) {
+      throw new IllegalArgumentException("the SIP TLS keystore " + keyStore + " is not readable");
+    }
+    properties.setProperty("javax.net.ssl.keyStore", keyStore.toString());
+    properties.setProperty("javax.net.ssl.keyStorePassword", config.tlsKeyStorePassword());
+    properties.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+    String trustStore = config.tlsTrustStore().strip();
+    if (trustStore.isEmpty()) {
+      properties.setProperty(
+          "javax.net.ssl.trustStore",
+          java.nio.file.Path.of(System.getProperty("java.home"), "lib", "security", "cacerts")
+              .toString());
+      properties.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+      properties.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    } else {
+      properties.setProperty("javax.net.ssl.trustStore", trustStore);
+      properties.setProperty("javax.net.ssl.trustStorePassword", config.tlsTrustStorePassword());
+      properties.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    }
+    properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+    // Both directions; the stack's defaults (TLS 1.0 to 1.2, RSA key exchange only) fail
+    // against today's peers and EC keys.
+    properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+    properties.setProperty(
+        "gov.nist.javax.sip.ENABLED_CIPHER_SUITES",
+        String.join(
+            ",",
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            // RFC 5630's mandatory suite, for older SIP peers.
+            "TLS_RSA_WITH_AES_128_CBC_SHA"));
   }
 
   @Deactivate
