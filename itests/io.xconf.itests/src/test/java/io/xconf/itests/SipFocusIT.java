@@ -389,6 +389,44 @@ public class SipFocusIT {
     }
   }
 
+  /** RFC 5545 RRULE: each occurrence calls the target at its start and hangs up at its end. */
+  @Test
+  public void aRecurringConferenceDialsOutAgainAtEachOccurrence() throws Exception {
+    int uasPort = FreePorts.next();
+    try (Sipp callee = Sipp.answer(work.resolve("recurring"), uasPort, evenFreePort(), 2)) {
+      String target = "sip:uas@127.0.0.1:" + uasPort;
+      java.time.Instant start =
+          java.time.Instant.now().plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      String dtstart =
+          java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+              .withZone(java.time.ZoneOffset.UTC)
+              .format(start);
+      String created =
+          alice.createWith(
+              "<info:conference-description><xcon:conference-time><xcon:entry><xcon:base>"
+                  + "BEGIN:VCALENDAR&#13;\nVERSION:2.0&#13;\nBEGIN:VEVENT&#13;\nDTSTART:"
+                  + dtstart
+                  + "&#13;\nDURATION:PT4S&#13;\nRRULE:FREQ=SECONDLY;INTERVAL=10;COUNT=2&#13;\n"
+                  + "END:VEVENT&#13;\nEND:VCALENDAR&#13;\n"
+                  + "</xcon:base></xcon:entry></xcon:conference-time></info:conference-description>"
+                  + "<info:users><xcon:allowed-users-list><xcon:target uri=\""
+                  + target
+                  + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>");
+      assertEquals(created, 200, CcmpHttp.responseCode(created));
+      String conference = CcmpHttp.field(created, "confObjID");
+      Await.until(
+          "the first occurrence ended",
+          Duration.ofSeconds(20),
+          () -> alice.retrieve(conference),
+          body -> body.contains("<info:disconnection-method>booted</info:disconnection-method>"));
+      assertTrue("between occurrences: " + callee.log(), callee.isRunning());
+      assertEquals("called and hung up twice: " + callee.log(), 0, callee.await(40));
+      assertFalse(
+          "the second call ended no earlier than its occurrence",
+          java.time.Instant.now().isBefore(start.plusSeconds(14).minusMillis(500)));
+    }
+  }
+
   @Test
   public void anUnreachableDialOutTargetIsRecordedAsFailed() throws Exception {
     int nobody = FreePorts.next();

@@ -84,6 +84,11 @@ public final class Sipp implements AutoCloseable {
    * Starts sipp's built-in UAS on {@code port}: it answers one INVITE with 200 and waits for BYE.
    */
   public static Sipp answer(Path workDir, int port, int mediaPort) throws IOException {
+    return answer(workDir, port, mediaPort, 1);
+  }
+
+  /** As {@link #answer(Path, int, int)}, for {@code calls} calls one after the other. */
+  public static Sipp answer(Path workDir, int port, int mediaPort, int calls) throws IOException {
     requireCommand("sipp", "sip-tester");
     Files.createDirectories(workDir);
     Path log = workDir.resolve("uas-" + port + ".log");
@@ -99,7 +104,7 @@ public final class Sipp implements AutoCloseable {
                 "-mp",
                 String.valueOf(mediaPort),
                 "-m",
-                "1",
+                String.valueOf(calls),
                 "-timeout",
                 "60s",
                 "-nostdin")

@@ -1,60 +1,123 @@
 package io.xconf.focus.sip.internal;
 
 import io.xconf.model.XmlElement;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.TimeZone;
+import org.dmfs.rfc5545.recur.RecurrenceRule;
+import org.dmfs.rfc5545.recur.RecurrenceRuleIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When a conference is active (RFC 6501 conference-time): one without a schedule is active from its
- * creation; one with a start in its iCalendar {@code base} (DTSTART, as Linphone writes it) or a
- * {@code mixing-start-offset} is active from then on.
+ * creation; one with {@code mixing-start-offset}/{@code mixing-end-offset} between them; one with
+ * an iCalendar {@code base} (RFC 5545: DTSTART, DTEND or DURATION, RRULE for a recurring one)
+ * during each of its occurrences. An unreadable schedule leaves the conference active, as one
+ * without.
  */
 final class Activation {
 
-  private static final DateTimeFormatter ICALENDAR_UTC =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+  private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
+  private static final DateTimeFormatter ICALENDAR_LOCAL =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+
+  /**
+   * An occurrence: from {@code start} (null: since ever) until {@code end} (null: for ever).
+   *
+   * @param recurring whether more occurrences may follow this one
+   */
+  record Window(Instant start, Instant end, boolean recurring) {
+    static final Window ALWAYS = new Window(null, null, false);
+
+    boolean contains(Instant now) {
+      return (start == null || !now.isBefore(start)) && (end == null || now.isBefore(end));
+    }
+  }
 
   private Activation() {}
 
-  /** From its start (if any) until its end (if any). */
   static boolean isActive(XmlElement document, Instant now) {
-    return start(document).map(start -> !now.isBefore(start)).orElse(true)
-        && end(document).map(now::isBefore).orElse(true);
+    return window(document, now).map(w -> w.contains(now)).orElse(false);
   }
 
   /**
-   * The end: {@code mixing-end-offset}, else the iCalendar DTEND, else DTSTART plus DURATION (RFC
-   * 5545; weeks, days and times).
+   * The occurrence in progress at {@code now}, else the next one; empty once a recurring conference
+   * has had its last occurrence. A single occurrence is returned even when it is over.
    */
-  static Optional<Instant> end(XmlElement document) {
+  static Optional<Window> window(XmlElement document, Instant now) {
     Optional<XmlElement> entry = entry(document);
     if (entry.isEmpty()) {
-      return Optional.empty();
+      return Optional.of(Window.ALWAYS);
     }
-    Optional<Instant> offset =
-        entry
-            .get()
-            .child(Roster.xcon("mixing-end-offset"))
-            .map(XmlElement::text)
-            .flatMap(Activation::instant);
-    if (offset.isPresent()) {
-      return offset;
+    Optional<Instant> startOffset = offset(entry.get(), "mixing-start-offset");
+    Optional<Instant> endOffset = offset(entry.get(), "mixing-end-offset");
+    if (startOffset.isPresent() || endOffset.isPresent()) {
+      return Optional.of(new Window(startOffset.orElse(null), endOffset.orElse(null), false));
     }
-    String calendar = entry.get().child(Roster.xcon("base")).map(XmlElement::text).orElse(null);
-    Optional<Instant> dtend = property(calendar, "DTEND").flatMap(Activation::utc);
-    if (dtend.isPresent()) {
-      return dtend;
+    String calendar = unfolded(entry.get().child(Roster.xcon("base")).map(XmlElement::text));
+    Optional<ZonedDateTime> start = property(calendar, "DTSTART").flatMap(Activation::dateTime);
+    if (start.isEmpty()) {
+      return Optional.of(Window.ALWAYS);
     }
-    Optional<Instant> start = property(calendar, "DTSTART").flatMap(Activation::utc);
-    Optional<java.time.Duration> duration =
-        property(calendar, "DURATION").flatMap(Activation::duration);
-    return start.isPresent() && duration.isPresent()
-        ? Optional.of(start.get().plus(duration.get()))
-        : Optional.empty();
+    Optional<Duration> length =
+        property(calendar, "DTEND")
+            .flatMap(Activation::dateTime)
+            .map(end -> Duration.between(start.get(), end))
+            .filter(d -> !d.isNegative())
+            .or(() -> property(calendar, "DURATION").flatMap(Activation::duration));
+    Optional<String> rule = property(calendar, "RRULE");
+    if (rule.isEmpty() || length.isEmpty()) {
+      return Optional.of(window(start.get(), length, false));
+    }
+    return next(rule.get(), start.get(), length.get(), now);
+  }
+
+  private static Window window(ZonedDateTime start, Optional<Duration> length, boolean recurring) {
+    return new Window(
+        start.toInstant(), length.map(l -> start.plus(l).toInstant()).orElse(null), recurring);
+  }
+
+  /**
+   * The first occurrence that has not ended by {@code now}: it starts after {@code now - length}.
+   * RFC 5545 counts DTSTART itself as the first occurrence; lib-recur computes the others, in
+   * DTSTART's time zone so that a weekly 10:00 stays 10:00 across daylight saving changes.
+   */
+  private static Optional<Window> next(
+      String rule, ZonedDateTime start, Duration length, Instant now) {
+    ZonedDateTime after = now.minus(length).atZone(start.getZone());
+    if (start.isAfter(after)) {
+      return Optional.of(window(start, Optional.of(length), true));
+    }
+    try {
+      RecurrenceRule recurrence = new RecurrenceRule(rule.substring(rule.indexOf(':') + 1).strip());
+      RecurrenceRuleIterator occurrences =
+          recurrence.iterator(
+              start.toInstant().toEpochMilli(), TimeZone.getTimeZone(start.getZone()));
+      long ended = after.toInstant().toEpochMilli();
+      occurrences.fastForward(ended);
+      // fastForward may leave an occurrence at that very instant, which has ended by now.
+      while (occurrences.hasNext() && occurrences.peekMillis() <= ended) {
+        occurrences.nextMillis();
+      }
+      if (!occurrences.hasNext()) {
+        return Optional.empty();
+      }
+      ZonedDateTime occurrence =
+          Instant.ofEpochMilli(occurrences.nextMillis()).atZone(start.getZone());
+      return Optional.of(window(occurrence, Optional.of(length), true));
+    } catch (Exception e) {
+      LOG.warn("Unreadable RRULE {}: only its first occurrence counts ({})", rule, e.toString());
+      return Optional.of(window(start, Optional.of(length), false));
+    }
   }
 
   private static Optional<XmlElement> entry(XmlElement document) {
@@ -64,60 +127,67 @@ final class Activation {
         .flatMap(t -> t.child(Roster.xcon("entry")));
   }
 
+  private static Optional<Instant> offset(XmlElement entry, String name) {
+    return entry.child(Roster.xcon(name)).map(XmlElement::text).flatMap(Activation::instant);
+  }
+
+  /** RFC 5545 section 3.1: a line starting with a space or tab continues the one before. */
+  private static String unfolded(Optional<String> calendar) {
+    return calendar.map(text -> text.replaceAll("\r?\n[ \t]", "")).orElse("");
+  }
+
+  /** A property's value with its parameters: {@code DTSTART;TZID=Europe/Paris:20261201T100000}. */
   private static Optional<String> property(String calendar, String name) {
-    if (calendar == null) {
-      return Optional.empty();
-    }
     for (String line : calendar.split("\r?\n")) {
       String trimmed = line.strip();
-      if (trimmed.startsWith(name + ":")) {
-        return Optional.of(trimmed.substring(name.length() + 1));
+      if (trimmed.startsWith(name + ":") || trimmed.startsWith(name + ";")) {
+        return Optional.of(trimmed.substring(name.length()));
       }
     }
     return Optional.empty();
   }
 
-  private static Optional<Instant> utc(String value) {
+  /**
+   * A DATE-TIME with what precedes its value: {@code :20261201T100000Z} (UTC), {@code
+   * ;TZID=Europe/Paris:20261201T100000}, or {@code :20261201T100000} (floating: the server's zone).
+   */
+  private static Optional<ZonedDateTime> dateTime(String property) {
+    int colon = property.lastIndexOf(':');
+    if (colon < 0) {
+      return Optional.empty();
+    }
+    String value = property.substring(colon + 1).strip();
+    String parameters = property.substring(0, colon);
     try {
-      return Optional.of(LocalDateTime.parse(value, ICALENDAR_UTC).toInstant(ZoneOffset.UTC));
-    } catch (DateTimeParseException e) {
+      if (value.endsWith("Z")) {
+        return Optional.of(
+            LocalDateTime.parse(value.substring(0, value.length() - 1), ICALENDAR_LOCAL)
+                .atZone(ZoneOffset.UTC));
+      }
+      ZoneId zone = ZoneId.systemDefault();
+      for (String parameter : parameters.split(";")) {
+        if (parameter.startsWith("TZID=")) {
+          zone = ZoneId.of(parameter.substring(5).replace("\"", ""));
+        }
+      }
+      return Optional.of(LocalDateTime.parse(value, ICALENDAR_LOCAL).atZone(zone));
+    } catch (DateTimeException e) {
       return Optional.empty();
     }
   }
 
   /** An RFC 5545 duration: P1W, P1DT2H, PT1H30M, PT90S. */
-  private static Optional<java.time.Duration> duration(String value) {
-    String text = value.strip();
+  private static Optional<Duration> duration(String property) {
+    String text = property.substring(property.lastIndexOf(':') + 1).strip();
     try {
       if (text.matches("P\\d+W")) {
         return Optional.of(
-            java.time.Duration.ofDays(7L * Long.parseLong(text.substring(1, text.length() - 1))));
+            Duration.ofDays(7L * Long.parseLong(text.substring(1, text.length() - 1))));
       }
-      return Optional.of(java.time.Duration.parse(text));
+      return Optional.of(Duration.parse(text)).filter(d -> !d.isNegative());
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-  }
-
-  static Optional<Instant> start(XmlElement document) {
-    Optional<XmlElement> entry = entry(document);
-    if (entry.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<Instant> offset =
-        entry
-            .get()
-            .child(Roster.xcon("mixing-start-offset"))
-            .map(XmlElement::text)
-            .flatMap(Activation::instant);
-    if (offset.isPresent()) {
-      return offset;
-    }
-    return entry
-        .get()
-        .child(Roster.xcon("base"))
-        .map(XmlElement::text)
-        .flatMap(Activation::dtstart);
   }
 
   private static Optional<Instant> instant(String text) {
@@ -126,24 +196,5 @@ final class Activation {
     } catch (DateTimeParseException | NullPointerException e) {
       return Optional.empty();
     }
-  }
-
-  /** DTSTART in UTC form (DTSTART:20261201T100000Z); other forms are left to the full scheduler. */
-  private static Optional<Instant> dtstart(String calendar) {
-    if (calendar == null) {
-      return Optional.empty();
-    }
-    for (String line : calendar.split("\r?\n")) {
-      String trimmed = line.strip();
-      if (trimmed.startsWith("DTSTART:")) {
-        try {
-          return Optional.of(
-              LocalDateTime.parse(trimmed.substring(8), ICALENDAR_UTC).toInstant(ZoneOffset.UTC));
-        } catch (DateTimeParseException e) {
-          return Optional.empty();
-        }
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,36 +37,51 @@ final class Schedule {
     this.dialOut = dialOut;
   }
 
-  /** Sets (again) the timers of a conference from its document. */
+  /**
+   * Sets (again) the timers of a conference from its document: the start and end of its current or
+   * next occurrence; at the end of a recurring one's occurrence, those of the next.
+   */
   void set(String conferenceUri, XmlElement document) {
     cancel(conferenceUri);
     Instant now = Instant.now();
+    Optional<Activation.Window> window = Activation.window(document, now);
+    if (window.isEmpty()) {
+      endOccurrence(conferenceUri);
+      return;
+    }
     List<ScheduledFuture<?>> timersOfConference = new ArrayList<>();
-    Activation.start(document)
-        .filter(now::isBefore)
-        .ifPresent(
-            start ->
-                timersOfConference.add(
-                    timers.schedule(
-                        () -> dialOut.later(conferenceUri),
-                        Duration.between(now, start).toMillis(),
-                        TimeUnit.MILLISECONDS)));
-    Activation.end(document)
-        .ifPresent(
-            end -> {
-              if (now.isBefore(end)) {
-                timersOfConference.add(
-                    timers.schedule(
-                        () -> live.endAll(conferenceUri, "the conference ended"),
-                        Duration.between(now, end).toMillis(),
-                        TimeUnit.MILLISECONDS));
-              } else {
-                live.endAll(conferenceUri, "the conference ended");
-              }
-            });
+    Instant start = window.get().start();
+    if (start != null && now.isBefore(start)) {
+      timersOfConference.add(
+          timers.schedule(
+              () -> dialOut.later(conferenceUri),
+              Duration.between(now, start).toMillis(),
+              TimeUnit.MILLISECONDS));
+    }
+    Instant end = window.get().end();
+    if (end != null && now.isBefore(end)) {
+      timersOfConference.add(
+          timers.schedule(
+              () -> {
+                endOccurrence(conferenceUri);
+                if (window.get().recurring()) {
+                  set(conferenceUri, document);
+                }
+              },
+              Duration.between(now, end).toMillis(),
+              TimeUnit.MILLISECONDS));
+    } else if (end != null) {
+      endOccurrence(conferenceUri);
+    }
     if (!timersOfConference.isEmpty()) {
       timersByConference.put(conferenceUri, timersOfConference);
     }
+  }
+
+  /** Every call hung up; the dial-out targets are called again at the next occurrence. */
+  private void endOccurrence(String conferenceUri) {
+    live.endAll(conferenceUri, "the conference ended");
+    dialOut.forget(conferenceUri);
   }
 
   void cancel(String conferenceUri) {
