@@ -454,10 +454,62 @@ public class SipFocusIT {
   @Test
   public void aWatcherGetsTheFullStateThenAPartialNotifyForACcmpRename() throws Exception {
     String conference = alice.create();
-    Path dir = work.resolve("watcher");
+    String messages = watchARename(conference, "watcher", "application/conference-info+xml");
+    String fullBody = notifyBody(messages, 0);
+    XconfSchemasCheck.conferenceInfo(fullBody);
+    assertTrue(fullBody, fullBody.contains("state=\"full\""));
+    assertTrue(
+        fullBody,
+        fullBody.contains("entity=\"sip:" + Conferences.idOf(conference) + "@" + DOMAIN + "\""));
+    String partialBody = notifyBody(messages, 1);
+    XconfSchemasCheck.conferenceInfo(partialBody);
+    assertTrue(partialBody, partialBody.contains("state=\"partial\""));
+    assertTrue(partialBody, partialBody.contains("Renamed over CCMP"));
+    assertEquals("versions go up by one per change", version(fullBody) + 1, version(partialBody));
+  }
+
+  /**
+   * RFC 6502: a watcher that accepts the XCON formats gets the RFC 6501 document first, then an RFC
+   * 5261 patch of the rename.
+   */
+  @Test
+  public void anXconWatcherGetsTheDataModelThenAPatch() throws Exception {
+    String conference = alice.create();
+    String messages =
+        watchARename(
+            conference,
+            "xcon-watcher",
+            "application/xcon-conference-info+xml, application/xcon-conference-info-diff+xml");
+    assertTrue(
+        messages,
+        messages.matches(
+            "(?s).*Content-Type: application/xcon-conference-info\\+xml.*"
+                + "Content-Type: application/xcon-conference-info-diff\\+xml.*"));
+    String full = notifyBody(messages, 0);
+    assertTrue(full, full.contains("entity=\"" + conference + "\""));
+    assertTrue(full, full.contains("<users>") || full.contains("<users "));
+    java.util.regex.Matcher patch =
+        java.util.regex.Pattern.compile(
+                "(<xcon:conference-info-diff\\b.*?</xcon:conference-info-diff>)",
+                java.util.regex.Pattern.DOTALL)
+            .matcher(messages);
+    assertTrue(messages, patch.find());
+    assertTrue(
+        patch.group(1),
+        patch.group(1).contains("<xcon:replace sel=\"/conference-info/conference-description\">"));
+    assertTrue(patch.group(1), patch.group(1).contains("Renamed over CCMP"));
+  }
+
+  /**
+   * A sipp watcher subscribes accepting {@code accept}, the conference is renamed over CCMP once
+   * the first NOTIFY came, and the watcher unsubscribes after the next; its message log.
+   */
+  private static String watchARename(String conference, String name, String accept)
+      throws Exception {
+    Path dir = work.resolve(name);
     Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve("messages.log")); // a message log of an earlier run
-    Path scenario = scenario("conference-watcher.xml");
+    Path log = dir.resolve("messages.log");
+    Files.deleteIfExists(log); // a message log of an earlier run
     try (Sipp watcher =
         Sipp.call(
             dir,
@@ -466,25 +518,18 @@ public class SipFocusIT {
             Conferences.idOf(conference),
             FreePorts.next(),
             "-sf",
-            scenario.toString(),
+            scenario("conference-watcher.xml").toString(),
+            "-set",
+            "accept",
+            accept,
             "-trace_msg",
             "-message_file",
-            dir.resolve("messages.log").toString())) {
-      String full =
-          Await.until(
-              "the full NOTIFY",
-              Duration.ofSeconds(20),
-              () ->
-                  Files.exists(dir.resolve("messages.log"))
-                      ? Files.readString(dir.resolve("messages.log"))
-                      : "",
-              log -> log.contains("state=\"full\""));
-      String fullBody = notifyBody(full, 0);
-      XconfSchemasCheck.conferenceInfo(fullBody);
-      assertTrue(
-          fullBody,
-          fullBody.contains("entity=\"sip:" + Conferences.idOf(conference) + "@" + DOMAIN + "\""));
-
+            log.toString())) {
+      Await.until(
+          "the first NOTIFY",
+          Duration.ofSeconds(20),
+          () -> Files.exists(log) ? Files.readString(log) : "",
+          messages -> messages.contains("<conference-info"));
       String renamed =
           alice.ccmp(
               "conf",
@@ -492,18 +537,13 @@ public class SipFocusIT {
                   + conference
                   + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
                   + conference
-                  + "\"><info:conference-description><info:display-text>Renamed over CCMP</info:display-text>"
-                  + "</info:conference-description></confInfo></ccmp:confRequest>");
+                  + "\"><info:conference-description><info:display-text>Renamed over CCMP"
+                  + "</info:display-text></info:conference-description></confInfo>"
+                  + "</ccmp:confRequest>");
       assertEquals(renamed, 200, CcmpHttp.responseCode(renamed));
       assertEquals(
-          "the watcher saw the partial NOTIFY and unsubscribed: " + watcher.log(),
-          0,
-          watcher.await(40));
-      String messages = Files.readString(dir.resolve("messages.log"));
-      String partialBody = notifyBody(messages, 1);
-      XconfSchemasCheck.conferenceInfo(partialBody);
-      int fullVersion = version(fullBody);
-      assertEquals("versions go up by one per change", fullVersion + 1, version(partialBody));
+          "the watcher saw the change and unsubscribed: " + watcher.log(), 0, watcher.await(40));
+      return Files.readString(log);
     }
   }
 

@@ -8,6 +8,7 @@ import io.xconf.model.XmlElement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ import javax.sip.Dialog;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipProvider;
+import javax.sip.header.AcceptHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.header.HeaderFactory;
@@ -46,13 +48,42 @@ final class ConferenceEvents {
       Map.of(Namespaces.CONFERENCE_INFO, "", Namespaces.XCON, "xcon");
   private static final QName PASSWORD = Roster.xcon("conference-password");
 
-  /** One subscription: its dialog, the conference, when it ends. */
+  /**
+   * What a watcher reads (its Accept): RFC 4575 conference-info with state-based partial
+   * notifications, or RFC 6502's XCON formats, the whole RFC 6501 document every time or then RFC
+   * 5261 patches.
+   */
+  enum Format {
+    CONFERENCE_INFO,
+    XCON,
+    XCON_DIFF;
+
+    static Format accepted(Request subscribe) {
+      boolean xcon = false;
+      ListIterator<?> accepts = subscribe.getHeaders(AcceptHeader.NAME);
+      while (accepts != null && accepts.hasNext()) {
+        AcceptHeader accept = (AcceptHeader) accepts.next();
+        String type = accept.getContentType() + "/" + accept.getContentSubType();
+        if (type.equalsIgnoreCase("application/" + XCON_DIFF_TYPE)) {
+          return XCON_DIFF;
+        }
+        xcon |= type.equalsIgnoreCase("application/" + XCON_TYPE);
+      }
+      return xcon ? XCON : CONFERENCE_INFO;
+    }
+  }
+
+  static final String XCON_TYPE = "xcon-conference-info+xml";
+  static final String XCON_DIFF_TYPE = "xcon-conference-info-diff+xml";
+
+  /** One subscription: its dialog, the conference, when it ends, what it reads. */
   private static final class Subscription {
     final String callId;
     final String conferenceUri;
     final Dialog dialog;
     final ContactHeader contact;
     volatile long expiresAtMillis;
+    volatile Format format = Format.CONFERENCE_INFO;
 
     Subscription(
         String callId,
@@ -108,13 +139,16 @@ final class ConferenceEvents {
     }
     transaction.sendResponse(ok);
     Dialog dialog = transaction.getDialog();
+    Format format = Format.accepted(request);
     if (expires == 0) {
       Subscription ended = subscriptions.remove(callId);
+      if (ended == null) {
+        ended = new Subscription(callId, conference.uri(), dialog, contacts.apply(conference), 0);
+      }
+      ended.format = format;
       notify(
-          ended != null
-              ? ended
-              : new Subscription(callId, conference.uri(), dialog, contacts.apply(conference), 0),
-          full(conference),
+          ended,
+          full(conference, format),
           SubscriptionStateHeader.TERMINATED,
           SubscriptionStateHeader.TIMEOUT);
       return;
@@ -129,14 +163,17 @@ final class ConferenceEvents {
                       : new Subscription(
                           id, conference.uri(), dialog, contacts.apply(conference), 0);
               current.expiresAtMillis = System.currentTimeMillis() + expires * 1000L;
+              current.format = format;
               return current;
             });
-    // RFC 6665: a new subscription and every refresh get the whole state.
-    notify(subscription, full(conference), SubscriptionStateHeader.ACTIVE, null);
+    // RFC 6665 and RFC 6502 section 5.1: a new subscription and every refresh get the whole state.
+    notify(subscription, full(conference, format), SubscriptionStateHeader.ACTIVE, null);
   }
 
   /** A partial NOTIFY to every watcher of a changed conference; terminated when it is deleted. */
   void changed(ConferenceChange change, String sipUri) {
+    // Each format is written once per change, however many watchers read it.
+    Map<Format, Body> bodies = new java.util.EnumMap<>(Format.class);
     for (Subscription subscription : subscriptions.values()) {
       if (!subscription.conferenceUri.equals(change.uri())) {
         continue;
@@ -149,7 +186,10 @@ final class ConferenceEvents {
             SubscriptionStateHeader.TERMINATED,
             SubscriptionStateHeader.NO_RESOURCE);
       } else {
-        notify(subscription, partial(change, sipUri), SubscriptionStateHeader.ACTIVE, null);
+        Body body = bodies.computeIfAbsent(subscription.format, f -> changes(change, sipUri, f));
+        if (body != null) {
+          notify(subscription, body, SubscriptionStateHeader.ACTIVE, null);
+        }
       }
     }
   }
@@ -172,14 +212,17 @@ final class ConferenceEvents {
     return subscriptions.size();
   }
 
-  private void notify(Subscription subscription, XmlElement body, String state, String reason) {
+  /** A NOTIFY body: the document and its application/* content subtype. */
+  private record Body(XmlElement document, String subtype) {}
+
+  private void notify(Subscription subscription, Body body, String state, String reason) {
     // One NOTIFY at a time per dialog, so that CSeq and version orders agree.
     synchronized (subscription) {
       send(subscription, body, state, reason);
     }
   }
 
-  private void send(Subscription subscription, XmlElement body, String state, String reason) {
+  private void send(Subscription subscription, Body body, String state, String reason) {
     try {
       Request notify = subscription.dialog.createRequest(Request.NOTIFY);
       notify.addHeader(headers.createEventHeader(EVENT));
@@ -195,8 +238,8 @@ final class ConferenceEvents {
       notify.setHeader((ContactHeader) subscription.contact.clone());
       if (body != null) {
         notify.setContent(
-            XmlDocuments.toBytes(body, PREFIXES),
-            headers.createContentTypeHeader("application", "conference-info+xml"));
+            XmlDocuments.toBytes(body.document(), PREFIXES),
+            headers.createContentTypeHeader("application", body.subtype()));
       }
       ClientTransaction transaction = provider.getNewClientTransaction(notify);
       subscription.dialog.sendRequest(transaction);
@@ -205,12 +248,41 @@ final class ConferenceEvents {
     }
   }
 
-  /** The whole conference as RFC 4575 writes it: entity is its SIP URI, state full. */
-  private static XmlElement full(ConferenceObject conference) {
-    return sipUsers(publishable(conference.document()))
-        .withAttribute("entity", conference.sipUri())
-        .withAttribute("state", "full")
-        .withAttribute("version", String.valueOf(conference.version()));
+  /**
+   * The whole conference: as RFC 4575 writes it (entity its SIP URI, users by SIP URI, state full),
+   * or as RFC 6501 does (entity its XCON-URI, users by XCON-USERID).
+   */
+  private static Body full(ConferenceObject conference, Format format) {
+    if (format == Format.CONFERENCE_INFO) {
+      return new Body(
+          sipUsers(publishable(conference.document()))
+              .withAttribute("entity", conference.sipUri())
+              .withAttribute("state", "full")
+              .withAttribute("version", String.valueOf(conference.version())),
+          "conference-info+xml");
+    }
+    return new Body(xcon(conference.document(), conference.uri(), conference.version()), XCON_TYPE);
+  }
+
+  private static XmlElement xcon(XmlElement document, String xconUri, long version) {
+    return publishable(document)
+        .withAttribute("entity", xconUri)
+        .withAttribute("version", String.valueOf(version));
+  }
+
+  /** A change in a format: null when a patch would be empty (nothing watchers see changed). */
+  private static Body changes(ConferenceChange change, String sipUri, Format format) {
+    return switch (format) {
+      case CONFERENCE_INFO -> new Body(partial(change, sipUri), "conference-info+xml");
+      case XCON -> new Body(xcon(change.after(), change.uri(), change.newVersion()), XCON_TYPE);
+      case XCON_DIFF ->
+          XconPatch.between(
+                  change.before() == null ? null : publishable(change.before()),
+                  publishable(change.after()),
+                  change.uri())
+              .map(patch -> new Body(patch, XCON_DIFF_TYPE))
+              .orElse(null);
+    };
   }
 
   /**
