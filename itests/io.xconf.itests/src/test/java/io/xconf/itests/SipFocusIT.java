@@ -617,6 +617,84 @@ public class SipFocusIT {
   }
 
   /**
+   * join-handling confirm: callers ring on a waiting list, shown dialing-in, until a moderator
+   * lists them over CCMP in allowed-users-list (they join) or deny-users-list (403).
+   */
+  @Test
+  public void aModeratorLetsOneWaitingCallerInAndDeniesAnother() throws Exception {
+    String conference =
+        CcmpHttp.field(
+            alice.createWith(
+                "<info:users><xcon:join-handling>confirm</xcon:join-handling></info:users>"),
+            "confObjID");
+    int welcomePort = FreePorts.next();
+    int deniedPort = FreePorts.next();
+    Path dir = work.resolve("confirm");
+    try (Sipp welcome =
+            Sipp.call(
+                dir,
+                "uac",
+                sipPort,
+                Conferences.idOf(conference),
+                FreePorts.next(),
+                "-p",
+                String.valueOf(welcomePort),
+                "-d",
+                "2000");
+        Sipp unwelcome =
+            Sipp.call(
+                dir,
+                "uac",
+                sipPort,
+                Conferences.idOf(conference),
+                FreePorts.next(),
+                "-p",
+                String.valueOf(deniedPort))) {
+      String roster =
+          Await.until(
+              "both callers waiting",
+              Duration.ofSeconds(20),
+              () -> alice.retrieve(conference),
+              body -> body.split("<info:status>dialing-in</info:status>", -1).length == 3);
+      assertFalse(roster, roster.contains("connected"));
+      moderate(conference, "allowed-users-list", "sip:sipp@127.0.0.1:" + welcomePort);
+      Await.until(
+          "the confirmed caller connected",
+          Duration.ofSeconds(10),
+          () -> alice.retrieve(conference),
+          body -> body.contains("<info:status>connected</info:status>"));
+      assertEquals(welcome.log(), 0, welcome.await(30));
+      assertTrue(unwelcome.log(), unwelcome.isRunning());
+      moderate(conference, "deny-users-list", "sip:sipp@127.0.0.1:" + deniedPort);
+      assertNotEquals(unwelcome.log(), 0, unwelcome.await(30));
+      assertTrue(unwelcome.log(), unwelcome.log().contains("403"));
+    }
+    Await.until(
+        "nobody left waiting or connected",
+        Duration.ofSeconds(10),
+        () -> alice.retrieve(conference),
+        body -> !body.contains("<info:endpoint"));
+  }
+
+  private static void moderate(String conference, String list, String address) throws Exception {
+    String updated =
+        alice.ccmp(
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                + conference
+                + "\"><info:users><xcon:"
+                + list
+                + "><xcon:target uri=\""
+                + address
+                + "\" method=\"dial-in\"/></xcon:"
+                + list
+                + "></info:users></confInfo></ccmp:confRequest>");
+    assertEquals(updated, 200, CcmpHttp.responseCode(updated));
+  }
+
+  /**
    * join-handling authenticate: the focus challenges with SIP Digest (the accounts' credentials, as
    * CCMP takes them), and the caller joins as its account's XCON-USERID. A closed conference
    * (user-admission-policy closedAuthenticated) admits only the authenticated allowed users.

@@ -13,7 +13,9 @@ import io.xconf.model.XmlElement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
@@ -33,10 +35,32 @@ final class DialIn {
 
   private static final Logger LOG = LoggerFactory.getLogger(DialIn.class);
 
+  /** How long a caller waits for a moderator's decision (join-handling confirm). */
+  static final long CONFIRMATION_MILLIS = 120_000;
+
+  /**
+   * Who may come in: the user it joins as, and whether a moderator must confirm it first.
+   *
+   * @param identities the caller's address and, with Digest, its account's
+   */
+  record Admission(String entity, List<String> identities, boolean awaitsModerator) {}
+
+  /** A caller on the waiting list of a conference with join-handling confirm; it hears 180. */
+  private record Waiting(
+      RequestEvent event,
+      ServerTransaction transaction,
+      String conferenceUri,
+      Admission admission,
+      String endpoint,
+      boolean known,
+      String toTag,
+      long sinceMillis) {}
+
   private final ConferenceService model;
   private final Signalling sip;
   private final LiveConferences live;
   private final SipDigest digest;
+  private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
 
   DialIn(ConferenceService model, Signalling sip, LiveConferences live, SipDigest digest) {
     this.model = model;
@@ -68,11 +92,11 @@ final class DialIn {
       sip.respond(event, transaction, Response.FORBIDDEN, "the conference is not running now");
       return;
     }
-    FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
-    String entity = admit(event, transaction, document);
-    if (entity == null) {
+    Admission admission = admit(event, transaction, document, true);
+    if (admission == null) {
       return;
     }
+    String entity = admission.entity();
     boolean known = Roster.user(document, entity).isPresent();
     if (!known && Roster.userCount(document) >= maximumUsers(document)) {
       sip.respond(event, transaction, Response.BUSY_HERE, "the conference is full");
@@ -84,6 +108,25 @@ final class DialIn {
       sip.respond(event, transaction, Response.NOT_ACCEPTABLE_HERE, "an SDP offer is needed");
       return;
     }
+    if (admission.awaitsModerator()) {
+      await(event, transaction, conference, admission, known);
+      return;
+    }
+    join(event, transaction, conference, entity, known, Signalling.newTag());
+  }
+
+  /** Into the mix, then the 200. */
+  private void join(
+      RequestEvent event,
+      ServerTransaction transaction,
+      ConferenceObject conference,
+      String entity,
+      boolean known,
+      String toTag) {
+    Request request = event.getRequest();
+    String callId = Signalling.callId(request);
+    String offer = Signalling.body(request);
+    FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
     MediaLeg leg;
     try {
       leg = live.mixOf(conference.uri()).join(callId, offer);
@@ -95,7 +138,116 @@ final class DialIn {
       sip.respond(event, transaction, Response.SERVICE_UNAVAILABLE, "no media resources");
       return;
     }
-    answer(event, transaction, conference, from, entity, known, leg);
+    answer(event, transaction, conference, from, entity, known, leg, toTag);
+  }
+
+  /**
+   * RFC 6501 join-handling confirm: the caller rings (180) and shows in the roster as dialing-in
+   * until a moderator lists it in allowed-users-list (it joins) or deny-users-list (403), it
+   * cancels, or {@link #CONFIRMATION_MILLIS} pass (480).
+   */
+  private void await(
+      RequestEvent event,
+      ServerTransaction transaction,
+      ConferenceObject conference,
+      Admission admission,
+      boolean known) {
+    Request request = event.getRequest();
+    String endpoint =
+        UserIds.comparable(
+            ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI().toString());
+    String toTag = Signalling.newTag();
+    try {
+      Response ringing = sip.messages.createResponse(Response.RINGING, request);
+      ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
+      ringing.addHeader(sip.contact(conference));
+      transaction.sendResponse(ringing);
+    } catch (Exception e) {
+      LOG.debug("180 failed", e);
+      return;
+    }
+    waiting.put(
+        Signalling.callId(request),
+        new Waiting(
+            event,
+            transaction,
+            conference.uri(),
+            admission,
+            endpoint,
+            known,
+            toTag,
+            System.currentTimeMillis()));
+    live.roster(conference.uri(), Roster.waiting(admission.entity(), endpoint));
+    LOG.debug("{} waits for a moderator of {}", endpoint, conference.uri());
+  }
+
+  /** A moderator's change: the waiting callers it lists come in, those it denies are refused. */
+  void reconsider(String conferenceUri, XmlElement document) {
+    for (Map.Entry<String, Waiting> entry : List.copyOf(waiting.entrySet())) {
+      Waiting caller = entry.getValue();
+      if (!caller.conferenceUri().equals(conferenceUri)) {
+        continue;
+      }
+      List<String> identities = caller.admission().identities();
+      if (Roster.listed(document, "deny-users-list", identities)) {
+        refuse(entry.getKey(), Response.FORBIDDEN, "denied by a moderator");
+      } else if (Roster.listed(document, "allowed-users-list", identities)
+          && waiting.remove(entry.getKey(), caller)) {
+        live.later(
+            () ->
+                model
+                    .get(conferenceUri)
+                    .ifPresentOrElse(
+                        conference ->
+                            join(
+                                caller.event(),
+                                caller.transaction(),
+                                conference,
+                                caller.admission().entity(),
+                                caller.known(),
+                                caller.toTag()),
+                        () ->
+                            sip.respond(
+                                caller.event(),
+                                caller.transaction(),
+                                Response.NOT_FOUND,
+                                "no such conference")));
+      }
+    }
+  }
+
+  /** Callers that waited too long, or whose conference is gone ({@code conferenceUri}). */
+  void expireWaiting(long nowMillis, String conferenceUri) {
+    for (Map.Entry<String, Waiting> entry : List.copyOf(waiting.entrySet())) {
+      Waiting caller = entry.getValue();
+      if (caller.conferenceUri().equals(conferenceUri)) {
+        refuse(entry.getKey(), Response.NOT_FOUND, "the conference is gone");
+      } else if (nowMillis - caller.sinceMillis() >= CONFIRMATION_MILLIS) {
+        refuse(entry.getKey(), Response.TEMPORARILY_UNAVAILABLE, "no moderator confirmed");
+      }
+    }
+  }
+
+  /** CANCEL of a waiting caller: 200 to the CANCEL, 487 to its INVITE; false if none waits. */
+  boolean cancel(RequestEvent event) {
+    String callId = Signalling.callId(event.getRequest());
+    if (!waiting.containsKey(callId)) {
+      return false;
+    }
+    sip.respond(event, Response.OK, null);
+    refuse(callId, Response.REQUEST_TERMINATED, null);
+    return true;
+  }
+
+  private void refuse(String callId, int status, String reason) {
+    Waiting caller = waiting.remove(callId);
+    if (caller == null) {
+      return;
+    }
+    sip.respond(caller.event(), caller.transaction(), status, reason);
+    live.roster(
+        caller.conferenceUri(),
+        Roster.left(caller.admission().entity(), caller.endpoint(), !caller.known()));
   }
 
   /** 200 with ;isfocus and the mixer's answer, once the roster has the caller. */
@@ -106,13 +258,13 @@ final class DialIn {
       FromHeader from,
       String entity,
       boolean known,
-      MediaLeg leg) {
+      MediaLeg leg,
+      String toTag) {
     Request request = event.getRequest();
     String callId = Signalling.callId(request);
     String endpoint = UserIds.comparable(from.getAddress().getURI().toString());
     try {
       Response ok = sip.messages.createResponse(Response.OK, request);
-      String toTag = Signalling.newTag();
       ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
       ok.addHeader(sip.contact(conference));
       if (request.getHeader(RecordRouteHeader.NAME) == null) {
@@ -196,10 +348,13 @@ final class DialIn {
 
   /**
    * Admits a caller or a watcher (RFC 4575 authorises them alike) by the conference's join-handling
-   * and user-admission-policy (RFC 6501 sections 4.6.1 and 4.6.2); the entity of the user it joins
-   * as, or null once it has answered the request with a refusal or a Digest challenge.
+   * and user-admission-policy (RFC 6501 sections 4.6.1 and 4.6.2); who it comes in as, or null once
+   * it has answered the request with a refusal or a Digest challenge. Under join-handling confirm,
+   * a caller the allowed-users-list does not name waits for a moderator when it {@code canWait},
+   * and is refused otherwise.
    */
-  String admit(RequestEvent event, ServerTransaction transaction, XmlElement document) {
+  Admission admit(
+      RequestEvent event, ServerTransaction transaction, XmlElement document, boolean canWait) {
     Request request = event.getRequest();
     String caller =
         ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
@@ -209,8 +364,10 @@ final class DialIn {
       sip.respond(event, transaction, Response.FORBIDDEN, "the conference takes no participants");
       return null;
     }
-    if (!"allow".equals(joinHandling) && !"authenticate".equals(joinHandling)) {
-      // confirm and directed-operator need a moderator or an operator: refused, never let in.
+    if (!"allow".equals(joinHandling)
+        && !"authenticate".equals(joinHandling)
+        && !"confirm".equals(joinHandling)) {
+      // directed-operator needs an operator: refused, never let in.
       sip.respond(
           event,
           transaction,
@@ -244,12 +401,21 @@ final class DialIn {
       sip.respond(event, transaction, Response.FORBIDDEN, "denied by the conference");
       return null;
     }
+    boolean awaitsModerator =
+        "confirm".equals(joinHandling)
+            && !Roster.listed(document, "allowed-users-list", identities);
+    if (awaitsModerator && !canWait) {
+      sip.respond(event, transaction, Response.FORBIDDEN, "not confirmed by a moderator");
+      return null;
+    }
     // A user the conference lists for this address (an invitee's associated-aors) is who calls.
-    return account != null
-        ? account.userId()
-        : Roster.userFor(document, caller)
-            .or(() -> model.userIdOf(caller))
-            .orElseGet(() -> UserIds.derived(caller, sip.domain));
+    String entity =
+        account != null
+            ? account.userId()
+            : Roster.userFor(document, caller)
+                .or(() -> model.userIdOf(caller))
+                .orElseGet(() -> UserIds.derived(caller, sip.domain));
+    return new Admission(entity, List.copyOf(identities), awaitsModerator);
   }
 
   private static String joinHandling(XmlElement document) {

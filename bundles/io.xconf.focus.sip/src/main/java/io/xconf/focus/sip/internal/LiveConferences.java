@@ -245,6 +245,11 @@ final class LiveConferences {
     }
   }
 
+  /** Work that updates the model, on the roster thread after its pending updates. */
+  void later(Runnable work) {
+    rosterWork.execute(work);
+  }
+
   /** The controls as they are now, applied on the roster thread after its pending updates. */
   void applyControlsLater(String conferenceUri) {
     rosterWork.execute(

@@ -81,6 +81,16 @@ final class Roster {
             XmlElement.leaf(info("joining-method"), "dialed-out")));
   }
 
+  /** A caller waiting for a moderator (join-handling confirm): dialing-in, dialed-in. */
+  static XmlElement waiting(String entity, String endpoint) {
+    return endpoint(
+        entity,
+        endpoint,
+        List.of(
+            XmlElement.leaf(info("status"), "dialing-in"),
+            XmlElement.leaf(info("joining-method"), "dialed-in")));
+  }
+
   /** A dial-out answered: connected, with the dialog's identifiers (RFC 4575 call-info). */
   static XmlElement answered(
       String entity, String endpoint, String callId, String fromTag, String toTag) {

@@ -221,6 +221,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         () -> {
           long now = System.currentTimeMillis();
           events.expire(now);
+          dialIn.expireWaiting(now, null);
           if (registrar != null) {
             registrar.expire(now);
           }
@@ -344,7 +345,12 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         case Request.ACK -> {
           // The dialog is confirmed; media flows already.
         }
-        case Request.CANCEL, Request.OPTIONS -> sip.respond(event, Response.OK, null);
+        case Request.CANCEL -> {
+          if (!dialIn.cancel(event)) {
+            sip.respond(event, Response.OK, null);
+          }
+        }
+        case Request.OPTIONS -> sip.respond(event, Response.OK, null);
         default -> sip.respond(event, Response.METHOD_NOT_ALLOWED, null);
       }
     } catch (RuntimeException e) {
@@ -423,7 +429,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       sip.respond(event, transaction, Response.NOT_FOUND, "no such conference");
       return;
     }
-    if (dialIn.admit(event, transaction, conference.get().document()) == null) {
+    if (dialIn.admit(event, transaction, conference.get().document(), false) == null) {
       return;
     }
     try {
@@ -472,6 +478,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     if (change.kind() == ConferenceChange.Kind.DELETED) {
       schedule.cancel(change.uri());
       dialOut.forget(change.uri());
+      dialIn.expireWaiting(System.currentTimeMillis(), change.uri());
       live.endAll(change.uri(), null);
       return;
     }
@@ -484,6 +491,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       XmlElement after = change.after();
       schedule.set(change.uri(), after);
       dialOut.later(change.uri(), after);
+      dialIn.reconsider(change.uri(), after);
       if (live.hasMix(change.uri())) {
         live.applyControls(change.uri(), Optional.of(after));
       }
