@@ -42,6 +42,8 @@ public class SipFocusIT {
   private static Path work;
   private static int tlsPort;
   private static Path tlsCertificate;
+  private static Path peerCertificate;
+  private static Path peerKey;
 
   @BeforeClass
   public static void startServer() throws Exception {
@@ -60,7 +62,10 @@ public class SipFocusIT {
             .withEnvironment("XCONF_SIP_DIGEST_ALGORITHMS", "MD5")
             .withEnvironment("XCONF_SIP_TLS_PORT", String.valueOf(tlsPort))
             .withEnvironment("XCONF_SIP_TLS_KEYSTORE", keyStore.toString())
-            .withEnvironment("XCONF_SIP_TLS_KEYSTORE_PASSWORD", "tls-secret");
+            .withEnvironment("XCONF_SIP_TLS_KEYSTORE_PASSWORD", "tls-secret")
+            .withEnvironment(
+                "XCONF_SIP_TLS_TRUSTSTORE", keyStore.resolveSibling("trust.p12").toString())
+            .withEnvironment("XCONF_SIP_TLS_TRUSTSTORE_PASSWORD", "trust-secret");
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
     assertEquals(0, server.user("add", "bob", "builder").exitCode());
     server.start();
@@ -108,6 +113,44 @@ public class SipFocusIT {
         "tls-secret",
         "-file",
         tlsCertificate.toString());
+    // A peer the focus calls over TLS, and the truststore in which the focus finds it.
+    peerCertificate = dir.resolve("peer.pem");
+    peerKey = dir.resolve("peer.key");
+    run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        peerKey.toString(),
+        "-out",
+        peerCertificate.toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1");
+    Path trustStore = dir.resolve("trust.p12");
+    Files.deleteIfExists(trustStore);
+    run(
+        keytool,
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "peer",
+        "-file",
+        peerCertificate.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        trustStore.toString(),
+        "-storepass",
+        "trust-secret");
     return keyStore;
   }
 
@@ -232,6 +275,55 @@ public class SipFocusIT {
         Duration.ofSeconds(10),
         () -> alice.retrieve(conference),
         body -> !body.contains("<info:endpoint"));
+  }
+
+  /** A dial-out target reached over TLS, its certificate found in the configured truststore. */
+  @Test
+  public void aDialOutTargetIsCalledOverTls() throws Exception {
+    int peerPort = FreePorts.next();
+    try (TlsPeer callee = TlsPeer.listen(peerPort, peerCertificate, peerKey)) {
+      Thread.sleep(500); // openssl binds its port
+      String target = "sip:tls@127.0.0.1:" + peerPort + ";transport=tls";
+      String conference =
+          CcmpHttp.field(
+              alice.createWith(
+                  "<info:users><xcon:allowed-users-list><xcon:target uri=\""
+                      + target
+                      + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>"),
+              "confObjID");
+      String invite = callee.awaitReceived("the INVITE", r -> r.contains("\r\n\r\nv=0"));
+      assertTrue(invite, invite.startsWith("INVITE sip:tls@127.0.0.1:" + peerPort));
+      assertTrue(invite, invite.contains("Via: SIP/2.0/TLS 127.0.0.1:" + tlsPort));
+      StringBuilder ok = new StringBuilder("SIP/2.0 200 OK\n");
+      for (String header : List.of("Via", "From", "Call-ID", "CSeq")) {
+        java.util.regex.Matcher value =
+            java.util.regex.Pattern.compile("(?m)^" + header + ": [^\r\n]*").matcher(invite);
+        assertTrue(header + " in " + invite, value.find());
+        ok.append(value.group()).append('\n');
+      }
+      java.util.regex.Matcher to =
+          java.util.regex.Pattern.compile("(?m)^To: [^\r\n]*").matcher(invite);
+      assertTrue(invite, to.find());
+      ok.append(to.group())
+          .append(";tag=tlspeer\nContact: <sip:tls@127.0.0.1:")
+          .append(peerPort)
+          .append(";transport=tls>\nContent-Type: application/sdp");
+      callee.send(
+          ok.toString(),
+          "v=0\r\no=tls 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+              + "m=audio "
+              + evenFreePort()
+              + " RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n");
+      callee.awaitReceived("the ACK", r -> r.contains("ACK sip:tls@127.0.0.1:" + peerPort));
+      Await.until(
+          "the TLS callee connected",
+          Duration.ofSeconds(10),
+          () -> alice.retrieve(conference),
+          body -> body.contains("<info:status>connected</info:status>"));
+      String deleted = alice.delete(conference);
+      assertEquals(deleted, 200, CcmpHttp.responseCode(deleted));
+      callee.awaitReceived("the BYE", r -> r.contains("BYE sip:tls@127.0.0.1:" + peerPort));
+    }
   }
 
   @Test

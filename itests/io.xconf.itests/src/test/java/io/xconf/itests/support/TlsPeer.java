@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A SIP peer over TLS: {@code openssl s_client} (no TLS in Debian's sipp) connected to the focus,
- * checking its certificate against {@code caFile} for 127.0.0.1; the test writes SIP messages and
- * reads what comes back on the same connection.
+ * A SIP peer over TLS (Debian's sipp has none): {@code openssl s_client} connected to the focus,
+ * checking its certificate against {@code caFile} for 127.0.0.1, or {@code openssl s_server} that
+ * the focus calls; the test writes SIP messages and reads what comes back on the one connection.
  */
 public final class TlsPeer implements AutoCloseable {
 
@@ -57,6 +57,31 @@ public final class TlsPeer implements AutoCloseable {
                     "-verify_ip",
                     "127.0.0.1",
                     "-verify_return_error",
+                    "-quiet"))
+            .redirectErrorStream(true)
+            .start();
+    return new TlsPeer(process);
+  }
+
+  /**
+   * A TLS server on 127.0.0.1:{@code port} with this certificate and key ({@code openssl
+   * s_server}), for one connection: a peer the focus calls over TLS.
+   */
+  public static TlsPeer listen(int port, Path certificate, Path key) throws IOException {
+    Sipp.requireCommand("openssl", "openssl");
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    "openssl",
+                    "s_server",
+                    "-accept",
+                    "127.0.0.1:" + port,
+                    "-cert",
+                    certificate.toString(),
+                    "-key",
+                    key.toString(),
+                    "-naccept",
+                    "1",
                     "-quiet"))
             .redirectErrorStream(true)
             .start();
