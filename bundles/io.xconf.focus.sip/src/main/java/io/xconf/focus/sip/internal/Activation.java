@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
 final class Activation {
 
   private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
+
+  /** The most intervals a recurrence is followed over (a year of MINUTELY is 525,600). */
+  private static final long MAX_STEPS = 1_000_000;
+
   private static final DateTimeFormatter ICALENDAR_LOCAL =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
 
@@ -97,8 +101,15 @@ final class Activation {
     if (start.isAfter(after)) {
       return Optional.of(window(start, Optional.of(length), true));
     }
+    String value = rule.substring(rule.indexOf(':') + 1).strip();
+    if (steps(value, Duration.between(start.toInstant(), after.toInstant())) > MAX_STEPS) {
+      // lib-recur walks there one interval at a time: a SECONDLY rule from years ago would keep
+      // every call's admission busy. Such a schedule keeps its first occurrence only.
+      LOG.warn("RRULE {} from {} is too fine to follow that far", value, start);
+      return Optional.of(window(start, Optional.of(length), false));
+    }
     try {
-      RecurrenceRule recurrence = new RecurrenceRule(rule.substring(rule.indexOf(':') + 1).strip());
+      RecurrenceRule recurrence = new RecurrenceRule(value);
       RecurrenceRuleIterator occurrences =
           recurrence.iterator(
               start.toInstant().toEpochMilli(), TimeZone.getTimeZone(start.getZone()));
@@ -118,6 +129,25 @@ final class Activation {
       LOG.warn("Unreadable RRULE {}: only its first occurrence counts ({})", rule, e.toString());
       return Optional.of(window(start, Optional.of(length), false));
     }
+  }
+
+  /** About how many intervals of the rule lie in {@code span}. */
+  private static long steps(String rule, Duration span) {
+    java.util.regex.Matcher frequency =
+        java.util.regex.Pattern.compile("(?i)FREQ=([A-Z]+)").matcher(rule);
+    java.util.regex.Matcher interval =
+        java.util.regex.Pattern.compile("(?i)INTERVAL=(\\d{1,9})").matcher(rule);
+    long seconds =
+        !frequency.find()
+            ? 86_400
+            : switch (frequency.group(1).toUpperCase(java.util.Locale.ROOT)) {
+              case "SECONDLY" -> 1;
+              case "MINUTELY" -> 60;
+              case "HOURLY" -> 3_600;
+              default -> 86_400;
+            };
+    long every = interval.find() ? Math.max(1, Long.parseLong(interval.group(1))) : 1;
+    return span.getSeconds() / (seconds * every);
   }
 
   private static Optional<XmlElement> entry(XmlElement document) {

@@ -85,6 +85,9 @@ final class ConferenceEvents {
     volatile long expiresAtMillis;
     volatile Format format = Format.CONFERENCE_INFO;
 
+    /** The version of the last state NOTIFYed; guarded by the subscription's lock. */
+    long notifiedVersion = -1;
+
     Subscription(
         String callId,
         String conferenceUri,
@@ -167,7 +170,13 @@ final class ConferenceEvents {
               return current;
             });
     // RFC 6665 and RFC 6502 section 5.1: a new subscription and every refresh get the whole state.
-    notify(subscription, full(conference, format), SubscriptionStateHeader.ACTIVE, null);
+    synchronized (subscription) {
+      // A change may have reached the new subscription first, with a newer full state.
+      if (subscription.notifiedVersion <= conference.version()) {
+        notify(subscription, full(conference, format), SubscriptionStateHeader.ACTIVE, null);
+        subscription.notifiedVersion = conference.version();
+      }
+    }
   }
 
   /** A partial NOTIFY to every watcher of a changed conference; terminated when it is deleted. */
@@ -186,9 +195,20 @@ final class ConferenceEvents {
             SubscriptionStateHeader.TERMINATED,
             SubscriptionStateHeader.NO_RESOURCE);
       } else {
-        Body body = bodies.computeIfAbsent(subscription.format, f -> changes(change, sipUri, f));
-        if (body != null) {
-          notify(subscription, body, SubscriptionStateHeader.ACTIVE, null);
+        synchronized (subscription) {
+          long notified = subscription.notifiedVersion;
+          if (change.newVersion() <= notified) {
+            continue; // the full state sent on subscribing had this change already
+          }
+          // A partial state applies to the version before it only; after a gap, the full state.
+          Body body =
+              notified >= 0 && change.oldVersion() == notified
+                  ? bodies.computeIfAbsent(subscription.format, f -> changes(change, sipUri, f))
+                  : full(change, sipUri, subscription.format);
+          if (body != null) {
+            notify(subscription, body, SubscriptionStateHeader.ACTIVE, null);
+          }
+          subscription.notifiedVersion = change.newVersion();
         }
       }
     }
@@ -253,15 +273,25 @@ final class ConferenceEvents {
    * or as RFC 6501 does (entity its XCON-URI, users by XCON-USERID).
    */
   private static Body full(ConferenceObject conference, Format format) {
+    return full(
+        conference.document(), conference.uri(), conference.sipUri(), conference.version(), format);
+  }
+
+  private static Body full(ConferenceChange change, String sipUri, Format format) {
+    return full(change.after(), change.uri(), sipUri, change.newVersion(), format);
+  }
+
+  private static Body full(
+      XmlElement document, String xconUri, String sipUri, long version, Format format) {
     if (format == Format.CONFERENCE_INFO) {
       return new Body(
-          sipUsers(publishable(conference.document()))
-              .withAttribute("entity", conference.sipUri())
+          sipUsers(publishable(document))
+              .withAttribute("entity", sipUri)
               .withAttribute("state", "full")
-              .withAttribute("version", String.valueOf(conference.version())),
+              .withAttribute("version", String.valueOf(version)),
           "conference-info+xml");
     }
-    return new Body(xcon(conference.document(), conference.uri(), conference.version()), XCON_TYPE);
+    return new Body(xcon(document, xconUri, version), XCON_TYPE);
   }
 
   private static XmlElement xcon(XmlElement document, String xconUri, long version) {
@@ -279,7 +309,8 @@ final class ConferenceEvents {
           XconPatch.between(
                   change.before() == null ? null : publishable(change.before()),
                   publishable(change.after()),
-                  change.uri())
+                  change.uri(),
+                  change.newVersion())
               .map(patch -> new Body(patch, XCON_DIFF_TYPE))
               .orElse(null);
     };

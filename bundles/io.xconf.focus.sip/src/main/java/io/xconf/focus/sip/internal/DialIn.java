@@ -157,17 +157,10 @@ final class DialIn {
         UserIds.comparable(
             ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI().toString());
     String toTag = Signalling.newTag();
-    try {
-      Response ringing = sip.messages.createResponse(Response.RINGING, request);
-      ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
-      ringing.addHeader(sip.contact(conference));
-      transaction.sendResponse(ringing);
-    } catch (Exception e) {
-      LOG.debug("180 failed", e);
-      return;
-    }
+    String callId = Signalling.callId(request);
+    // On the list before the 180, so that a CANCEL answering it finds the caller.
     waiting.put(
-        Signalling.callId(request),
+        callId,
         new Waiting(
             event,
             transaction,
@@ -178,20 +171,40 @@ final class DialIn {
             toTag,
             System.currentTimeMillis()));
     live.roster(conference.uri(), Roster.waiting(admission.entity(), endpoint));
+    try {
+      Response ringing = sip.messages.createResponse(Response.RINGING, request);
+      ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
+      ringing.addHeader(sip.contact(conference));
+      transaction.sendResponse(ringing);
+    } catch (Exception e) {
+      LOG.debug("180 failed", e);
+      refuse(callId, Response.SERVER_INTERNAL_ERROR, null);
+      return;
+    }
     LOG.debug("{} waits for a moderator of {}", endpoint, conference.uri());
+    // A moderator may have decided while the caller was being admitted.
+    model.get(conference.uri()).ifPresent(now -> reconsider(now.uri(), now.document()));
   }
 
-  /** A moderator's change: the waiting callers it lists come in, those it denies are refused. */
+  /**
+   * A moderator's change: the waiting callers it lists come in, those it denies are refused; when
+   * join-handling is no longer confirm, all are admitted or refused by the new setting.
+   */
   void reconsider(String conferenceUri, XmlElement document) {
+    String joinHandling = joinHandling(document);
     for (Map.Entry<String, Waiting> entry : List.copyOf(waiting.entrySet())) {
       Waiting caller = entry.getValue();
       if (!caller.conferenceUri().equals(conferenceUri)) {
         continue;
       }
       List<String> identities = caller.admission().identities();
-      if (Roster.listed(document, "deny-users-list", identities)) {
+      if (!Activation.isActive(document, Instant.now())) {
+        refuse(entry.getKey(), Response.FORBIDDEN, "the conference is not running now");
+      } else if (Roster.listed(document, "deny-users-list", identities)
+          || !List.of("confirm", "allow", "authenticate").contains(joinHandling)) {
         refuse(entry.getKey(), Response.FORBIDDEN, "denied by a moderator");
-      } else if (Roster.listed(document, "allowed-users-list", identities)
+      } else if ((!"confirm".equals(joinHandling)
+              || Roster.listed(document, "allowed-users-list", identities))
           && waiting.remove(entry.getKey(), caller)) {
         live.later(
             () ->
@@ -216,14 +229,20 @@ final class DialIn {
     }
   }
 
-  /** Callers that waited too long, or whose conference is gone ({@code conferenceUri}). */
-  void expireWaiting(long nowMillis, String conferenceUri) {
+  /** Callers that waited too long for a moderator. */
+  void expireWaiting(long nowMillis) {
     for (Map.Entry<String, Waiting> entry : List.copyOf(waiting.entrySet())) {
-      Waiting caller = entry.getValue();
-      if (caller.conferenceUri().equals(conferenceUri)) {
-        refuse(entry.getKey(), Response.NOT_FOUND, "the conference is gone");
-      } else if (nowMillis - caller.sinceMillis() >= CONFIRMATION_MILLIS) {
+      if (nowMillis - entry.getValue().sinceMillis() >= CONFIRMATION_MILLIS) {
         refuse(entry.getKey(), Response.TEMPORARILY_UNAVAILABLE, "no moderator confirmed");
+      }
+    }
+  }
+
+  /** The conference was deleted ({@code 404}) or its occurrence ended: its callers stop waiting. */
+  void refuseWaiting(String conferenceUri, int status, String reason) {
+    for (Map.Entry<String, Waiting> entry : List.copyOf(waiting.entrySet())) {
+      if (entry.getValue().conferenceUri().equals(conferenceUri)) {
+        refuse(entry.getKey(), status, reason);
       }
     }
   }

@@ -37,6 +37,9 @@ final class DialOut {
 
   private static final Logger LOG = LoggerFactory.getLogger(DialOut.class);
 
+  /** How long a call the focus places may ring (RFC 3261 timer C is at least 3 minutes). */
+  static final long RING_MILLIS = 180_000;
+
   private final ConferenceService model;
   private final Signalling sip;
   private final LiveConferences live;
@@ -156,15 +159,7 @@ final class DialOut {
     MediaLeg leg = live.mixOf(conferenceUri).offer(callId);
     try {
       SipURI targetUri = (SipURI) sip.addresses.createURI(target);
-      // A user registered here is called at its contact, the To stays the address.
-      SipURI requestUri =
-          registrar == null || !registrar.ours(targetUri)
-              ? targetUri
-              : registrar
-                  .contactOf(target)
-                  .filter(SipURI.class::isInstance)
-                  .map(SipURI.class::cast)
-                  .orElse(targetUri);
+      SipURI requestUri = reachable(targetUri);
       String transport = Signalling.transportFor(requestUri);
       FromHeader from =
           sip.headers.createFromHeader(
@@ -193,7 +188,15 @@ final class DialOut {
       live.outgoing.put(
           callId,
           new Outgoing(
-              callId, conferenceUri, target, entity, userAddedByCall, transaction, leg, progress));
+              callId,
+              conferenceUri,
+              target,
+              entity,
+              userAddedByCall,
+              transaction,
+              leg,
+              progress,
+              System.currentTimeMillis()));
       if (key != null) {
         dialled.put(key, callId);
       }
@@ -205,6 +208,43 @@ final class DialOut {
       leg.leave();
       live.closeMixIfIdle(conferenceUri);
       throw e;
+    }
+  }
+
+  /** Where to send a request for a target: a user registered here at its contact. */
+  SipURI reachable(SipURI target) {
+    return registrar == null || !registrar.ours(target)
+        ? target
+        : registrar
+            .contactOf(target.toString())
+            .filter(SipURI.class::isInstance)
+            .map(SipURI.class::cast)
+            .orElse(target);
+  }
+
+  /** Ends calls that ring too long (RFC 3261 timer C). */
+  void expire(long nowMillis) {
+    for (Outgoing ringing : List.copyOf(live.outgoing.values())) {
+      if (nowMillis - ringing.sinceMillis() >= RING_MILLIS
+          && live.outgoing.remove(ringing.callId(), ringing)) {
+        live.cancel(ringing);
+        ringing.progress().accept("408 Request Timeout");
+        failed(ringing, "failed", "408 no answer");
+      }
+    }
+  }
+
+  /**
+   * The stack could not reach {@code host:port} (a TCP or TLS connection refused ends the
+   * transaction with neither a response nor a timeout): the calls placed there fail.
+   */
+  void unreachable(String host, int port) {
+    for (Outgoing ringing : List.copyOf(live.outgoing.values())) {
+      if (Signalling.sentTo(ringing.transaction().getRequest(), host, port)
+          && live.outgoing.remove(ringing.callId(), ringing)) {
+        ringing.progress().accept("503 Service Unavailable");
+        failed(ringing, "failed", "503 unreachable");
+      }
     }
   }
 
@@ -303,9 +343,13 @@ final class DialOut {
   private void failed(Outgoing call, String method, String reason) {
     call.leg().leave();
     live.closeMixIfIdle(call.conferenceUri());
+    // A referred user that never connected leaves no trace to count against the conference.
     live.roster(
         call.conferenceUri(),
-        Roster.disconnected(call.entity(), call.target(), method, LiveConferences.now(), reason));
+        call.userAddedByCall()
+            ? Roster.left(call.entity(), call.target(), true)
+            : Roster.disconnected(
+                call.entity(), call.target(), method, LiveConferences.now(), reason));
   }
 
   private String entityOf(XmlElement document, String target) {

@@ -180,19 +180,28 @@ final class LiveConferences {
   void drop(String callId) {
     Outgoing ringing = callId == null ? null : outgoing.remove(callId);
     if (ringing != null) {
-      try {
-        Request cancel = ringing.transaction().createCancel();
-        sip.provider.getNewClientTransaction(cancel).sendRequest();
-      } catch (Exception e) {
-        LOG.debug("CANCEL of {} failed", ringing.target(), e);
-      }
+      cancel(ringing);
+      ringing.progress().accept("487 Request Terminated");
       ringing.leg().leave();
       closeMixIfIdle(ringing.conferenceUri());
+      if (ringing.userAddedByCall()) {
+        roster(ringing.conferenceUri(), Roster.left(ringing.entity(), ringing.target(), true));
+      }
       return;
     }
     Call call = callId == null ? null : calls.get(callId);
     if (call != null) {
       hangUp(call);
+    }
+  }
+
+  /** CANCEL of a call the focus places, as well as it can. */
+  void cancel(Outgoing ringing) {
+    try {
+      Request cancel = ringing.transaction().createCancel();
+      sip.provider.getNewClientTransaction(cancel).sendRequest();
+    } catch (Exception e) {
+      LOG.debug("CANCEL of {} failed", ringing.target(), e);
     }
   }
 

@@ -18,4 +18,5 @@ record Outgoing(
     boolean userAddedByCall,
     ClientTransaction transaction,
     MediaLeg leg,
-    Consumer<String> progress) {}
+    Consumer<String> progress,
+    long sinceMillis) {}

@@ -6,6 +6,7 @@ import io.xconf.model.ConferenceService;
 import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
 import java.time.Instant;
+import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
@@ -52,8 +53,11 @@ final class Referrals {
   private final DialOut dialOut;
   private final SipDigest digest;
 
-  /** Call-ID of a REFER the focus sent (RFC 4579 section 5.7), with whom to tell how it went. */
-  private final Map<String, Report> sent = new ConcurrentHashMap<>();
+  /** A REFER the focus sent (RFC 4579 section 5.7), and whom to tell how it went. */
+  private record Sent(Request refer, Report report) {}
+
+  /** By Call-ID. */
+  private final Map<String, Sent> sent = new ConcurrentHashMap<>();
 
   Referrals(
       ConferenceService model,
@@ -227,8 +231,9 @@ final class Referrals {
   private void referToDialIn(ConferenceObject conference, String address, Report report) {
     try {
       SipURI targetUri = (SipURI) sip.addresses.createURI(address);
+      SipURI requestUri = dialOut.reachable(targetUri);
       CallIdHeader callId = sip.provider.getNewCallId();
-      String transport = Signalling.transportFor(targetUri);
+      String transport = Signalling.transportFor(requestUri);
       SipURI conferenceUri =
           sip.addresses.createSipURI(Signalling.conferenceId(conference.uri()), sip.domain);
       FromHeader from =
@@ -236,7 +241,7 @@ final class Referrals {
               sip.addresses.createAddress(conferenceUri), Signalling.newTag());
       Request refer =
           sip.messages.createRequest(
-              targetUri,
+              requestUri,
               Request.REFER,
               callId,
               sip.headers.createCSeqHeader(1L, Request.REFER),
@@ -251,8 +256,13 @@ final class Referrals {
       refer.addHeader(sip.headers.createHeader("Refer-Sub", "false"));
       refer.addHeader(sip.contactAt(conference, transport));
       ClientTransaction transaction = sip.provider.getNewClientTransaction(refer);
-      sent.put(callId.getCallId(), report);
-      transaction.sendRequest();
+      sent.put(callId.getCallId(), new Sent(refer, report));
+      try {
+        transaction.sendRequest();
+      } catch (Exception e) {
+        sent.remove(callId.getCallId());
+        throw e;
+      }
     } catch (Exception e) {
       LOG.debug("REFER to {} failed", address, e);
       report.heard("500 " + e.getMessage());
@@ -265,25 +275,33 @@ final class Referrals {
     if (response.getStatusCode() < 200) {
       return;
     }
-    Report report = sent.remove(Signalling.callId(response));
-    if (report != null) {
-      report.heard(response.getStatusCode() + " " + response.getReasonPhrase());
+    Sent refer = sent.remove(Signalling.callId(response));
+    if (refer != null) {
+      refer.report().heard(response.getStatusCode() + " " + response.getReasonPhrase());
+    }
+    if (event.getDialog() != null) {
+      event.getDialog().delete(); // the user's implicit subscription was declined (Refer-Sub)
+    }
+  }
+
+  /** The stack could not reach {@code host:port}: the REFERs sent there failed. */
+  void unreachable(String host, int port) {
+    for (Map.Entry<String, Sent> entry : List.copyOf(sent.entrySet())) {
+      if (Signalling.sentTo(entry.getValue().refer(), host, port)
+          && sent.remove(entry.getKey(), entry.getValue())) {
+        entry.getValue().report().heard("503 Service Unavailable");
+      }
     }
   }
 
   void timeout(TimeoutEvent event) {
     ClientTransaction transaction = event.getClientTransaction();
     if (transaction != null) {
-      Report report = sent.remove(Signalling.callId(transaction.getRequest()));
-      if (report != null) {
-        report.heard("408 Request Timeout");
+      Sent refer = sent.remove(Signalling.callId(transaction.getRequest()));
+      if (refer != null) {
+        refer.report().heard("408 Request Timeout");
       }
     }
-  }
-
-  /** Whether a NOTIFY belongs to a REFER the focus sent (a user that ignored Refer-Sub). */
-  boolean ownsNotify(Request notify) {
-    return sent.containsKey(Signalling.callId(notify));
   }
 
   /** The target as a plain address: no method, no escaped headers. */
@@ -344,6 +362,9 @@ final class Referrals {
         type.setParameter("version", "2.0");
         notify.setContent("SIP/2.0 " + status + "\r\n", type);
         dialog.sendRequest(sip.provider.getNewClientTransaction(notify));
+        if (last && Request.REFER.equals(dialog.getFirstTransaction().getRequest().getMethod())) {
+          dialog.delete(); // a REFER's own dialog ends with its subscription (RFC 3515)
+        }
       } catch (Exception e) {
         LOG.debug("NOTIFY of a REFER's outcome failed", e);
       }

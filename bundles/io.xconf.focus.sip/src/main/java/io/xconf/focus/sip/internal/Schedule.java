@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.sip.message.Response;
 
 /**
  * The start and end of scheduled conferences ({@link Activation}): at the start their dial-out
@@ -22,6 +24,8 @@ final class Schedule {
 
   private final LiveConferences live;
   private final DialOut dialOut;
+  private final DialIn dialIn;
+  private final Function<String, Optional<XmlElement>> documents;
   private final Map<String, List<ScheduledFuture<?>>> timersByConference =
       new ConcurrentHashMap<>();
   final ScheduledExecutorService timers =
@@ -32,16 +36,23 @@ final class Schedule {
             return thread;
           });
 
-  Schedule(LiveConferences live, DialOut dialOut) {
+  Schedule(
+      LiveConferences live,
+      DialOut dialOut,
+      DialIn dialIn,
+      Function<String, Optional<XmlElement>> documents) {
     this.live = live;
     this.dialOut = dialOut;
+    this.dialIn = dialIn;
+    this.documents = documents;
   }
 
   /**
    * Sets (again) the timers of a conference from its document: the start and end of its current or
    * next occurrence; at the end of a recurring one's occurrence, those of the next.
    */
-  void set(String conferenceUri, XmlElement document) {
+  // Synchronized: the model's changes and the timers' own re-arming both set timers.
+  synchronized void set(String conferenceUri, XmlElement document) {
     cancel(conferenceUri);
     Instant now = Instant.now();
     Optional<Activation.Window> window = Activation.window(document, now);
@@ -65,7 +76,7 @@ final class Schedule {
               () -> {
                 endOccurrence(conferenceUri);
                 if (window.get().recurring()) {
-                  set(conferenceUri, document);
+                  documents.apply(conferenceUri).ifPresent(current -> set(conferenceUri, current));
                 }
               },
               Duration.between(now, end).toMillis(),
@@ -80,11 +91,12 @@ final class Schedule {
 
   /** Every call hung up; the dial-out targets are called again at the next occurrence. */
   private void endOccurrence(String conferenceUri) {
+    dialIn.refuseWaiting(conferenceUri, Response.FORBIDDEN, "the conference ended");
     live.endAll(conferenceUri, "the conference ended");
     dialOut.forget(conferenceUri);
   }
 
-  void cancel(String conferenceUri) {
+  synchronized void cancel(String conferenceUri) {
     List<ScheduledFuture<?>> old = timersByConference.remove(conferenceUri);
     if (old != null) {
       old.forEach(timer -> timer.cancel(false));

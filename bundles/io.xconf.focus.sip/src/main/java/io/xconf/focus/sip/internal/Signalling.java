@@ -136,6 +136,15 @@ final class Signalling {
     return uri.isSecure() ? "tls" : "udp";
   }
 
+  /** Whether a request of ours went to {@code host:port} (the default port of its transport). */
+  static boolean sentTo(Request request, String host, int port) {
+    if (!(request.getRequestURI() instanceof SipURI uri) || host == null) {
+      return false;
+    }
+    int uriPort = uri.getPort() > 0 ? uri.getPort() : "tls".equals(transportFor(uri)) ? 5061 : 5060;
+    return uriPort == port && host.equalsIgnoreCase(uri.getHost());
+  }
+
   /** The id part of an XCON-URI, which is also the user part of the conference's SIP URI. */
   static String conferenceId(String xconUri) {
     return xconUri.substring("xcon:".length(), xconUri.indexOf('@'));

@@ -213,7 +213,8 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     this.live = new LiveConferences(model, sip, config.mixer().strip());
     this.dialIn = new DialIn(model, sip, live, digest);
     this.dialOut = new DialOut(model, sip, live, registrar);
-    this.schedule = new Schedule(live, dialOut);
+    this.schedule =
+        new Schedule(live, dialOut, dialIn, uri -> model.get(uri).map(ConferenceObject::document));
     this.referrals = new Referrals(model, sip, live, dialIn, dialOut, digest);
     this.events =
         new ConferenceEvents(provider, sip.messages, sip.headers, sip::contact, sip::recordRoute);
@@ -221,7 +222,8 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         () -> {
           long now = System.currentTimeMillis();
           events.expire(now);
-          dialIn.expireWaiting(now, null);
+          dialIn.expireWaiting(now);
+          dialOut.expire(now);
           if (registrar != null) {
             registrar.expire(now);
           }
@@ -341,7 +343,9 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
         case Request.BYE -> dialIn.bye(event);
         case Request.SUBSCRIBE -> subscribe(event);
         case Request.REFER -> referrals.refer(event);
-        case Request.NOTIFY -> notified(event);
+          // The focus subscribes to nothing; users it REFERs are asked not to report (Refer-Sub).
+        case Request.NOTIFY ->
+            sip.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "no such subscription");
         case Request.ACK -> {
           // The dialog is confirmed; media flows already.
         }
@@ -357,15 +361,6 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       LOG.error("{} failed", request.getMethod(), e);
       sip.respond(event, Response.SERVER_INTERNAL_ERROR, null);
     }
-  }
-
-  /** Only users the focus REFERred send NOTIFYs (when they ignore its Refer-Sub: false). */
-  private void notified(RequestEvent event) {
-    boolean ours = referrals.ownsNotify(event.getRequest());
-    sip.respond(
-        event,
-        ours ? Response.OK : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
-        ours ? null : "no such subscription");
   }
 
   private void register(RequestEvent event) {
@@ -388,10 +383,12 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     return (to == null || to.getTag() == null) && dialIn.conferenceOf(request).isEmpty();
   }
 
-  /** An INVITE or SUBSCRIBE outside a dialog (no To tag): something new to set up. */
+  /** An INVITE, SUBSCRIBE or REFER outside a dialog (no To tag): something new to set up. */
   private static boolean startsDialog(Request request) {
     String method = request.getMethod();
-    if (!Request.INVITE.equals(method) && !Request.SUBSCRIBE.equals(method)) {
+    if (!Request.INVITE.equals(method)
+        && !Request.SUBSCRIBE.equals(method)
+        && !Request.REFER.equals(method)) {
       return false;
     }
     ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
@@ -459,6 +456,8 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
   @Override
   public void processIOException(IOExceptionEvent event) {
     LOG.debug("SIP I/O failure towards {}:{}", event.getHost(), event.getPort());
+    dialOut.unreachable(event.getHost(), event.getPort());
+    referrals.unreachable(event.getHost(), event.getPort());
   }
 
   @Override
@@ -478,7 +477,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     if (change.kind() == ConferenceChange.Kind.DELETED) {
       schedule.cancel(change.uri());
       dialOut.forget(change.uri());
-      dialIn.expireWaiting(System.currentTimeMillis(), change.uri());
+      dialIn.refuseWaiting(change.uri(), Response.NOT_FOUND, "the conference is gone");
       live.endAll(change.uri(), null);
       return;
     }

@@ -3,19 +3,21 @@ package io.xconf.focus.sip.internal;
 import io.xconf.model.Namespaces;
 import io.xconf.model.XmlElement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.xml.namespace.QName;
 
 /**
  * RFC 6502 partial notifications: what changed between two conference documents as an RFC 5261
  * patch, {@code <conference-info-diff>} with {@code <add>}, {@code <replace>} and {@code <remove>}.
  * Top-level elements and the elements under {@code users} are patched whole; users are told apart
- * by their entity. Selectors are written for a document whose default namespace is RFC 4575's (RFC
- * 5261 section 4.2.1), with {@code xcon:} for RFC 6501's.
+ * by their entity. Added elements are placed after the sibling that precedes them in the new
+ * document, so that the patched copy keeps the schema's order, and the root's version follows.
+ * Selectors are written for a document whose default namespace is RFC 4575's (RFC 5261 section
+ * 4.2.1), with {@code xcon:} for RFC 6501's.
  */
 final class XconPatch {
 
@@ -23,84 +25,96 @@ final class XconPatch {
 
   private XconPatch() {}
 
-  /** The patch from {@code before} (null: nothing) to {@code after}; empty when they agree. */
-  static Optional<XmlElement> between(XmlElement before, XmlElement after, String xconUri) {
+  /** The patch from {@code before} (null: nothing) to {@code after}, now at {@code version}. */
+  static Optional<XmlElement> between(
+      XmlElement before, XmlElement after, String xconUri, long version) {
     List<XmlElement> operations = new ArrayList<>();
     XmlElement previous = before == null ? XmlElement.of(Roster.CONFERENCE_INFO) : before;
-    for (XmlElement child : after.children()) {
-      Optional<XmlElement> was = previous.child(child.name());
-      if (was.isEmpty()) {
-        operations.add(operation("add", ROOT, child));
-      } else if (Roster.USERS.equals(child.name())) {
-        users(was.get(), child, operations);
-      } else if (!was.get().equals(child)) {
-        operations.add(operation("replace", ROOT + "/" + step(child.name()), child));
-      }
-    }
-    for (XmlElement gone : previous.children()) {
-      if (after.child(gone.name()).isEmpty()) {
-        operations.add(operation("remove", ROOT + "/" + step(gone.name()), null));
-      }
-    }
-    if (operations.isEmpty()) {
-      return Optional.empty();
-    }
+    patchChildren(ROOT, previous, after, operations);
+    operations.add(
+        XmlElement.leaf(Roster.xcon("replace"), String.valueOf(version))
+            .withAttribute("sel", ROOT + "/@version"));
     return Optional.of(
         XmlElement.of(Roster.xcon("conference-info-diff"))
             .withAttribute("entity", xconUri)
             .withChildren(operations));
   }
 
-  private static void users(XmlElement before, XmlElement after, List<XmlElement> operations) {
-    String users = ROOT + "/" + step(Roster.USERS);
-    Map<String, XmlElement> previousUsers = new LinkedHashMap<>();
-    for (XmlElement user : before.children(Roster.USER)) {
-      previousUsers.put(user.attribute("entity"), user);
-    }
-    for (XmlElement user : after.children(Roster.USER)) {
-      XmlElement was = previousUsers.remove(user.attribute("entity"));
-      if (was == null) {
-        operations.add(operation("add", users, user));
-      } else if (!was.equals(user)) {
-        operations.add(operation("replace", userSelector(users, user), user));
-      }
-    }
-    for (XmlElement gone : previousUsers.values()) {
-      operations.add(operation("remove", userSelector(users, gone), null));
-    }
+  /**
+   * The operations that turn {@code before}'s children into {@code after}'s: removals first, then
+   * each child of {@code after} in order, replaced where it changed and added after its preceding
+   * sibling (present by then) where it is new. Only {@code users} is patched inside.
+   */
+  private static void patchChildren(
+      String parent, XmlElement before, XmlElement after, List<XmlElement> operations) {
+    Set<String> kept = new HashSet<>();
     for (XmlElement child : after.children()) {
-      if (Roster.USER.equals(child.name())) {
-        continue;
-      }
-      Optional<XmlElement> was = before.child(child.name());
-      if (was.isEmpty()) {
-        operations.add(operation("add", users, child));
-      } else if (!was.get().equals(child)) {
-        operations.add(operation("replace", users + "/" + step(child.name()), child));
-      }
+      kept.add(key(child));
     }
     for (XmlElement gone : before.children()) {
-      if (!Roster.USER.equals(gone.name()) && after.child(gone.name()).isEmpty()) {
-        operations.add(operation("remove", users + "/" + step(gone.name()), null));
+      if (!kept.contains(key(gone))) {
+        operations.add(operation("remove", parent + "/" + step(gone), null, null));
       }
+    }
+    Set<String> present = new HashSet<>();
+    for (XmlElement child : before.children()) {
+      if (kept.contains(key(child))) {
+        present.add(key(child));
+      }
+    }
+    XmlElement preceding = null;
+    for (XmlElement child : after.children()) {
+      Optional<XmlElement> was = find(before, child);
+      if (was.isEmpty()) {
+        operations.add(
+            preceding != null
+                ? operation("add", parent + "/" + step(preceding), "after", child)
+                : present.isEmpty()
+                    ? operation("add", parent, null, child)
+                    : operation("add", parent, "prepend", child));
+        present.add(key(child));
+      } else if (Roster.USERS.equals(child.name()) && ROOT.equals(parent)) {
+        patchChildren(parent + "/" + step(child), was.get(), child, operations);
+      } else if (!was.get().equals(child)) {
+        operations.add(operation("replace", parent + "/" + step(child), null, child));
+      }
+      preceding = child;
     }
   }
 
-  private static String userSelector(String users, XmlElement user) {
-    String entity = Objects.requireNonNullElse(user.attribute("entity"), "");
+  private static Optional<XmlElement> find(XmlElement parent, XmlElement like) {
+    String wanted = key(like);
+    return parent.children().stream().filter(c -> key(c).equals(wanted)).findFirst();
+  }
+
+  /** Users by entity, every other element by name (each appears once where it may appear). */
+  private static String key(XmlElement element) {
+    return Roster.USER.equals(element.name())
+        ? "user " + element.attribute("entity")
+        : element.name().toString();
+  }
+
+  private static String step(XmlElement element) {
+    QName name = element.name();
+    String step =
+        Namespaces.XCON.equals(name.getNamespaceURI())
+            ? "xcon:" + name.getLocalPart()
+            : name.getLocalPart();
+    if (!Roster.USER.equals(name)) {
+      return step;
+    }
+    String entity = Objects.requireNonNullElse(element.attribute("entity"), "");
     // XPath 1.0 literals have no escape: pick the quote the value does not contain.
     String quote = entity.contains("'") ? "\"" : "'";
-    return users + "/" + step(Roster.USER) + "[@entity=" + quote + entity + quote + "]";
+    return step + "[@entity=" + quote + entity + quote + "]";
   }
 
-  private static String step(QName name) {
-    return Namespaces.XCON.equals(name.getNamespaceURI())
-        ? "xcon:" + name.getLocalPart()
-        : name.getLocalPart();
-  }
-
-  private static XmlElement operation(String kind, String selector, XmlElement content) {
+  private static XmlElement operation(
+      String kind, String selector, String position, XmlElement content) {
     XmlElement operation = XmlElement.of(Roster.xcon(kind)).withAttribute("sel", selector);
+    if (position != null) {
+      operation = operation.withAttribute("pos", position);
+    }
     return content == null ? operation : operation.withChildren(List.of(content));
   }
 }

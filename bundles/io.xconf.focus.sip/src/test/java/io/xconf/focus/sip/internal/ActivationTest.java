@@ -165,6 +165,18 @@ public class ActivationTest {
   }
 
   @Test
+  public void aRuleTooFineToFollowForYearsKeepsItsFirstOccurrence() {
+    XmlElement secondly =
+        conference(
+            calendar("DTSTART:20200101T000000Z", "DURATION:PT1S", "RRULE:FREQ=SECONDLY"),
+            null,
+            null);
+    // Followed, it would be active every second; not followed, it was over in 2020.
+    assertEquals(Instant.parse("2020-01-01T00:00:00Z"), start(secondly, NOW));
+    assertFalse(Activation.isActive(secondly, NOW));
+  }
+
+  @Test
   public void anUnreadableRuleKeepsTheFirstOccurrence() {
     XmlElement odd =
         conference(

@@ -50,9 +50,12 @@ public class XconPatchTest {
   }
 
   @Test
-  public void sameDocumentsNeedNoPatch() {
+  public void sameDocumentsOnlyMoveTheVersion() {
     XmlElement same = document(description("A"), users(user("xcon-userid:a@example.com", null)));
-    assertTrue(XconPatch.between(same, same, CONFERENCE).isEmpty());
+    XmlElement patch = XconPatch.between(same, same, CONFERENCE, 7).orElseThrow();
+    assertEquals(1, patch.children().size());
+    assertEquals("/conference-info/@version", patch.children().get(0).attribute("sel"));
+    assertEquals("7", patch.children().get(0).text());
   }
 
   @Test
@@ -71,7 +74,7 @@ public class XconPatchTest {
                 user("xcon-userid:a@example.com", "on-hold"),
                 user("xcon-userid:c@example.com", null),
                 XmlElement.leaf(Roster.xcon("join-handling"), "block")));
-    String patch = written(XconPatch.between(before, after, CONFERENCE).orElseThrow());
+    String patch = written(XconPatch.between(before, after, CONFERENCE, 2).orElseThrow());
     assertTrue(patch, patch.contains("<xcon:conference-info-diff"));
     assertTrue(patch, patch.contains("xmlns=\"urn:ietf:params:xml:ns:conference-info\""));
     assertTrue(patch, patch.contains("entity=\"" + CONFERENCE + "\""));
@@ -87,7 +90,8 @@ public class XconPatchTest {
     assertTrue(
         patch,
         patch.contains(
-            "<xcon:add sel=\"/conference-info/users\"><user entity=\"xcon-userid:c@example.com\""));
+            "<xcon:add sel=\"/conference-info/users/user[@entity='xcon-userid:a@example.com']\""
+                + " pos=\"after\"><user entity=\"xcon-userid:c@example.com\""));
     assertTrue(
         patch,
         patch.contains(
@@ -103,12 +107,33 @@ public class XconPatchTest {
   public void topLevelElementsComeAndGo() {
     XmlElement before = document(description("A"));
     XmlElement after = document(users(user("xcon-userid:a@example.com", null)));
-    XmlElement patch = XconPatch.between(before, after, CONFERENCE).orElseThrow();
-    assertEquals(2, patch.children().size());
-    assertEquals("add", patch.children().get(0).name().getLocalPart());
-    assertEquals("/conference-info", patch.children().get(0).attribute("sel"));
-    assertEquals("remove", patch.children().get(1).name().getLocalPart());
+    XmlElement patch = XconPatch.between(before, after, CONFERENCE, 2).orElseThrow();
+    assertEquals(3, patch.children().size());
+    assertEquals("remove", patch.children().get(0).name().getLocalPart());
     assertEquals(
-        "/conference-info/conference-description", patch.children().get(1).attribute("sel"));
+        "/conference-info/conference-description", patch.children().get(0).attribute("sel"));
+    assertEquals("add", patch.children().get(1).name().getLocalPart());
+    assertEquals("/conference-info", patch.children().get(1).attribute("sel"));
+  }
+
+  @Test
+  public void addedElementsKeepTheDocumentsOrder() {
+    XmlElement join = XmlElement.leaf(Roster.xcon("join-handling"), "allow");
+    XmlElement before = document(description("A"), users(join));
+    XmlElement after =
+        document(
+            description("A"),
+            users(
+                user("xcon-userid:a@example.com", null),
+                user("xcon-userid:b@example.com", null),
+                join));
+    XmlElement patch = XconPatch.between(before, after, CONFERENCE, 2).orElseThrow();
+    // The first user goes before join-handling, the second after the first.
+    assertEquals("/conference-info/users", patch.children().get(0).attribute("sel"));
+    assertEquals("prepend", patch.children().get(0).attribute("pos"));
+    assertEquals(
+        "/conference-info/users/user[@entity='xcon-userid:a@example.com']",
+        patch.children().get(1).attribute("sel"));
+    assertEquals("after", patch.children().get(1).attribute("pos"));
   }
 }
