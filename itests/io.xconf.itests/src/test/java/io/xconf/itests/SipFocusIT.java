@@ -324,6 +324,28 @@ public class SipFocusIT {
       assertEquals(deleted, 200, CcmpHttp.responseCode(deleted));
       callee.awaitReceived("the BYE", r -> r.contains("BYE sip:tls@127.0.0.1:" + peerPort));
     }
+    // The same peer called as localhost: its certificate names 127.0.0.1 only, so no INVITE.
+    int otherPort = FreePorts.next();
+    try (TlsPeer impostor = TlsPeer.listen(otherPort, peerCertificate, peerKey)) {
+      Thread.sleep(500);
+      String target = "sip:tls@localhost:" + otherPort + ";transport=tls";
+      String conference =
+          CcmpHttp.field(
+              alice.createWith(
+                  "<info:users><xcon:allowed-users-list><xcon:target uri=\""
+                      + target
+                      + "\" method=\"dial-out\"/></xcon:allowed-users-list></info:users>"),
+              "confObjID");
+      String roster =
+          Await.until(
+              "the call to a misnamed peer failed",
+              Duration.ofSeconds(20),
+              () -> alice.retrieve(conference),
+              body ->
+                  body.contains("<info:disconnection-method>failed</info:disconnection-method>"));
+      assertTrue(roster, roster.contains("does not name localhost"));
+      assertFalse(impostor.received(), impostor.received().contains("INVITE"));
+    }
   }
 
   @Test

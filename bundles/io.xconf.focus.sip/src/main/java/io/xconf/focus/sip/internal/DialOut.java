@@ -248,6 +248,15 @@ final class DialOut {
     }
   }
 
+  /** A call the focus would not place after all (the TLS peer is not who it called). */
+  void refused(String callId, String reason) {
+    Outgoing ringing = live.outgoing.remove(callId);
+    if (ringing != null) {
+      ringing.progress().accept("503 Service Unavailable");
+      failed(ringing, "failed", "503 " + reason);
+    }
+  }
+
   /** Answers to our INVITEs: alerting, connected (ACK, the callee's SDP), or why not. */
   void response(ResponseEvent event) {
     Response response = event.getResponse();

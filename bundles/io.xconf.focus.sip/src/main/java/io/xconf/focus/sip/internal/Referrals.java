@@ -284,6 +284,14 @@ final class Referrals {
     }
   }
 
+  /** A REFER the focus would not send after all (the TLS peer is not who it called). */
+  void refused(String callId, String reason) {
+    Sent refer = sent.remove(callId);
+    if (refer != null) {
+      refer.report().heard("503 Service Unavailable");
+    }
+  }
+
   /** The stack could not reach {@code host:port}: the REFERs sent there failed. */
   void unreachable(String host, int port) {
     for (Map.Entry<String, Sent> entry : List.copyOf(sent.entrySet())) {

@@ -142,7 +142,23 @@ final class Signalling {
       return false;
     }
     int uriPort = uri.getPort() > 0 ? uri.getPort() : "tls".equals(transportFor(uri)) ? 5061 : 5060;
-    return uriPort == port && host.equalsIgnoreCase(uri.getHost());
+    if (uriPort != port) {
+      return false;
+    }
+    if (host.equalsIgnoreCase(uri.getHost())) {
+      return true;
+    }
+    try {
+      // The stack names the address it reached; the request may name the host (a failure path).
+      for (java.net.InetAddress address : java.net.InetAddress.getAllByName(uri.getHost())) {
+        if (address.getHostAddress().equalsIgnoreCase(host)) {
+          return true;
+        }
+      }
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+    return false;
   }
 
   /** The id part of an XCON-URI, which is also the user part of the conference's SIP URI. */

@@ -216,6 +216,17 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     this.schedule =
         new Schedule(live, dialOut, dialIn, uri -> model.get(uri).map(ConferenceObject::document));
     this.referrals = new Referrals(model, sip, live, dialIn, dialOut, digest);
+    if (tls) {
+      DialOut calls = dialOut;
+      Referrals refers = referrals;
+      ((gov.nist.javax.sip.SipStackImpl) stack)
+          .setTlsSecurityPolicy(
+              new PeerIdentity(
+                  (callId, reason) -> {
+                    calls.refused(callId, reason);
+                    refers.refused(callId, reason);
+                  }));
+    }
     this.events =
         new ConferenceEvents(provider, sip.messages, sip.headers, sip::contact, sip::recordRoute);
     schedule.timers.scheduleWithFixedDelay(
