@@ -22,6 +22,8 @@ import javax.sip.message.Response;
  */
 final class Schedule {
 
+  private static final long TIMER_MARGIN_MILLIS = 20;
+
   private final LiveConferences live;
   private final DialOut dialOut;
   private final DialIn dialIn;
@@ -65,9 +67,7 @@ final class Schedule {
     if (start != null && now.isBefore(start)) {
       timersOfConference.add(
           timers.schedule(
-              () -> dialOut.later(conferenceUri),
-              Duration.between(now, start).toMillis(),
-              TimeUnit.MILLISECONDS));
+              () -> dialOut.later(conferenceUri), delayUntil(now, start), TimeUnit.MILLISECONDS));
     }
     Instant end = window.get().end();
     if (end != null && now.isBefore(end)) {
@@ -79,7 +79,7 @@ final class Schedule {
                   documents.apply(conferenceUri).ifPresent(current -> set(conferenceUri, current));
                 }
               },
-              Duration.between(now, end).toMillis(),
+              delayUntil(now, end),
               TimeUnit.MILLISECONDS));
     } else if (end != null) {
       endOccurrence(conferenceUri);
@@ -87,6 +87,15 @@ final class Schedule {
     if (!timersOfConference.isEmpty()) {
       timersByConference.put(conferenceUri, timersOfConference);
     }
+  }
+
+  /**
+   * Milliseconds until {@code instant}, rounded up with a margin: a timer that fires a moment early
+   * (truncated milliseconds, the wall clock against the executor's) would find the conference not
+   * started yet, or still running, and do nothing.
+   */
+  private static long delayUntil(Instant now, Instant instant) {
+    return Duration.between(now, instant).toMillis() + TIMER_MARGIN_MILLIS;
   }
 
   /** Every call hung up; the dial-out targets are called again at the next occurrence. */
