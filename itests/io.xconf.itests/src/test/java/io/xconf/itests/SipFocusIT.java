@@ -170,17 +170,29 @@ public class SipFocusIT {
 
   @Test
   public void aCallerDialsInShowsUpConnectedAndLeavesWithItsBye() throws Exception {
+    dialInAndLeave("u1");
+  }
+
+  @Test
+  public void aCallerDialsInOverTcpAndLeaves() throws Exception {
+    dialInAndLeave("t1");
+  }
+
+  /** A sipp caller on sipp's {@code transport} (u1: UDP, t1: TCP). */
+  private static void dialInAndLeave(String transport) throws Exception {
     String conference = alice.create();
     int media = FreePorts.next();
     try (Sipp caller =
         Sipp.call(
-            work.resolve("dial-in"),
+            work.resolve("dial-in-" + transport),
             "uac",
             sipPort,
             Conferences.idOf(conference),
             media,
             "-d",
-            "4000")) {
+            "4000",
+            "-t",
+            transport)) {
       String roster =
           Await.until(
               "the caller connected in the roster",
@@ -785,6 +797,37 @@ public class SipFocusIT {
     }
     Await.until(
         "nobody left waiting or connected",
+        Duration.ofSeconds(10),
+        () -> alice.retrieve(conference),
+        body -> !body.contains("<info:endpoint"));
+  }
+
+  /** A caller on the waiting list that hangs up while it rings: 200 to its CANCEL, 487. */
+  @Test
+  public void aWaitingCallerCancels() throws Exception {
+    String conference =
+        CcmpHttp.field(
+            alice.createWith(
+                "<info:users><xcon:join-handling>confirm</xcon:join-handling></info:users>"),
+            "confObjID");
+    try (Sipp caller =
+        Sipp.call(
+            work.resolve("cancel"),
+            null,
+            sipPort,
+            Conferences.idOf(conference),
+            FreePorts.next(),
+            "-sf",
+            scenario("uac-cancel.xml").toString())) {
+      Await.until(
+          "the caller waiting",
+          Duration.ofSeconds(10),
+          () -> alice.retrieve(conference),
+          body -> body.contains("<info:status>dialing-in</info:status>"));
+      assertEquals(caller.log(), 0, caller.await(30));
+    }
+    Await.until(
+        "the caller off the waiting list",
         Duration.ofSeconds(10),
         () -> alice.retrieve(conference),
         body -> !body.contains("<info:endpoint"));
