@@ -391,15 +391,16 @@ public class SipFocusIT {
   }
 
   /**
-   * The standalone registrar: bob's phone registers with his account's Digest credentials, a
-   * conference that dials out to sip:bob@domain reaches him at the registered contact, and a call
-   * to his address is redirected there.
+   * The standalone registrar: bob's phone registers with his account's Digest credentials, a call
+   * to his address goes through the focus to the registered contact, and a conference that dials
+   * out to sip:bob@domain reaches him there.
    */
   @Test
-  public void aRegisteredAccountIsDialledAtItsContactAndCallsToItAreRedirected() throws Exception {
+  public void aRegisteredAccountIsCalledThroughTheFocusAndDialledAtItsContact() throws Exception {
     int phonePort = FreePorts.next();
     Path dir = work.resolve("registrar");
-    try (Sipp phone = Sipp.answer(dir, phonePort, evenFreePort())) {
+    // bob's phone answers a call from another phone, then the conference's.
+    try (Sipp phone = Sipp.answer(dir, phonePort, evenFreePort(), 2)) {
       try (Sipp register =
           Sipp.call(
               dir,
@@ -443,10 +444,15 @@ public class SipFocusIT {
         assertNotEquals("alice may not bind bob's address", 0, intruder.await(30));
         assertTrue(intruder.log(), intruder.log().contains("403"));
       }
+      // A phone that knows the focus as its proxy calls bob: INVITE, ACK and BYE go through it.
       try (Sipp caller =
-          Sipp.call(dir.resolve("caller"), "uac", sipPort, "bob", FreePorts.next())) {
-        assertNotEquals(0, caller.await(30));
-        assertTrue(caller.log(), caller.log().contains("302"));
+          Sipp.call(dir.resolve("caller"), "uac", sipPort, "bob", FreePorts.next(), "-d", "1000")) {
+        assertEquals("the call reached bob's phone: " + caller.log(), 0, caller.await(30));
+      }
+      try (Sipp nobody =
+          Sipp.call(dir.resolve("caller"), "uac", sipPort, "alice", FreePorts.next())) {
+        assertNotEquals(0, nobody.await(30));
+        assertTrue("alice has no phone registered: " + nobody.log(), nobody.log().contains("480"));
       }
       String conference =
           CcmpHttp.field(

@@ -107,6 +107,7 @@ final class ConferenceEvents {
   private final HeaderFactory headers;
   private final Function<ConferenceObject, ContactHeader> contacts;
   private final Function<String, RecordRouteHeader> recordRoute;
+  private final Function<javax.sip.Transaction, Dialog> dialogs;
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
   ConferenceEvents(
@@ -114,12 +115,14 @@ final class ConferenceEvents {
       MessageFactory messages,
       HeaderFactory headers,
       Function<ConferenceObject, ContactHeader> contacts,
-      Function<String, RecordRouteHeader> recordRoute) {
+      Function<String, RecordRouteHeader> recordRoute,
+      Function<javax.sip.Transaction, Dialog> dialogs) {
     this.provider = provider;
     this.messages = messages;
     this.headers = headers;
     this.contacts = contacts;
     this.recordRoute = recordRoute;
+    this.dialogs = dialogs;
   }
 
   /** A SUBSCRIBE (new, refresh or Expires: 0) for a conference the subscriber may watch. */
@@ -140,8 +143,8 @@ final class ConferenceEvents {
         ok.addHeader(recordRoute.apply(Signalling.transport(request)));
       }
     }
+    Dialog dialog = dialogs.apply(transaction);
     transaction.sendResponse(ok);
-    Dialog dialog = transaction.getDialog();
     Format format = Format.accepted(request);
     if (expires == 0) {
       Subscription ended = subscriptions.remove(callId);

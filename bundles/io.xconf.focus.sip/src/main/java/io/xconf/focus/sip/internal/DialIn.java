@@ -175,6 +175,7 @@ final class DialIn {
       Response ringing = sip.messages.createResponse(Response.RINGING, request);
       ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
       ringing.addHeader(sip.contact(conference));
+      sip.dialogOf(transaction);
       transaction.sendResponse(ringing);
     } catch (Exception e) {
       LOG.debug("180 failed", e);
@@ -305,7 +306,7 @@ final class DialIn {
       live.calls.put(
           callId,
           new Call(
-              callId, conference.uri(), entity, endpoint, !known, transaction.getDialog(), leg));
+              callId, conference.uri(), entity, endpoint, !known, sip.dialogOf(transaction), leg));
       transaction.sendResponse(ok);
       live.applyControlsLater(conference.uri());
       LOG.debug("{} joined {}", endpoint, conference.uri());

@@ -185,6 +185,7 @@ final class DialOut {
       ConferenceObject conference = model.get(conferenceUri).orElseThrow();
       invite.addHeader(sip.contactAt(conference, transport));
       ClientTransaction transaction = sip.provider.getNewClientTransaction(invite);
+      sip.dialogOf(transaction);
       live.outgoing.put(
           callId,
           new Outgoing(

@@ -64,6 +64,11 @@ final class LiveConferences {
     mixers.remove(name, mixer);
   }
 
+  /** Whether a Call-ID is one of the focus's own calls, placed or answered. */
+  boolean isCall(String callId) {
+    return calls.containsKey(callId) || outgoing.containsKey(callId);
+  }
+
   boolean hasMix(String conferenceUri) {
     return mixes.containsKey(conferenceUri);
   }

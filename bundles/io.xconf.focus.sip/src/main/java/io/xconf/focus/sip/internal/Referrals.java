@@ -180,9 +180,10 @@ final class Referrals {
       }
       ContactHeader contact = sip.contact(conf);
       accepted.addHeader(contact);
+      Dialog dialog = sip.dialogOf(transaction);
       transaction.sendResponse(accepted);
       long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
-      Report report = new Report(transaction.getDialog(), cseq, contact);
+      Report report = new Report(dialog, cseq, contact);
       report.heard("100 Trying");
       return report;
     } catch (Exception e) {

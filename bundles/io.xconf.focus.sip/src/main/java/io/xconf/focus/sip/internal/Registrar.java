@@ -48,7 +48,10 @@ final class Registrar {
   /** Normalised address-of-record to its bindings, newest last. */
   private final Map<String, List<Binding>> bindings = new ConcurrentHashMap<>();
 
+  final Forwarder forwarder;
+
   Registrar(Signalling sip, SipDigest digest, AccountDirectory accounts) {
+    this.forwarder = new Forwarder(sip);
     this.sip = sip;
     this.digest = digest;
     this.accounts = accounts;
@@ -183,6 +186,7 @@ final class Registrar {
   }
 
   synchronized void expire(long now) {
+    forwarder.expire(now);
     bindings.replaceAll((aor, list) -> list.stream().filter(b -> b.expiresAt() > now).toList());
     bindings.values().removeIf(List::isEmpty);
   }
@@ -194,14 +198,20 @@ final class Registrar {
   }
 
   /**
-   * Requests to a user of this domain rather than to a conference: the focus is no proxy, so it
-   * redirects (302, RFC 3261 section 8.3) to the user's registered contacts, answers 480 when the
-   * account has none now, and leaves anything else to the caller (false).
+   * Requests to a user of this domain rather than to a conference: forwarded to the user's newest
+   * registered contact, 480 when the account has none now; anything else is left to the caller
+   * (false).
    */
-  boolean redirect(RequestEvent event) {
+  boolean route(RequestEvent event) {
     Request request = event.getRequest();
     if (!(request.getRequestURI() instanceof SipURI uri) || uri.getUser() == null || !ours(uri)) {
       return false;
+    }
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+    if (Request.BYE.equals(request.getMethod()) && (to == null || to.getTag() == null)) {
+      // A BYE outside any dialog (a client giving up on a refused REGISTER, say) goes no further.
+      sip.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+      return true;
     }
     String address = "sip:" + uri.getUser() + "@" + sip.domain;
     List<Binding> contacts = live(address, System.currentTimeMillis());
@@ -209,22 +219,16 @@ final class Registrar {
       if (accounts.byUri(address).isEmpty()) {
         return false;
       }
-      sip.respond(event, Response.TEMPORARILY_UNAVAILABLE, "not registered now");
-      return true;
-    }
-    ServerTransaction transaction = sip.serverTransaction(event);
-    if (transaction == null) {
-      return true;
-    }
-    try {
-      Response moved = sip.messages.createResponse(Response.MOVED_TEMPORARILY, request);
-      for (int i = contacts.size() - 1; i >= 0; i--) {
-        moved.addHeader(sip.headers.createContactHeader(contacts.get(i).contact()));
+      if (!Request.ACK.equals(request.getMethod())) {
+        sip.respond(event, Response.TEMPORARILY_UNAVAILABLE, "not registered now");
       }
-      transaction.sendResponse(moved);
-    } catch (Exception e) {
-      LOG.debug("302 failed", e);
+      return true;
     }
+    if (!(contacts.get(contacts.size() - 1).contact().getURI() instanceof SipURI contact)) {
+      sip.respond(event, Response.NOT_FOUND, "no SIP contact");
+      return true;
+    }
+    forwarder.forward(event, contact);
     return true;
   }
 }

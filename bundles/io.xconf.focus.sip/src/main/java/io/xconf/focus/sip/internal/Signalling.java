@@ -188,6 +188,22 @@ final class Signalling {
     return Long.toHexString(UUID.randomUUID().getMostSignificantBits());
   }
 
+  /**
+   * The dialog a transaction of the focus's sets up, made now if it has none: the stack makes no
+   * dialogs by itself (javax.sip.AUTOMATIC_DIALOG_SUPPORT off), so that requests of dialogs the
+   * focus only forwards reach it instead of being refused by the stack.
+   */
+  Dialog dialogOf(javax.sip.Transaction transaction) {
+    if (transaction.getDialog() != null) {
+      return transaction.getDialog();
+    }
+    try {
+      return provider.getNewDialog(transaction);
+    } catch (javax.sip.SipException e) {
+      throw new IllegalStateException("no dialog for " + transaction.getRequest().getMethod(), e);
+    }
+  }
+
   /** The request's server transaction; null for a retransmission the stack answers already. */
   ServerTransaction serverTransaction(RequestEvent event) {
     ServerTransaction transaction = event.getServerTransaction();

@@ -128,7 +128,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     @AttributeDefinition(
         name = "Registrar",
         description =
-            "Accept REGISTER from Xconf accounts (SIP Digest) and redirect requests for their"
+            "Accept REGISTER from Xconf accounts (SIP Digest) and forward requests for their"
                 + " addresses to the registered contacts. Off behind a SIP proxy.")
     boolean registrar() default true;
 
@@ -168,6 +168,10 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     properties.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
     properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
     properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+    // The focus makes its dialogs itself (Signalling.dialogOf): in-dialog requests of dialogs it
+    // only forwards (a BYE from a phone that uses it as its proxy) then reach it rather than
+    // being refused by the stack, and it answers 481 itself for those it does not know.
+    properties.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
     // Bursts (hundreds of SUBSCRIBEs or INVITEs at once) must queue in the socket, not be lost.
     properties.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "1048576");
     properties.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "1048576");
@@ -228,7 +232,8 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
                   }));
     }
     this.events =
-        new ConferenceEvents(provider, sip.messages, sip.headers, sip::contact, sip::recordRoute);
+        new ConferenceEvents(
+            provider, sip.messages, sip.headers, sip::contact, sip::recordRoute, sip::dialogOf);
     schedule.timers.scheduleWithFixedDelay(
         () -> {
           long now = System.currentTimeMillis();
@@ -345,7 +350,7 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       return;
     }
     try {
-      if (registrar != null && routesElsewhere(request) && registrar.redirect(event)) {
+      if (registrar != null && routesElsewhere(request) && registrar.route(event)) {
         return;
       }
       switch (request.getMethod()) {
@@ -382,16 +387,14 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     }
   }
 
-  /** A new request (no To tag) that names no conference: for a registered user, perhaps. */
+  /**
+   * A request that names no conference: for a registered user, perhaps, whether it starts a dialog
+   * or continues one the focus forwarded (phones that send ACK and BYE to their proxy).
+   */
   private boolean routesElsewhere(Request request) {
-    String method = request.getMethod();
-    if (Request.REGISTER.equals(method)
-        || Request.ACK.equals(method)
-        || Request.CANCEL.equals(method)) {
-      return false;
-    }
-    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
-    return (to == null || to.getTag() == null) && dialIn.conferenceOf(request).isEmpty();
+    return !Request.REGISTER.equals(request.getMethod())
+        && !live.isCall(Signalling.callId(request))
+        && dialIn.conferenceOf(request).isEmpty();
   }
 
   /** An INVITE, SUBSCRIBE or REFER outside a dialog (no To tag): something new to set up. */
@@ -450,6 +453,9 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
 
   @Override
   public void processResponse(ResponseEvent event) {
+    if (registrar != null && registrar.forwarder.response(event)) {
+      return;
+    }
     CSeqHeader cseq = (CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME);
     if (cseq != null && Request.REFER.equals(cseq.getMethod())) {
       referrals.response(event);
