@@ -444,9 +444,16 @@ public class SipFocusIT {
         assertNotEquals("alice may not bind bob's address", 0, intruder.await(30));
         assertTrue(intruder.log(), intruder.log().contains("403"));
       }
-      // A phone that knows the focus as its proxy calls bob: INVITE, ACK and BYE go through it.
+      // A phone with the focus as its outbound proxy calls bob: INVITE, ACK and BYE go through it.
       try (Sipp caller =
-          Sipp.call(dir.resolve("caller"), "uac", sipPort, "bob", FreePorts.next(), "-d", "1000")) {
+          Sipp.call(
+              dir.resolve("caller"),
+              null,
+              sipPort,
+              "bob",
+              FreePorts.next(),
+              "-sf",
+              scenario("uac-outbound-proxy.xml").toString())) {
         assertEquals("the call reached bob's phone: " + caller.log(), 0, caller.await(30));
       }
       try (Sipp nobody =

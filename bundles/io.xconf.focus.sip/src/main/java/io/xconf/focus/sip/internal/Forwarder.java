@@ -112,14 +112,19 @@ final class Forwarder {
     finished.values().removeIf(until -> until <= nowMillis);
   }
 
-  /** A Route naming the focus itself (a phone's outbound proxy setting) is used up here. */
-  private void dropOwnRoute(Request request) {
+  /** Whether the request's top Route names the focus (a phone's outbound proxy setting). */
+  boolean routedHere(Request request) {
     RouteHeader route = (RouteHeader) request.getHeader(RouteHeader.NAME);
-    if (route != null
+    return route != null
         && route.getAddress().getURI() instanceof SipURI uri
         && uri.getUser() == null
         && sip.address.equals(uri.getHost())
-        && (uri.getPort() <= 0 || uri.getPort() == sip.port || uri.getPort() == sip.tlsPort)) {
+        && (uri.getPort() <= 0 || uri.getPort() == sip.port || uri.getPort() == sip.tlsPort);
+  }
+
+  /** A Route naming the focus itself is used up here. */
+  private void dropOwnRoute(Request request) {
+    if (routedHere(request)) {
       request.removeFirst(RouteHeader.NAME);
     }
   }

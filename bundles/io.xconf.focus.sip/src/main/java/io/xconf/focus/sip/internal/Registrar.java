@@ -204,10 +204,19 @@ final class Registrar {
    */
   boolean route(RequestEvent event) {
     Request request = event.getRequest();
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+    if (to != null
+        && to.getTag() != null
+        && forwarder.routedHere(request)
+        && request.getRequestURI() instanceof SipURI target) {
+      // A phone that has the focus as its outbound proxy sends the dialog's requests through it,
+      // to the other phone's contact (RFC 3261 loose routing): passed on as they are addressed.
+      forwarder.forward(event, target);
+      return true;
+    }
     if (!(request.getRequestURI() instanceof SipURI uri) || uri.getUser() == null || !ours(uri)) {
       return false;
     }
-    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
     if (Request.BYE.equals(request.getMethod()) && (to == null || to.getTag() == null)) {
       // A BYE outside any dialog (a client giving up on a refused REGISTER, say) goes no further.
       sip.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);

@@ -353,6 +353,10 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
       if (registrar != null && routesElsewhere(request) && registrar.route(event)) {
         return;
       }
+      if (unknownDialog(event)) {
+        sip.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "no such dialog");
+        return;
+      }
       switch (request.getMethod()) {
         case Request.REGISTER -> register(event);
         case Request.INVITE -> dialIn.invite(event);
@@ -395,6 +399,23 @@ public final class SipFocus implements SipListener, ConferenceChangeListener {
     return !Request.REGISTER.equals(request.getMethod())
         && !live.isCall(Signalling.callId(request))
         && dialIn.conferenceOf(request).isEmpty();
+  }
+
+  /**
+   * An INVITE, SUBSCRIBE or REFER with a To tag for a dialog the focus does not have (RFC 3261
+   * section 12.2.2): the stack, which makes no dialogs itself, passes it on rather than refusing
+   * it.
+   */
+  private static boolean unknownDialog(RequestEvent event) {
+    Request request = event.getRequest();
+    String method = request.getMethod();
+    if (!Request.INVITE.equals(method)
+        && !Request.SUBSCRIBE.equals(method)
+        && !Request.REFER.equals(method)) {
+      return false;
+    }
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+    return to != null && to.getTag() != null && event.getDialog() == null;
   }
 
   /** An INVITE, SUBSCRIBE or REFER outside a dialog (no To tag): something new to set up. */
