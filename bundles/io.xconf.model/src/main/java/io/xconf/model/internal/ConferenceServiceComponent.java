@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -72,11 +73,14 @@ public final class ConferenceServiceComponent implements ConferenceService {
   private final ExecutorService notifier;
   private final ConferenceTree tree;
 
+  // Service objects, not the services: binding them activates no listener, so a listener that
+  // needs this service (the SIP focus) makes no circular reference while both start.
   @Reference(
+      service = ConferenceChangeListener.class,
       cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
-  private volatile List<ConferenceChangeListener> listeners = List.of();
+  private volatile List<ComponentServiceObjects<ConferenceChangeListener>> listeners = List.of();
 
   @Reference(
       cardinality = ReferenceCardinality.OPTIONAL,
@@ -147,11 +151,17 @@ public final class ConferenceServiceComponent implements ConferenceService {
   private void announce(ConferenceChange change) {
     notifier.execute(
         () -> {
-          for (ConferenceChangeListener listener : listeners) {
+          for (ComponentServiceObjects<ConferenceChangeListener> objects : listeners) {
+            ConferenceChangeListener listener = objects.getService();
+            if (listener == null) {
+              continue; // gone meanwhile
+            }
             try {
               listener.changed(change);
             } catch (RuntimeException e) {
               LOG.error("A conference change listener failed on {}", change.uri(), e);
+            } finally {
+              objects.ungetService(listener);
             }
           }
         });
