@@ -401,46 +401,10 @@ public class SipFocusIT {
     Path dir = work.resolve("registrar");
     // bob's phone answers a call from another phone, then the conference's.
     try (Sipp phone = Sipp.answer(dir, phonePort, evenFreePort(), 2)) {
-      try (Sipp register =
-          Sipp.call(
-              dir,
-              null,
-              sipPort,
-              "bob",
-              FreePorts.next(),
-              "-sf",
-              scenario("register.xml").toString(),
-              "-set",
-              "domain",
-              DOMAIN,
-              "-set",
-              "contact_port",
-              String.valueOf(phonePort),
-              "-au",
-              "bob",
-              "-ap",
-              "builder")) {
+      try (Sipp register = registerBob(dir, phonePort, "bob", "builder")) {
         assertEquals(register.log(), 0, register.await(30));
       }
-      try (Sipp intruder =
-          Sipp.call(
-              dir,
-              null,
-              sipPort,
-              "bob",
-              FreePorts.next(),
-              "-sf",
-              scenario("register.xml").toString(),
-              "-set",
-              "domain",
-              DOMAIN,
-              "-set",
-              "contact_port",
-              String.valueOf(FreePorts.next()),
-              "-au",
-              "alice",
-              "-ap",
-              "secret")) {
+      try (Sipp intruder = registerBob(dir, FreePorts.next(), "alice", "secret")) {
         assertNotEquals("alice may not bind bob's address", 0, intruder.await(30));
         assertTrue(intruder.log(), intruder.log().contains("403"));
       }
@@ -1066,6 +1030,29 @@ public class SipFocusIT {
       String logged = Files.exists(log) ? Files.readString(log) : "";
       return "exit " + exit + "\n" + logged + "\n" + referrer.log();
     }
+  }
+
+  /** A REGISTER of sip:bob@domain at 127.0.0.1:{@code contactPort}, signed by an account. */
+  private static Sipp registerBob(Path dir, int contactPort, String account, String password)
+      throws Exception {
+    return Sipp.call(
+        dir,
+        null,
+        sipPort,
+        "bob",
+        FreePorts.next(),
+        "-sf",
+        scenario("register.xml").toString(),
+        "-set",
+        "domain",
+        DOMAIN,
+        "-set",
+        "contact_port",
+        String.valueOf(contactPort),
+        "-au",
+        account,
+        "-ap",
+        password);
   }
 
   /** sipp signs sip:<remote address> unless told the request URI it uses. */

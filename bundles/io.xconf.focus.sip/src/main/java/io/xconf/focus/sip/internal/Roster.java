@@ -289,6 +289,17 @@ final class Roster {
     return availableAudio(document).map(e -> e.attribute("label")).orElse("audio");
   }
 
+  /** The endpoint {@code endpoint} of the user {@code entity}, as the document has it. */
+  private static Optional<XmlElement> endpointOf(
+      XmlElement document, String entity, String endpoint) {
+    return user(document, entity)
+        .flatMap(
+            user ->
+                user.children(ENDPOINT).stream()
+                    .filter(e -> endpoint.equals(e.attribute("entity")))
+                    .findFirst());
+  }
+
   /** RFC 6501: mute of the whole conference's audio, under available-media/entry. */
   static boolean conferenceMuted(XmlElement document) {
     return availableAudio(document).map(Roster::mutedControls).orElse(false);
@@ -296,12 +307,7 @@ final class Roster {
 
   /** RFC 6501: mute of what an endpoint sends into the mix, under its media's AudioIn. */
   static boolean endpointMuted(XmlElement document, String entity, String endpoint) {
-    return user(document, entity)
-        .flatMap(
-            user ->
-                user.children(ENDPOINT).stream()
-                    .filter(e -> endpoint.equals(e.attribute("entity")))
-                    .findFirst())
+    return endpointOf(document, entity, endpoint)
         .map(
             e ->
                 e.children(MEDIA).stream()
@@ -321,12 +327,7 @@ final class Roster {
 
   /** RFC 6501 gain (dB) of what an endpoint sends into the mix; 0 when none is set. */
   static int endpointGain(XmlElement document, String entity, String endpoint) {
-    return user(document, entity)
-        .flatMap(
-            user ->
-                user.children(ENDPOINT).stream()
-                    .filter(e -> endpoint.equals(e.attribute("entity")))
-                    .findFirst())
+    return endpointOf(document, entity, endpoint)
         .flatMap(
             e ->
                 e.children(MEDIA).stream()
@@ -349,12 +350,7 @@ final class Roster {
   }
 
   static Optional<String> endpointStatusOf(XmlElement document, String entity, String endpoint) {
-    return user(document, entity)
-        .flatMap(
-            user ->
-                user.children(ENDPOINT).stream()
-                    .filter(e -> endpoint.equals(e.attribute("entity")))
-                    .findFirst())
+    return endpointOf(document, entity, endpoint)
         .flatMap(e -> e.child(info("status")))
         .map(XmlElement::text);
   }
