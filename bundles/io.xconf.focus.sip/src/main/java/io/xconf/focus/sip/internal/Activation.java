@@ -12,6 +12,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.TimeZone;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dmfs.rfc5545.recur.RecurrenceRule;
 import org.dmfs.rfc5545.recur.RecurrenceRuleIterator;
 import org.slf4j.Logger;
@@ -30,6 +32,9 @@ final class Activation {
 
   /** The most intervals a recurrence is followed over (a year of MINUTELY is 525,600). */
   private static final long MAX_STEPS = 1_000_000;
+
+  private static final Pattern FREQUENCY = Pattern.compile("(?i)FREQ=([A-Z]+)");
+  private static final Pattern INTERVAL = Pattern.compile("(?i)INTERVAL=(\\d{1,9})");
 
   private static final DateTimeFormatter ICALENDAR_LOCAL =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
@@ -133,10 +138,8 @@ final class Activation {
 
   /** About how many intervals of the rule lie in {@code span}. */
   private static long steps(String rule, Duration span) {
-    java.util.regex.Matcher frequency =
-        java.util.regex.Pattern.compile("(?i)FREQ=([A-Z]+)").matcher(rule);
-    java.util.regex.Matcher interval =
-        java.util.regex.Pattern.compile("(?i)INTERVAL=(\\d{1,9})").matcher(rule);
+    Matcher frequency = FREQUENCY.matcher(rule);
+    Matcher interval = INTERVAL.matcher(rule);
     long seconds =
         !frequency.find()
             ? 86_400

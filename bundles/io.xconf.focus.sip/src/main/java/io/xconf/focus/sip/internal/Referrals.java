@@ -8,6 +8,7 @@ import io.xconf.model.XmlElement;
 import java.time.Instant;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,9 +110,12 @@ final class Referrals {
       return;
     }
     Account referrer = proof.account();
-    String method = target.getMethodParam() == null ? Request.INVITE : target.getMethodParam();
+    String method =
+        target.getMethodParam() == null
+            ? Request.INVITE
+            : target.getMethodParam().toUpperCase(Locale.ROOT);
     String right =
-        switch (method.toUpperCase(java.util.Locale.ROOT)) {
+        switch (method) {
           case Request.INVITE -> "allow-invite-users-dynamically";
           case Request.BYE -> "allow-remove-users-dynamically";
           case Request.REFER -> "allow-refer-users-dynamically";
@@ -131,8 +135,8 @@ final class Referrals {
       return;
     }
     String address = plain(target);
-    if (!Request.BYE.equalsIgnoreCase(method)) {
-      if (Roster.listed(document, "deny-users-list", java.util.List.of(address))) {
+    if (!Request.BYE.equals(method)) {
+      if (Roster.listed(document, "deny-users-list", List.of(address))) {
         sip.respond(event, transaction, Response.FORBIDDEN, address + " is denied");
         return;
       }
@@ -147,7 +151,7 @@ final class Referrals {
       return;
     }
     LOG.debug("{} refers {} ({}) in {}", referrer.name(), address, method, conference.uri());
-    switch (method.toUpperCase(java.util.Locale.ROOT)) {
+    switch (method) {
       case Request.INVITE -> dialOut.invite(conference.uri(), address, report::heard);
       case Request.BYE -> report.heard(remove(conference, address, referrer));
       default -> referToDialIn(conference, address, report);
@@ -198,7 +202,7 @@ final class Referrals {
     String wanted = UserIds.comparable(address);
     Optional<String> user = Roster.userFor(conference.document(), address);
     boolean removed = false;
-    for (Call call : java.util.List.copyOf(live.calls.values())) {
+    for (Call call : List.copyOf(live.calls.values())) {
       if (call.conferenceUri().equals(conference.uri())
           && (wanted.equals(UserIds.comparable(call.endpoint()))
               || user.map(call.entity()::equals).orElse(false))) {
@@ -214,7 +218,7 @@ final class Referrals {
         removed = true;
       }
     }
-    for (Outgoing ringing : java.util.List.copyOf(live.outgoing.values())) {
+    for (Outgoing ringing : List.copyOf(live.outgoing.values())) {
       if (ringing.conferenceUri().equals(conference.uri())
           && wanted.equals(UserIds.comparable(ringing.target()))) {
         live.drop(ringing.callId());
@@ -249,7 +253,7 @@ final class Referrals {
               from,
               sip.headers.createToHeader(sip.addresses.createAddress(targetUri), null),
               new java.util.ArrayList<>(
-                  java.util.List.of(
+                  List.of(
                       sip.headers.createViaHeader(
                           sip.address, sip.portFor(transport), transport, null))),
               sip.headers.createMaxForwardsHeader(70));
