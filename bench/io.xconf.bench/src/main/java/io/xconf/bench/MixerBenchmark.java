@@ -68,6 +68,7 @@ public final class MixerBenchmark {
         for (int p = 0; p < size && c * size + p < participants; p++) {
           Caller caller = new Caller(p < 3 ? 300 + 200 * p : 0);
           caller.leg = mix.join("c" + c + "p" + p, caller.offer());
+          caller.leg.confirm();
           caller.connect(caller.leg.localSdp());
           caller.channel.register(selector, SelectionKey.OP_READ, caller);
           callers.add(caller);
@@ -333,6 +334,11 @@ public final class MixerBenchmark {
       @Override
       public int maxJitterMillis() {
         return 200;
+      }
+
+      @Override
+      public String latching() {
+        return "sdp";
       }
     };
   }

@@ -21,8 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Digest authentication (RFC 7616 for HTTP, RFC 3261 section 22 and RFC 8760 for SIP) against the
  * HA1 values of an {@link AccountDirectory}: SHA-256 and MD5, {@code qop=auth} and RFC 2069
- * clients. Nonces are stateless, a timestamp signed with a key of this instance and valid for five
- * minutes, so a verifier serves any number of clients without remembering them.
+ * clients. Nonces are a timestamp signed with a key of this instance and valid for five minutes, so
+ * issuing them costs no memory; what is remembered is each nonce count a valid response used (RFC
+ * 7616 section 3.4, RFC 3261 section 22.4), so a captured Authorization header cannot be replayed:
+ * a second use is answered as a stale nonce, which sends an honest client round again.
  */
 public final class DigestVerifier {
 
@@ -44,11 +46,29 @@ public final class DigestVerifier {
   private static final long NONCE_MILLIS = 5 * 60 * 1000;
   private static final int MAC_BYTES = 16;
 
+  /** A nonce: when it was made, 8 random bytes (no two clients share one), its MAC. */
+  private static final int SIGNED_BYTES = 16;
+
+  /**
+   * Nonce counts remembered at most: beyond, every further use is refused as stale until old ones
+   * expire. Only valid credentials are remembered, so only accounts' own traffic fills it.
+   */
+  private static final int MAX_REMEMBERED = 500_000;
+
   private final AccountDirectory accounts;
   private final String realm;
   private final List<DigestAlgorithm> algorithms;
   private final LongSupplier clock;
   private final byte[] key = new byte[32];
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * "algorithm:nonce:nc" (without nc for RFC 2069 clients) to when the nonce expires: one nonce is
+   * offered with each algorithm at once.
+   */
+  private final Map<String, Long> used = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private long nextSweepMillis;
 
   /**
    * @param algorithms the algorithms to offer, in order of preference (RFC 7616 section 3.7 and RFC
@@ -67,7 +87,7 @@ public final class DigestVerifier {
     this.realm = realm;
     this.algorithms = List.copyOf(algorithms);
     this.clock = clock;
-    new SecureRandom().nextBytes(key);
+    random.nextBytes(key);
   }
 
   public String realm() {
@@ -136,8 +156,35 @@ public final class DigestVerifier {
     return switch (checkNonce(nonce)) {
       case FORGED -> Outcome.NONE;
       case EXPIRED -> new Outcome(null, true);
-      case VALID -> new Outcome(accounts.byName(username).orElse(null), false);
+      case VALID ->
+          firstUse(
+                  algorithm.token()
+                      + ":"
+                      + (qop == null ? nonce : nonce + ":" + p.get("nc").toLowerCase(Locale.ROOT)),
+                  nonce)
+              ? new Outcome(accounts.byName(username).orElse(null), false)
+              : new Outcome(null, true);
     };
+  }
+
+  /** Remembers a nonce count until its nonce expires; false if it was used before. */
+  private boolean firstUse(String use, String nonce) {
+    long now = clock.getAsLong();
+    sweep(now);
+    if (used.size() >= MAX_REMEMBERED) {
+      return false;
+    }
+    return used.putIfAbsent(use, issuedAt(nonce) + NONCE_MILLIS) == null;
+  }
+
+  private void sweep(long now) {
+    synchronized (used) {
+      if (now < nextSweepMillis && used.size() < MAX_REMEMBERED) {
+        return;
+      }
+      nextSweepMillis = now + 10_000;
+    }
+    used.values().removeIf(expires -> expires < now);
   }
 
   private enum NonceState {
@@ -147,8 +194,12 @@ public final class DigestVerifier {
   }
 
   private String newNonce() {
-    byte[] nonce = ByteBuffer.allocate(8 + MAC_BYTES).putLong(clock.getAsLong()).array();
-    System.arraycopy(mac(nonce, 8), 0, nonce, 8, MAC_BYTES);
+    byte[] nonce =
+        ByteBuffer.allocate(SIGNED_BYTES + MAC_BYTES)
+            .putLong(clock.getAsLong())
+            .putLong(random.nextLong())
+            .array();
+    System.arraycopy(mac(nonce, SIGNED_BYTES), 0, nonce, SIGNED_BYTES, MAC_BYTES);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
   }
 
@@ -159,15 +210,21 @@ public final class DigestVerifier {
     } catch (IllegalArgumentException e) {
       return NonceState.FORGED;
     }
-    if (bytes.length != 8 + MAC_BYTES) {
+    if (bytes.length != SIGNED_BYTES + MAC_BYTES) {
       return NonceState.FORGED;
     }
-    byte[] expected = Arrays.copyOf(mac(bytes, 8), MAC_BYTES);
-    if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, 8, 8 + MAC_BYTES))) {
+    byte[] expected = Arrays.copyOf(mac(bytes, SIGNED_BYTES), MAC_BYTES);
+    if (!MessageDigest.isEqual(
+        expected, Arrays.copyOfRange(bytes, SIGNED_BYTES, SIGNED_BYTES + MAC_BYTES))) {
       return NonceState.FORGED;
     }
     long age = clock.getAsLong() - ByteBuffer.wrap(bytes, 0, 8).getLong();
     return age >= 0 && age <= NONCE_MILLIS ? NonceState.VALID : NonceState.EXPIRED;
+  }
+
+  /** When a nonce checked by {@link #checkNonce} was made. */
+  private static long issuedAt(String nonce) {
+    return ByteBuffer.wrap(Base64.getUrlDecoder().decode(nonce), 0, 8).getLong();
   }
 
   private byte[] mac(byte[] data, int length) {

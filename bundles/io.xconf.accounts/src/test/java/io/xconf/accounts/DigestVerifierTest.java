@@ -96,6 +96,66 @@ public class DigestVerifierTest {
     }
   }
 
+  /** A qop=auth answer with the given nonce count, as RFC 3261 and RFC 7616 clients send. */
+  private static String answer(String challenge, String method, String uri, int nonceCount) {
+    Map<String, String> p = DigestVerifier.parameters(challenge.substring("Digest ".length()));
+    DigestAlgorithm algorithm = DigestAlgorithm.fromToken(p.get("algorithm"));
+    String ha1 = DigestVerifier.hash(algorithm, "bob:" + REALM + ":pw");
+    String nc = String.format("%08x", nonceCount);
+    String response =
+        DigestVerifier.hash(
+            algorithm,
+            ha1
+                + ":"
+                + p.get("nonce")
+                + ":"
+                + nc
+                + ":c0ffee:auth:"
+                + DigestVerifier.hash(algorithm, method + ":" + uri));
+    return "username=\"bob\",realm=\""
+        + REALM
+        + "\",nonce=\""
+        + p.get("nonce")
+        + "\",uri=\""
+        + uri
+        + "\",qop=auth,nc="
+        + nc
+        + ",cnonce=\"c0ffee\",response=\""
+        + response
+        + "\",algorithm="
+        + p.get("algorithm");
+  }
+
+  @Test
+  public void aReplayedNonceCountIsRefusedAsStale() {
+    DigestVerifier verifier =
+        new DigestVerifier(DIRECTORY, REALM, List.of(DigestAlgorithm.SHA_256), now::get);
+    String uri = "sip:conf1@" + REALM;
+    String challenge = verifier.challenges(false).get(0);
+    String first = answer(challenge, "INVITE", uri, 1);
+    assertEquals(BOB, verifier.verify(first, "INVITE", uri::equals).account());
+    DigestVerifier.Outcome replayed = verifier.verify(first, "INVITE", uri::equals);
+    assertNull("the same nonce count twice", replayed.account());
+    assertTrue("refused as stale, so an honest client asks again", replayed.staleNonce());
+    assertEquals(
+        "the next nonce count of the same nonce",
+        BOB,
+        verifier.verify(answer(challenge, "INVITE", uri, 2), "INVITE", uri::equals).account());
+    now.addAndGet(10 * 60 * 1000);
+    assertTrue(
+        "an expired nonce stays stale", verifier.verify(first, "INVITE", uri::equals).staleNonce());
+  }
+
+  @Test
+  public void anRfc2069AnswerIsGoodOnce() {
+    DigestVerifier verifier =
+        new DigestVerifier(DIRECTORY, REALM, List.of(DigestAlgorithm.MD5), now::get);
+    String uri = "sip:" + REALM;
+    String once = answer(verifier.challenges(false).get(0), "REGISTER", uri);
+    assertEquals(BOB, verifier.verify(once, "REGISTER", uri::equals).account());
+    assertNull(verifier.verify(once, "REGISTER", uri::equals).account());
+  }
+
   @Test
   public void takesOnlyTheAlgorithmsItOffers() {
     DigestVerifier sha256Only =

@@ -38,6 +38,19 @@ public interface MediaLeg {
 
   MediaStatistics statistics();
 
+  /**
+   * The participant confirmed the call (its ACK came, or the focus sent its own): until then the
+   * leg sends no media, so that an address named by a caller who never completes the call gets
+   * nothing.
+   */
+  void confirm();
+
+  /**
+   * How long the participant has sent neither RTP nor RTCP while its SDP says it sends, in
+   * milliseconds; 0 while it does not send (on hold, receive-only) or has sent lately.
+   */
+  long idleMillis();
+
   /** Leaves the mix and frees its ports. Idempotent. */
   void leave();
 }

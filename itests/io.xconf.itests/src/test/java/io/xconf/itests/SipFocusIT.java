@@ -721,7 +721,9 @@ public class SipFocusIT {
 
   /**
    * join-handling confirm: callers ring on a waiting list, shown dialing-in, until a moderator
-   * lists them over CCMP in allowed-users-list (they join) or deny-users-list (403).
+   * lists them over CCMP in allowed-users-list (they join) or deny-users-list (403). Callers that
+   * proved nothing are let in by the user the roster shows them as (their From is only a claim); a
+   * deny list refuses whatever the From says.
    */
   @Test
   public void aModeratorLetsOneWaitingCallerInAndDeniesAnother() throws Exception {
@@ -760,7 +762,8 @@ public class SipFocusIT {
               () -> alice.retrieve(conference),
               body -> body.split("<info:status>dialing-in</info:status>", -1).length == 3);
       assertFalse(roster, roster.contains("connected"));
-      moderate(conference, "allowed-users-list", "sip:sipp@127.0.0.1:" + welcomePort);
+      moderate(
+          conference, "allowed-users-list", entityAt(roster, "sip:sipp@127.0.0.1:" + welcomePort));
       Await.until(
           "the confirmed caller connected",
           Duration.ofSeconds(10),

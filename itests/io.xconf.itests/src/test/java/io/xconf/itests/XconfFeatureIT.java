@@ -105,14 +105,15 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
         Mix mix = embeddedMixer.createMix("xcon:container-mix@" + DOMAIN, null)) {
       phone.setSoTimeout(5000);
       int port = phone.getLocalPort();
-      String answer =
+      io.xconf.mixer.MediaLeg leg =
           mix.join(
-                  "phone",
-                  "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                      + "m=audio "
-                      + port
-                      + " RTP/AVP 0\r\n")
-              .localSdp();
+              "phone",
+              "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                  + "m=audio "
+                  + port
+                  + " RTP/AVP 0\r\n");
+      leg.confirm(); // as the focus does when the caller's ACK comes
+      String answer = leg.localSdp();
       assertTrue(answer, answer.contains(" RTP/AVP 0\r\n"));
       DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
       phone.receive(packet); // the mixer's first 20 ms of silence
@@ -125,7 +126,7 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
     // JAIN-SIP in OSGi (STACK.md pitfalls 3 to 5): the wrapper finds log4j and loads its classes
     // by name, and the focus is active without anybody looking it up.
     String options =
-        "OPTIONS sip:probe@127.0.0.1:"
+        "OPTIONS sip:127.0.0.1:"
             + sipPort()
             + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-itest-"
             + System.nanoTime()

@@ -52,8 +52,7 @@ public abstract class XconfKarafTestSupport {
                 logLevel(LogLevel.INFO),
                 systemProperty(HTTP_PORT).value(String.valueOf(httpPort)),
                 systemProperty(SIP_PORT).value(String.valueOf(sipPort)),
-                editConfigurationFilePut(
-                    "etc/io.xconf.focus.sip.cfg", "port", String.valueOf(sipPort)),
+                editConfigurationFilePut("etc/io.xconf.sip.cfg", "port", String.valueOf(sipPort)),
                 editConfigurationFilePut(
                     "etc/org.ops4j.pax.web.cfg",
                     "org.osgi.service.http.port",

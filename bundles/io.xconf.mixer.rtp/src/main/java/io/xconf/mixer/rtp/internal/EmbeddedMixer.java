@@ -69,6 +69,15 @@ public final class EmbeddedMixer implements MixerControl {
 
     @AttributeDefinition(name = "Largest jitter buffer (ms)", min = "20", max = "300")
     int maxJitterMillis() default 200;
+
+    @AttributeDefinition(
+        name = "Latching",
+        description =
+            "Whose media a leg takes and answers: sdp, only from the address its SDP names (a"
+                + " NAT may change the port); any, the first source that sends (phones behind NAT"
+                + " that write a private address into SDP; anyone who guesses the port can take"
+                + " the leg over).")
+    String latching() default "sdp";
   }
 
   private final PortRange ports;
@@ -76,6 +85,7 @@ public final class EmbeddedMixer implements MixerControl {
   private final int loudestSpeakers;
   private final int minJitterMillis;
   private final int maxJitterMillis;
+  private final boolean latchAnySource;
   private final CopyOnWriteArrayList<RtpMix> mixes = new CopyOnWriteArrayList<>();
   private final ExecutorService events;
   private final MediaClock clock;
@@ -89,6 +99,11 @@ public final class EmbeddedMixer implements MixerControl {
     this.loudestSpeakers = Math.max(1, config.loudestSpeakers());
     this.minJitterMillis = config.minJitterMillis();
     this.maxJitterMillis = Math.max(config.minJitterMillis(), config.maxJitterMillis());
+    String latching = config.latching().strip().toLowerCase(java.util.Locale.ROOT);
+    if (!latching.equals("sdp") && !latching.equals("any")) {
+      throw new IllegalArgumentException("latching is sdp or any, not " + config.latching());
+    }
+    this.latchAnySource = latching.equals("any");
     this.events =
         Executors.newSingleThreadExecutor(
             task -> {
@@ -151,7 +166,14 @@ public final class EmbeddedMixer implements MixerControl {
   RtpLeg newLeg(String legId, RtpMix mix, String offer) throws SdpException, MixerException {
     PortRange.Pair pair = ports.allocate();
     RtpLeg leg =
-        new RtpLeg(legId, mix, pair, addressFacing(offer), minJitterMillis, maxJitterMillis);
+        new RtpLeg(
+            legId,
+            mix,
+            pair,
+            addressFacing(offer),
+            minJitterMillis,
+            maxJitterMillis,
+            latchAnySource);
     try {
       leg.acceptOffer(offer);
     } catch (SdpException | RuntimeException e) {
@@ -164,7 +186,14 @@ public final class EmbeddedMixer implements MixerControl {
   RtpLeg newOfferingLeg(String legId, RtpMix mix) throws MixerException {
     PortRange.Pair pair = ports.allocate();
     RtpLeg leg =
-        new RtpLeg(legId, mix, pair, addressFacing(null), minJitterMillis, maxJitterMillis);
+        new RtpLeg(
+            legId,
+            mix,
+            pair,
+            addressFacing(null),
+            minJitterMillis,
+            maxJitterMillis,
+            latchAnySource);
     leg.makeOffer();
     return leg;
   }

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One participant's RTP and RTCP. Its media work (reading, playout, sending) runs only on the media
  * clock's thread; other threads change its settings through volatile fields and hand over a new SDP
- * agreement, which the clock picks up at its next tick.
+ * agreement, which the clock picks up at its next tick. It sends nothing until the call is
+ * confirmed, and takes media only from the address the SDP names unless told to latch onto any
+ * source.
  */
 final class RtpLeg implements MediaLeg {
 
@@ -41,6 +43,9 @@ final class RtpLeg implements MediaLeg {
   private volatile boolean muted;
   private volatile int gainQ12 = 1 << 12;
   private volatile boolean left;
+  private volatile boolean confirmed;
+  private volatile long lastMediaNanos = System.nanoTime();
+  private final boolean latchAnySource;
   private long sdpVersion = 1;
 
   // Clock-thread state.
@@ -88,8 +93,10 @@ final class RtpLeg implements MediaLeg {
       PortRange.Pair ports,
       String localAddress,
       int minJitterMillis,
-      int maxJitterMillis) {
+      int maxJitterMillis,
+      boolean latchAnySource) {
     this.id = id;
+    this.latchAnySource = latchAnySource;
     this.mix = mix;
     this.ports = ports;
     this.localAddress = localAddress;
@@ -175,6 +182,21 @@ final class RtpLeg implements MediaLeg {
     long lost = Math.max(0, expected - received);
     return new MediaStatistics(
         received, lost, jitter.late(), discarded, jitterSamples * SAMPLE_MILLIS, sent);
+  }
+
+  @Override
+  public void confirm() {
+    lastMediaNanos = System.nanoTime();
+    confirmed = true;
+  }
+
+  @Override
+  public long idleMillis() {
+    Sdp.Agreement agreed = agreement;
+    if (!confirmed || left || agreed == null || !agreed.direction().receives()) {
+      return 0;
+    }
+    return (System.nanoTime() - lastMediaNanos) / 1_000_000;
   }
 
   @Override
@@ -271,10 +293,26 @@ final class RtpLeg implements MediaLeg {
     return address.isUnresolved() || address.getPort() == 0 ? null : address;
   }
 
+  /**
+   * Whether media from {@code from} is the participant's: from the address its SDP names (any port:
+   * a NAT may map it), or from anywhere when latching onto any source.
+   */
+  private boolean fromParticipant(SocketAddress from) {
+    if (latchAnySource) {
+      return true;
+    }
+    Sdp.Agreement agreed = active;
+    return agreed != null
+        && agreed.remoteRtp() != null
+        && from instanceof InetSocketAddress address
+        && agreed.remoteRtp().getAddress() != null
+        && agreed.remoteRtp().getAddress().equals(address.getAddress());
+  }
+
   private void onRtp(SocketAddress from, long nowNanos) {
     Sdp.Agreement agreed = active;
     int length = inbound.remaining();
-    if (agreed == null || length < 12 || length > MAX_PACKET) {
+    if (agreed == null || length < 12 || length > MAX_PACKET || !fromParticipant(from)) {
       discarded++;
       return;
     }
@@ -330,6 +368,7 @@ final class RtpLeg implements MediaLeg {
   }
 
   private void accept(SocketAddress from, int packetSsrc, long nowNanos) {
+    lastMediaNanos = nowNanos;
     if (!haveSource) {
       haveSource = true;
       sourceSsrc = packetSsrc;
@@ -388,10 +427,11 @@ final class RtpLeg implements MediaLeg {
 
   private void onRtcp(SocketAddress from, long nowNanos) {
     int length = control.remaining();
-    if (length < 8 || ((control.get(0) & 0xff) >> 6) != 2) {
+    if (length < 8 || ((control.get(0) & 0xff) >> 6) != 2 || !fromParticipant(from)) {
       discarded++;
       return;
     }
+    lastMediaNanos = nowNanos;
     if (from instanceof InetSocketAddress address) {
       rtcpTarget = address;
     }
@@ -405,6 +445,10 @@ final class RtpLeg implements MediaLeg {
 
   /** Sends this tick's 20 ms (silence included) and, every five seconds, an RTCP report. */
   void send(int[] mixed, boolean includesSelf, int mixGainQ12, long nowNanos) {
+    if (!confirmed) {
+      advanceClock(); // nothing to an address that has not confirmed the call
+      return;
+    }
     if (!sendsToParticipant()) {
       // On hold or receive-only: no media to them, but still a receiver report every 5 s.
       advanceClock();

@@ -53,6 +53,7 @@ public class EmbeddedMixerTest {
     RtpPeer peer = new RtpPeer(alaw);
     peers.add(peer);
     MediaLeg leg = mix.join(id, peer.offer());
+    leg.confirm(); // as the focus does when the caller's ACK comes
     peer.connect(leg.localSdp());
     return peer;
   }
@@ -257,6 +258,7 @@ public class EmbeddedMixerTest {
       MediaLeg leg =
           mix.join(
               "p", peer.offer().replace("a=sendrecv", "a=rtcp:" + rtcpPort + "\r\na=sendrecv"));
+      leg.confirm();
       peer.connect(leg.localSdp());
       peer.speak(400, 8000);
       byte[] report = receive(rtcp);
@@ -303,6 +305,7 @@ public class EmbeddedMixerTest {
     RtpPeer peer = new RtpPeer(false);
     peers.add(peer);
     MediaLeg leg = mix.join("held", peer.offer());
+    leg.confirm();
     peer.connect(leg.localSdp());
     await("media", () -> peer.packetsReceived() > 5);
     String onHold = leg.reoffer(peer.offer("sendonly"));
@@ -328,10 +331,64 @@ public class EmbeddedMixerTest {
     peers.add(callee);
     String calleeAnswer = callee.offer().replace("o=peer 1 1", "o=peer 1 2");
     out.answer(calleeAnswer);
+    out.confirm();
     callee.connect(out.localSdp());
     callee.speak(1000, 8000);
     awaitHearing(callee, "the dialled-out callee (A-law)", new double[] {400}, new double[] {1000});
     awaitHearing(a, "a", new double[] {1000}, new double[] {400});
+  }
+
+  @Test
+  public void nothingIsSentBeforeTheCallIsConfirmed() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:unconfirmed@example.com", null);
+    RtpPeer a = join(mix, "a", false);
+    a.speak(400, 8000);
+    RtpPeer victim = new RtpPeer(false);
+    peers.add(victim);
+    MediaLeg never = mix.join("never-acked", victim.offer());
+    victim.connect(never.localSdp());
+    Thread.sleep(400);
+    assertEquals("an unconfirmed leg streams to nobody", 0, victim.packetsReceived());
+    never.confirm();
+    await("media once confirmed", () -> victim.packetsReceived() > 5);
+  }
+
+  @Test
+  public void mediaFromAnAddressTheSdpDoesNotNameIsRefused() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:latch@example.com", null);
+    RtpPeer listener = join(mix, "listener", false);
+    RtpPeer participant = new RtpPeer(false);
+    peers.add(participant);
+    MediaLeg leg = mix.join("participant", participant.offer());
+    leg.confirm();
+    // Someone else sends to the participant's port first: neither mixed nor latched onto.
+    RtpPeer intruder = new RtpPeer(false, "127.0.0.2");
+    peers.add(intruder);
+    intruder.connect(leg.localSdp());
+    intruder.speak(700, 8000);
+    await("the intruder's packets refused", () -> leg.statistics().packetsDiscarded() > 20);
+    assertEquals(0, leg.statistics().packetsReceived());
+    assertTrue("the leg still sends to the SDP's address", participant.packetsReceived() > 0);
+    assertEquals("the intruder gets nothing", 0, intruder.packetsReceived());
+    assertTrue("no media from the participant yet", leg.idleMillis() > 0);
+    participant.connect(leg.localSdp());
+    participant.speak(1000, 8000);
+    awaitHearing(listener, "the listener", new double[] {1000}, new double[] {700});
+    assertTrue(leg.idleMillis() < 1000);
+  }
+
+  @Test
+  public void aLegOnHoldIsNeverIdle() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:idle@example.com", null);
+    RtpPeer quiet = new RtpPeer(false);
+    peers.add(quiet);
+    MediaLeg leg = mix.join("quiet", quiet.offer());
+    assertEquals("not confirmed: not idle", 0, leg.idleMillis());
+    leg.confirm();
+    Thread.sleep(300);
+    assertTrue("confirmed and silent", leg.idleMillis() >= 250);
+    leg.reoffer(quiet.offer("inactive"));
+    assertEquals("on hold", 0, leg.idleMillis());
   }
 
   @Test
@@ -388,6 +445,11 @@ public class EmbeddedMixerTest {
       @Override
       public int maxJitterMillis() {
         return 200;
+      }
+
+      @Override
+      public String latching() {
+        return "sdp";
       }
     };
   }

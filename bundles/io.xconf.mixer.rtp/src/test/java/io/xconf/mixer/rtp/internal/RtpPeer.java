@@ -33,9 +33,14 @@ final class RtpPeer implements AutoCloseable {
   private final int ssrc = (int) System.nanoTime();
 
   RtpPeer(boolean alaw) throws IOException {
+    this(alaw, "127.0.0.1");
+  }
+
+  /** A peer on another loopback address, to play someone the SDP does not name. */
+  RtpPeer(boolean alaw, String address) throws IOException {
     this.alaw = alaw;
     socket = DatagramChannel.open();
-    socket.bind(new InetSocketAddress("127.0.0.1", 0));
+    socket.bind(new InetSocketAddress(address, 0));
     reader = new Thread(this::read, "rtp-peer-reader");
     reader.setDaemon(true);
     reader.start();

@@ -1,0 +1,451 @@
+package io.xconf.sip.focus.internal;
+
+import io.xconf.mixer.MediaLeg;
+import io.xconf.mixer.MixerException;
+import io.xconf.mixer.SdpException;
+import io.xconf.model.XmlElement;
+import io.xconf.sip.SipDialogHandler;
+import io.xconf.sip.SipRequest;
+import java.net.InetAddress;
+import java.util.List;
+import javax.sip.Dialog;
+import javax.sip.header.FromHeader;
+import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call of a conference, from its INVITE (or its answered dial-out) to its end, and the owner of
+ * its dialog: the stack brings it the requests that match the dialog by Call-ID and both tags, and
+ * nothing else. A dial-in waits for a moderator or joins at once; its 200 goes out once the roster
+ * has it; its media flows once its ACK has come.
+ */
+final class Call implements Leg, SipDialogHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+
+  /** Where a call is in its life. */
+  enum State {
+    WAITING,
+    JOINING,
+    ANSWERED,
+    CONFIRMED,
+    ENDED
+  }
+
+  /** What ended a call, and so what the roster says. */
+  private enum Ending {
+    /** The participant left (BYE, CANCEL) or was refused: its endpoint leaves the roster. */
+    LEFT,
+    /**
+     * The focus hung up for a reason: the endpoint stays, disconnected, booted, unless the call
+     * brought its user, which leaves.
+     */
+    BOOTED,
+    /** Someone removed the participant: the endpoint stays, disconnected, booted, with why. */
+    RECORDED,
+    /** The conference is gone: nothing to write. */
+    GONE
+  }
+
+  /** REFER within a call, handled by the focus's REFER part. */
+  interface Refers {
+    void refer(SipRequest request, String conferenceUri);
+  }
+
+  private final FocusContext focus;
+  private final Refers refers;
+  private final String conferenceUri;
+  private final String entity;
+  private final String endpoint;
+  private final String displayName;
+  private final boolean addedByCall;
+  private final InetAddress source;
+  private final AdmissionPolicy.Caller caller;
+  private final long sinceMillis = System.currentTimeMillis();
+
+  // Guarded by this.
+  private State state;
+  private SipRequest invite;
+  private String toTag;
+  private Dialog dialog;
+  private MediaLeg media;
+  private String callId;
+  private String fromTag;
+  private boolean inRoster;
+
+  private Call(
+      FocusContext focus,
+      Refers refers,
+      String conferenceUri,
+      String entity,
+      String endpoint,
+      String displayName,
+      boolean addedByCall,
+      InetAddress source,
+      AdmissionPolicy.Caller caller,
+      State state) {
+    this.focus = focus;
+    this.refers = refers;
+    this.conferenceUri = conferenceUri;
+    this.entity = entity;
+    this.endpoint = endpoint;
+    this.displayName = displayName;
+    this.addedByCall = addedByCall;
+    this.source = source;
+    this.caller = caller;
+    this.state = state;
+  }
+
+  /** A caller's INVITE, admitted (JOINING) or waiting for a moderator (WAITING). */
+  static Call dialIn(
+      FocusContext focus,
+      Refers refers,
+      SipRequest invite,
+      String conferenceUri,
+      String entity,
+      String endpoint,
+      boolean addedByCall,
+      AdmissionPolicy.Caller caller,
+      boolean waits) {
+    FromHeader from = (FromHeader) invite.message().getHeader(FromHeader.NAME);
+    Call call =
+        new Call(
+            focus,
+            refers,
+            conferenceUri,
+            entity,
+            endpoint,
+            from.getAddress().getDisplayName(),
+            addedByCall,
+            invite.source().getAddress(),
+            caller,
+            waits ? State.WAITING : State.JOINING);
+    call.invite = invite;
+    call.toTag = focus.sip.newTag();
+    call.callId = invite.callId();
+    call.fromTag = from.getTag();
+    return call;
+  }
+
+  /** A dial-out the callee answered: connected, its ACK sent. */
+  static Call dialedOut(
+      FocusContext focus,
+      Refers refers,
+      Outgoing answered,
+      Dialog dialog,
+      MediaLeg media,
+      String fromTag,
+      String toTag) {
+    Call call =
+        new Call(
+            focus,
+            refers,
+            answered.conferenceUri(),
+            answered.entity(),
+            answered.endpoint(),
+            null,
+            answered.addedByCall(),
+            null,
+            null,
+            State.CONFIRMED);
+    call.dialog = dialog;
+    call.media = media;
+    call.inRoster = true;
+    call.callId = dialog.getCallId().getCallId();
+    call.fromTag = fromTag;
+    call.toTag = toTag;
+    dialog.setApplicationData(call);
+    return call;
+  }
+
+  @Override
+  public String conferenceUri() {
+    return conferenceUri;
+  }
+
+  @Override
+  public String entity() {
+    return entity;
+  }
+
+  @Override
+  public String endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public InetAddress source() {
+    return source;
+  }
+
+  synchronized String callId() {
+    return callId;
+  }
+
+  AdmissionPolicy.Caller caller() {
+    return caller;
+  }
+
+  synchronized State state() {
+    return state;
+  }
+
+  synchronized MediaLeg media() {
+    return media;
+  }
+
+  long sinceMillis() {
+    return sinceMillis;
+  }
+
+  /** The dialog is the call's from its first answer: its CANCEL comes here. */
+  synchronized void own() {
+    dialog = focus.sip.dialog(invite.transaction(), this);
+  }
+
+  // ----- a dial-in's way in -----
+
+  /**
+   * RFC 6501 join-handling confirm: the caller rings (180) and shows in the roster as dialing-in
+   * until a moderator lets it in or refuses it, it cancels, or it waits too long.
+   */
+  synchronized void await() {
+    try {
+      Response ringing = invite.response(Response.RINGING);
+      ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
+      ringing.addHeader(focus.contact(conferenceUri));
+      invite.send(ringing);
+    } catch (Exception e) {
+      LOG.debug("180 failed", e);
+    }
+    inRoster = true;
+    focus.roster.write(conferenceUri, Roster.waiting(entity, displayName, endpoint, addedByCall));
+  }
+
+  /** Into the mix; the 200 once the roster has the caller. */
+  void join(XmlElement document) {
+    String offer;
+    synchronized (this) {
+      if (state != State.WAITING && state != State.JOINING) {
+        return;
+      }
+      state = State.JOINING;
+      offer = invite.body();
+      try {
+        media = focus.live.join(this, document, callId, offer);
+      } catch (SdpException e) {
+        refuse(Response.NOT_ACCEPTABLE_HERE, e.getMessage());
+        return;
+      } catch (MixerException e) {
+        LOG.warn("No media for a call into {}: {}", conferenceUri, e.getMessage());
+        refuse(Response.SERVICE_UNAVAILABLE, "no media resources");
+        return;
+      }
+      inRoster = true;
+    }
+    focus
+        .roster
+        .write(
+            conferenceUri,
+            Roster.joined(
+                entity,
+                displayName,
+                endpoint,
+                focus.now(),
+                Roster.audioLabel(document),
+                callId,
+                fromTag,
+                toTag,
+                addedByCall))
+        .whenComplete((written, refused) -> answer(refused));
+  }
+
+  /** 200 with ;isfocus and the mixer's answer, once the roster has the caller. */
+  private synchronized void answer(Throwable refused) {
+    if (state != State.JOINING) {
+      return; // cancelled or ended meanwhile; that path wrote the roster
+    }
+    if (refused != null) {
+      LOG.debug("{} not let into {}: {}", endpoint, conferenceUri, refused.getMessage());
+      refuse(Response.SERVICE_UNAVAILABLE, "the conference cannot take the call");
+      return;
+    }
+    try {
+      Response ok = invite.response(Response.OK);
+      ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
+      ok.addHeader(focus.contact(conferenceUri));
+      if (invite.message().getHeader(RecordRouteHeader.NAME) == null) {
+        ok.addHeader(focus.sip.recordRoute(invite.transport()));
+      }
+      ok.setContent(
+          media.localSdp(), focus.sip.headers().createContentTypeHeader("application", "sdp"));
+      invite.send(ok);
+      state = State.ANSWERED;
+      invite = null;
+      focus.controls.later(conferenceUri);
+      LOG.debug("{} joined {}", endpoint, conferenceUri);
+    } catch (Exception e) {
+      LOG.error("Answering a call into {} failed", conferenceUri, e);
+      refuse(Response.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  /** Refuses a caller not answered yet: the INVITE's final answer, the place freed. */
+  synchronized void refuse(int status, String reason) {
+    if (state != State.WAITING && state != State.JOINING) {
+      return;
+    }
+    invite.respond(status, reason);
+    finish(Ending.LEFT, null);
+  }
+
+  // ----- within the dialog -----
+
+  @Override
+  public void request(SipRequest request) {
+    switch (request.method()) {
+      case Request.ACK -> confirmed();
+      case Request.BYE -> bye(request);
+      case Request.INVITE, Request.UPDATE -> reoffer(request);
+      case Request.INFO, Request.OPTIONS -> request.respond(Response.OK, null);
+      case Request.REFER -> refers.refer(request, conferenceUri);
+      case Request.NOTIFY ->
+          request.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "no such subscription");
+      case Request.SUBSCRIBE ->
+          request.respond(Response.FORBIDDEN, "subscribe outside the call (RFC 6665 4.5.2)");
+      default -> request.respond(Response.METHOD_NOT_ALLOWED, null);
+    }
+  }
+
+  private synchronized void confirmed() {
+    if (state == State.ANSWERED) {
+      state = State.CONFIRMED;
+      media.confirm();
+    }
+  }
+
+  private void bye(SipRequest request) {
+    request.respond(Response.OK, null);
+    synchronized (this) {
+      if (state == State.ANSWERED || state == State.CONFIRMED) {
+        finish(Ending.LEFT, null);
+      }
+    }
+  }
+
+  /** Hold, resume, a new codec or address: the mixer answers the new offer. */
+  private void reoffer(SipRequest request) {
+    MediaLeg leg = media();
+    if (leg == null || state() == State.ENDED) {
+      request.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+      return;
+    }
+    String offer = request.body();
+    try {
+      Response ok = request.response(Response.OK);
+      ok.addHeader(focus.contact(conferenceUri));
+      String answer = offer == null || offer.isBlank() ? leg.localSdp() : leg.reoffer(offer);
+      ok.setContent(answer, focus.sip.headers().createContentTypeHeader("application", "sdp"));
+      request.send(ok);
+    } catch (SdpException e) {
+      request.respond(Response.NOT_ACCEPTABLE_HERE, e.getMessage());
+    } catch (Exception e) {
+      LOG.error("re-INVITE of a call into {} failed", conferenceUri, e);
+      request.respond(Response.SERVER_INTERNAL_ERROR, null);
+    }
+  }
+
+  @Override
+  public synchronized void cancelled() {
+    if (state == State.WAITING || state == State.JOINING) {
+      invite.respond(Response.REQUEST_TERMINATED, null);
+      finish(Ending.LEFT, null);
+    }
+  }
+
+  @Override
+  public synchronized void ackTimedOut() {
+    if (state == State.ANSWERED) {
+      LOG.debug("No ACK from {} into {}: hung up", endpoint, conferenceUri);
+      hangUp();
+      finish(Ending.LEFT, null);
+    }
+  }
+
+  @Override
+  public synchronized void terminated() {
+    if (state == State.ANSWERED || state == State.CONFIRMED) {
+      finish(Ending.LEFT, null);
+    }
+  }
+
+  @Override
+  public synchronized void end(String reason, boolean recorded) {
+    switch (state) {
+      case WAITING, JOINING -> {
+        if (reason == null) {
+          invite.respond(Response.NOT_FOUND, "the conference is gone");
+        } else {
+          invite.respond(Response.FORBIDDEN, reason);
+        }
+        finish(reason == null ? Ending.GONE : Ending.LEFT, null);
+      }
+      case ANSWERED, CONFIRMED -> {
+        hangUp();
+        finish(reason == null ? Ending.GONE : recorded ? Ending.RECORDED : Ending.BOOTED, reason);
+      }
+      case ENDED -> {}
+    }
+  }
+
+  private void hangUp() {
+    try {
+      if (dialog != null && dialog.getState() != null) {
+        focus.sip.send(dialog, dialog.createRequest(Request.BYE), Outgoing.IGNORED);
+      }
+    } catch (Exception e) {
+      LOG.debug("BYE failed", e);
+    }
+  }
+
+  /** The call is over: media freed, its place given back, the roster told. */
+  private void finish(Ending ending, String reason) {
+    state = State.ENDED;
+    invite = null;
+    if (media != null) {
+      media.leave();
+    }
+    focus.live.leave(this);
+    if (!inRoster) {
+      return;
+    }
+    switch (ending) {
+      case LEFT -> focus.roster.write(conferenceUri, Roster.left(entity, endpoint, addedByCall));
+      case BOOTED ->
+          focus.roster.write(
+              conferenceUri,
+              addedByCall
+                  ? Roster.left(entity, endpoint, true)
+                  : Roster.disconnected(entity, endpoint, "booted", focus.now(), reason));
+      case RECORDED ->
+          focus.roster.write(
+              conferenceUri, Roster.disconnected(entity, endpoint, "booted", focus.now(), reason));
+      case GONE -> {}
+    }
+  }
+
+  /** The identities a moderator may name to let this waiting caller in: its own user. */
+  List<String> givenIdentities() {
+    return List.of(entity);
+  }
+
+  /** Whether this call is one of the endpoint's, for a REFER with method BYE. */
+  boolean reaches(String address) {
+    return io.xconf.model.UserIds.comparable(endpoint)
+        .equals(io.xconf.model.UserIds.comparable(address));
+  }
+}

@@ -1,0 +1,377 @@
+package io.xconf.sip.focus.internal;
+
+import io.xconf.accounts.Account;
+import io.xconf.ccmp.ConferenceAccess;
+import io.xconf.mixer.MixerControl;
+import io.xconf.model.ConferenceChange;
+import io.xconf.model.ConferenceChangeListener;
+import io.xconf.model.ConferenceObject;
+import io.xconf.model.ConferenceService;
+import io.xconf.model.ObjectKind;
+import io.xconf.model.UserIds;
+import io.xconf.model.XmlElement;
+import io.xconf.schedule.ConferenceActivityListener;
+import io.xconf.schedule.ConferenceSchedule;
+import io.xconf.sip.LocationService;
+import io.xconf.sip.Sip;
+import io.xconf.sip.SipAuthenticator;
+import io.xconf.sip.SipIdentity;
+import io.xconf.sip.SipRequest;
+import io.xconf.sip.SipRequestHandler;
+import io.xconf.sip.focus.Admission;
+import io.xconf.sip.focus.Focus;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conference focus (RFC 4353, RFC 4579): takes INVITE, REFER and OPTIONS for conference URIs,
+ * places the dial-outs of running conferences, keeps the roster, and decides who may join or watch
+ * as whom ({@link AdmissionPolicy}). Configured by PID {@code io.xconf.sip.focus}.
+ */
+@Component(
+    immediate = true,
+    service = {
+      SipRequestHandler.class,
+      Focus.class,
+      ConferenceChangeListener.class,
+      ConferenceActivityListener.class
+    },
+    property = {
+      SipRequestHandler.METHODS + "=INVITE",
+      SipRequestHandler.METHODS + "=REFER",
+      SipRequestHandler.METHODS + "=OPTIONS",
+      "service.ranking:Integer=100"
+    },
+    configurationPid = FocusComponent.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = FocusComponent.Config.class)
+public final class FocusComponent
+    implements SipRequestHandler, Focus, ConferenceChangeListener, ConferenceActivityListener {
+
+  static final String PID = "io.xconf.sip.focus";
+  private static final Logger LOG = LoggerFactory.getLogger(FocusComponent.class);
+
+  @ObjectClassDefinition(name = "Xconf SIP focus", description = "Where conferences meet SIP.")
+  public @interface Config {
+    @AttributeDefinition(
+        name = "Mixer",
+        description =
+            "The xconf.mixer.name of the mixer for conferences whose document names none"
+                + " (xconf:mixer in conference-description, inherited from the blueprint).")
+    String mixer() default "embedded";
+
+    @AttributeDefinition(
+        name = "Calls per source",
+        description =
+            "Calls (connected, ringing or waiting) one IP address may have at once; more are"
+                + " answered 503.",
+        min = "1")
+    int maxCallsPerSource() default 30;
+
+    @AttributeDefinition(
+        name = "Media timeout",
+        description =
+            "Seconds a call may send neither RTP nor RTCP (while its SDP says it sends) before"
+                + " the focus hangs up; 0 never.",
+        min = "0")
+    int mediaTimeoutSeconds() default 60;
+
+    @AttributeDefinition(
+        name = "Dial-out schemes",
+        description = "URI schemes the focus calls (dial-out targets, REFER): sip, sips, tel.")
+    String dialOutSchemes() default "sip,sips";
+
+    @AttributeDefinition(
+        name = "Dial-out hosts",
+        description = "Hosts the focus calls: * for any, *.example.com for a domain's, or hosts.")
+    String dialOutHosts() default "*";
+
+    @AttributeDefinition(
+        name = "Telephone numbers abroad",
+        description =
+            "Whether the focus calls telephone numbers (numeric user parts, user=phone) at hosts"
+                + " of other domains, such as PSTN gateways.")
+    boolean dialOutNumbersAbroad() default false;
+  }
+
+  private final Sip sip;
+  private final SipAuthenticator authenticator;
+  private final ConferenceService model;
+  private final FocusContext focus;
+  private final DialIn dialIn;
+  private final DialOut dialOut;
+  private final Referrals referrals;
+  private final int mediaTimeoutMillis;
+  private final SecureRandom random = new SecureRandom();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "xconf-focus-timers");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile LocationService locations;
+
+  @Activate
+  public FocusComponent(
+      @Reference Sip sip,
+      @Reference SipAuthenticator authenticator,
+      @Reference ConferenceService model,
+      @Reference ConferenceSchedule schedule,
+      Config config) {
+    this.sip = sip;
+    this.authenticator = authenticator;
+    this.model = model;
+    this.focus =
+        new FocusContext(
+            sip,
+            model,
+            schedule,
+            new RosterWriter(model),
+            new LiveConferences(config.mixer().strip(), config.maxCallsPerSource()));
+    this.referrals = new Referrals(focus, this);
+    this.dialIn = new DialIn(focus, this, referrals);
+    this.dialOut =
+        new DialOut(
+            focus,
+            referrals,
+            DialOutPolicy.of(
+                config.dialOutSchemes(), config.dialOutNumbersAbroad(), config.dialOutHosts()),
+            () -> locations);
+    referrals.dialOut(dialOut);
+    this.mediaTimeoutMillis = config.mediaTimeoutSeconds() * 1000;
+    reconcile();
+    for (ConferenceObject conference : model.conferences()) {
+      if (schedule.isActive(conference.document())) {
+        dialOut.later(conference.uri());
+      }
+    }
+    timers.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+  }
+
+  @Deactivate
+  void deactivate() {
+    timers.shutdownNow();
+    dialOut.shutdown();
+    for (Leg leg : focus.live.all()) {
+      leg.end(null, false);
+    }
+    focus.roster.shutdown();
+  }
+
+  @Reference(
+      service = MixerControl.class,
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void addMixer(MixerControl mixer, Map<String, Object> properties) {
+    Object name = properties.get(MixerControl.NAME);
+    if (name != null) {
+      focus.live.addMixer(name.toString(), mixer);
+    }
+  }
+
+  void removeMixer(MixerControl mixer, Map<String, Object> properties) {
+    Object name = properties.get(MixerControl.NAME);
+    if (name != null) {
+      focus.live.removeMixer(name.toString(), mixer);
+    }
+  }
+
+  // ----- SIP: INVITE, REFER, OPTIONS to a conference URI -----
+
+  @Override
+  public boolean takes(SipRequest request) {
+    return !request.hasToTag() && conferenceOf(request).isPresent();
+  }
+
+  @Override
+  public void handle(SipRequest request) {
+    ConferenceObject conference = conferenceOf(request).orElseThrow();
+    switch (request.method()) {
+      case Request.INVITE -> dialIn.invite(request, conference);
+      case Request.REFER -> referrals.refer(request, conference);
+      default -> request.respond(Response.OK, null);
+    }
+  }
+
+  // ----- Focus -----
+
+  @Override
+  public Optional<ConferenceObject> conferenceOf(SipRequest request) {
+    SipURI uri = request.target();
+    if (uri == null || uri.getUser() == null || !sip.isLocal(uri)) {
+      return Optional.empty();
+    }
+    return model
+        .get("xcon:" + uri.getUser() + "@" + sip.domain())
+        .filter(object -> object.kind() == ObjectKind.CONFERENCE);
+  }
+
+  @Override
+  public Admission admit(SipRequest request, ConferenceObject conference, Purpose purpose) {
+    return decide(conference, caller(request, conference), purpose, List.of());
+  }
+
+  @Override
+  public ContactHeader contact(ConferenceObject conference) {
+    return focus.contact(conference.uri());
+  }
+
+  /** What a request tells of its sender: what it proved, and what its From claims. */
+  AdmissionPolicy.Caller caller(SipRequest request, ConferenceObject conference) {
+    SipIdentity identity = authenticator.identify(request);
+    FromHeader from = (FromHeader) request.message().getHeader(FromHeader.NAME);
+    String claimed = UserIds.comparable(from.getAddress().getURI().toString());
+    boolean claimsLocal =
+        from.getAddress().getURI() instanceof SipURI uri
+            && uri.getHost() != null
+            && uri.getHost().equalsIgnoreCase(sip.domain());
+    Account account = identity.account();
+    return new AdmissionPolicy.Caller(
+        identity,
+        claimed,
+        claimsLocal,
+        account != null && authenticator.owns(account, claimed),
+        account != null && ConferenceAccess.manages(conference, account));
+  }
+
+  Admission decide(
+      ConferenceObject conference,
+      AdmissionPolicy.Caller caller,
+      Purpose purpose,
+      List<String> givenIdentities) {
+    return AdmissionPolicy.decide(
+        conference.document(), caller, purpose, this::anonymousUser, givenIdentities);
+  }
+
+  void challenge(SipRequest request, AdmissionPolicy.Caller caller) {
+    authenticator.challenge(request, caller.identity().staleCredentials());
+  }
+
+  /** A user for a caller that proved nothing: new each time, whatever its From says. */
+  private String anonymousUser() {
+    return UserIds.derived(
+        "anonymous:" + random.nextLong() + ":" + random.nextLong(), sip.domain());
+  }
+
+  // ----- the model and the schedule -----
+
+  @Override
+  public void changed(ConferenceChange change) {
+    if (change.kind() == ConferenceChange.Kind.DELETED || change.after() == null) {
+      dialOut.forget(change.uri());
+      focus.live.endAll(change.uri(), null);
+      return;
+    }
+    if (RosterWriter.ACTOR.equals(change.actor())) {
+      return; // the focus's own roster updates change nothing it acts on
+    }
+    Optional<ConferenceObject> conference =
+        model.get(change.uri()).filter(o -> o.kind() == ObjectKind.CONFERENCE);
+    if (conference.isEmpty()) {
+      return;
+    }
+    XmlElement after = change.after();
+    if (focus.schedule.isActive(after)) {
+      dialOut.later(change.uri());
+    }
+    dialIn.reconsider(conference.get());
+    focus.controls.apply(change.uri(), after);
+  }
+
+  @Override
+  public void started(String conferenceUri) {
+    dialOut.later(conferenceUri);
+  }
+
+  @Override
+  public void ended(String conferenceUri) {
+    focus.live.endAll(conferenceUri, "the conference ended");
+    dialOut.forget(conferenceUri);
+  }
+
+  // ----- upkeep -----
+
+  private void sweep() {
+    try {
+      long now = System.currentTimeMillis();
+      dialIn.expireWaiting(now);
+      dialOut.expire(now);
+      if (mediaTimeoutMillis > 0) {
+        for (Leg leg : focus.live.all()) {
+          if (leg instanceof Call call
+              && call.state() == Call.State.CONFIRMED
+              && call.media().idleMillis() > mediaTimeoutMillis) {
+            LOG.debug("No media from {} in {}: hung up", call.endpoint(), call.conferenceUri());
+            call.end("no media for " + mediaTimeoutMillis / 1000 + " s", false);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Focus upkeep failed", e);
+    }
+  }
+
+  /**
+   * The calls the stored rosters show in progress ended with the process or component that had
+   * them: users the focus added leave, the others show why they are disconnected.
+   */
+  private void reconcile() {
+    for (ConferenceObject conference : model.conferences()) {
+      Set<String> removed = new HashSet<>();
+      List<XmlElement> updates = new ArrayList<>();
+      for (Roster.LiveEndpoint stale : Roster.liveEndpoints(conference.document())) {
+        if (stale.addedByFocus()) {
+          if (removed.add(stale.entity())) {
+            updates.add(Roster.left(stale.entity(), stale.endpoint(), true));
+          }
+        } else {
+          updates.add(
+              Roster.disconnected(
+                  stale.entity(),
+                  stale.endpoint(),
+                  "failed",
+                  focus.now(),
+                  "the call was lost when the focus restarted"));
+        }
+      }
+      if (!updates.isEmpty()) {
+        LOG.info(
+            "{}: {} calls lost at a restart leave the roster", conference.uri(), updates.size());
+        updates.forEach(update -> focus.roster.write(conference.uri(), update));
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.xconf.sip.focus.internal;
+
+import io.xconf.model.ConferenceService;
+import io.xconf.schedule.ConferenceSchedule;
+import io.xconf.sip.Sip;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+
+/** What the focus's parts share: the stack, the model, the schedule, the roster, the legs. */
+final class FocusContext {
+
+  final Sip sip;
+  final ConferenceService model;
+  final ConferenceSchedule schedule;
+  final RosterWriter roster;
+  final LiveConferences live;
+  final Controls controls;
+
+  FocusContext(
+      Sip sip,
+      ConferenceService model,
+      ConferenceSchedule schedule,
+      RosterWriter roster,
+      LiveConferences live) {
+    this.sip = sip;
+    this.model = model;
+    this.schedule = schedule;
+    this.roster = roster;
+    this.live = live;
+    this.controls = new Controls(model, roster, live);
+  }
+
+  /**
+   * The focus's Contact in the dialogs callers and watchers start: the conference's SIP URI with
+   * isfocus (RFC 4579 section 5). Clients take it for the conference's identity and expect the
+   * conference-info entity to be the same URI (liblinphone drops NOTIFYs otherwise); a Record-Route
+   * beside it brings their requests here however the domain resolves.
+   */
+  ContactHeader contact(String conferenceUri) {
+    try {
+      return focusContact(sip.addresses().createSipURI(conferenceId(conferenceUri), sip.domain()));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the focus's Contact", e);
+    }
+  }
+
+  /**
+   * The Contact of the calls the focus places: at its own address, as the callee has no route to
+   * the focus but the Contact (the focus record-routes only what it answers).
+   */
+  ContactHeader contactAt(String conferenceUri, String transport) {
+    return focusContact(sip.localUri(conferenceId(conferenceUri), transport));
+  }
+
+  private ContactHeader focusContact(SipURI uri) {
+    try {
+      ContactHeader contact = sip.headers().createContactHeader(sip.addresses().createAddress(uri));
+      contact.setParameter("isfocus", null);
+      return contact;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the focus's Contact", e);
+    }
+  }
+
+  /** The conference's own SIP URI as From of what the focus sends for it. */
+  SipURI conferenceSipUri(String conferenceUri) {
+    try {
+      return sip.addresses().createSipURI(conferenceId(conferenceUri), sip.domain());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the conference's SIP URI", e);
+    }
+  }
+
+  /** The id part of an XCON-URI, which is also the user part of the conference's SIP URI. */
+  static String conferenceId(String xconUri) {
+    return xconUri.substring("xcon:".length(), xconUri.indexOf('@'));
+  }
+
+  /** Now, to the second, as the roster writes times. */
+  String now() {
+    Instant now = schedule.now();
+    return now.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

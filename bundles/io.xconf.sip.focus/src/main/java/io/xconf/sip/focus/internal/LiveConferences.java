@@ -1,0 +1,165 @@
+package io.xconf.sip.focus.internal;
+
+import io.xconf.mixer.MediaLeg;
+import io.xconf.mixer.Mix;
+import io.xconf.mixer.MixerControl;
+import io.xconf.mixer.MixerException;
+import io.xconf.mixer.SdpException;
+import io.xconf.model.Namespaces;
+import io.xconf.model.XmlElement;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sip.message.Response;
+import javax.xml.namespace.QName;
+
+/**
+ * What runs now, conference by conference: the legs, their mixes, and the limits they count against
+ * (a conference's maximum-user-count, a source's concurrent calls).
+ */
+final class LiveConferences {
+
+  private static final QName MIXER = new QName(Namespaces.XCONF, "mixer");
+
+  /** Why a leg was not taken in. */
+  record Refusal(int status, String reason) {}
+
+  private final String defaultMixer;
+  private final int maxPerSource;
+  private final Map<String, MixerControl> mixers = new ConcurrentHashMap<>();
+  private final Map<String, LiveConference> byUri = new ConcurrentHashMap<>();
+  private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
+
+  LiveConferences(String defaultMixer, int maxPerSource) {
+    this.defaultMixer = defaultMixer;
+    this.maxPerSource = maxPerSource;
+  }
+
+  void addMixer(String name, MixerControl mixer) {
+    mixers.put(name, mixer);
+  }
+
+  void removeMixer(String name, MixerControl mixer) {
+    mixers.remove(name, mixer);
+  }
+
+  /**
+   * Takes a leg into its conference, unless that has {@code maxLegs} already or the leg's source
+   * has {@link #maxPerSource} legs anywhere; null when taken.
+   */
+  Refusal take(Leg leg, int maxLegs) {
+    InetAddress source = leg.source();
+    if (source != null && perSource.merge(source, 1, Integer::sum) > maxPerSource) {
+      release(source);
+      return new Refusal(Response.SERVICE_UNAVAILABLE, "too many calls from one address");
+    }
+    boolean[] taken = {false};
+    byUri.compute(
+        leg.conferenceUri(),
+        (uri, live) -> {
+          LiveConference conference = live == null ? new LiveConference(uri) : live;
+          taken[0] = conference.add(leg, maxLegs);
+          return conference.isIdle() ? null : conference;
+        });
+    if (!taken[0]) {
+      if (source != null) {
+        release(source);
+      }
+      return new Refusal(Response.BUSY_HERE, "the conference is full");
+    }
+    return null;
+  }
+
+  /** A leg that became another: it keeps its place. */
+  void replace(Leg old, Leg now) {
+    LiveConference conference = byUri.get(old.conferenceUri());
+    if (conference != null) {
+      conference.replace(old, now);
+    }
+  }
+
+  /** Gives a leg's place back; the mix closes with the conference's last leg. */
+  void leave(Leg leg) {
+    boolean[] was = {false};
+    byUri.computeIfPresent(
+        leg.conferenceUri(),
+        (uri, conference) -> {
+          was[0] = conference.legs().contains(leg);
+          return conference.remove(leg) ? null : conference;
+        });
+    if (was[0] && leg.source() != null) {
+      release(leg.source());
+    }
+  }
+
+  private void release(InetAddress source) {
+    perSource.computeIfPresent(source, (address, count) -> count <= 1 ? null : count - 1);
+  }
+
+  /**
+   * Joins a caller's offer to its conference's mix, made with the mixer its document names ({@code
+   * xconf:mixer} in conference-description, inherited from the blueprint) or the default.
+   */
+  MediaLeg join(Leg leg, XmlElement document, String legId, String offer)
+      throws SdpException, MixerException {
+    return mixFor(leg, document).join(legId, offer);
+  }
+
+  /** A dial-out's media: the mixer's offer. */
+  MediaLeg offer(Leg leg, XmlElement document, String legId) throws MixerException {
+    return mixFor(leg, document).offer(legId);
+  }
+
+  private Mix mixFor(Leg leg, XmlElement document) throws MixerException {
+    LiveConference conference = byUri.get(leg.conferenceUri());
+    if (conference == null) {
+      throw new MixerException("the call has ended");
+    }
+    String name =
+        document
+            .child(Roster.DESCRIPTION)
+            .flatMap(d -> d.child(MIXER))
+            .map(XmlElement::text)
+            .map(String::strip)
+            .filter(text -> !text.isEmpty())
+            .orElse(defaultMixer);
+    return conference.mix(
+        leg,
+        () -> {
+          MixerControl mixer = mixers.get(name);
+          if (mixer == null) {
+            throw new MixerException("no mixer named " + name + " is installed");
+          }
+          return mixer.createMix(leg.conferenceUri(), null);
+        });
+  }
+
+  Optional<Mix> mix(String conferenceUri) {
+    return Optional.ofNullable(byUri.get(conferenceUri)).map(LiveConference::currentMix);
+  }
+
+  List<Leg> legs(String conferenceUri) {
+    LiveConference conference = byUri.get(conferenceUri);
+    return conference == null ? List.of() : conference.legs();
+  }
+
+  List<Leg> all() {
+    List<Leg> all = new ArrayList<>();
+    byUri.values().forEach(conference -> all.addAll(conference.legs()));
+    return all;
+  }
+
+  /** Ends every leg of a conference; {@code reason} for the roster, null when it is gone. */
+  void endAll(String conferenceUri, String reason) {
+    for (Leg leg : legs(conferenceUri)) {
+      leg.end(reason, false);
+    }
+  }
+
+  int count() {
+    return byUri.values().stream().mapToInt(c -> c.legs().size()).sum();
+  }
+}

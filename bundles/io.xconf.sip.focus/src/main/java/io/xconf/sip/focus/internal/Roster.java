@@ -1,0 +1,439 @@
+package io.xconf.sip.focus.internal;
+
+import io.xconf.model.Namespaces;
+import io.xconf.model.UserIds;
+import io.xconf.model.XmlElement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.xml.namespace.QName;
+
+/**
+ * The roster as RFC 4575 and RFC 6501 write it: the partial updates the focus makes to a conference
+ * object as calls come and go, and what it reads back (mute controls, limits).
+ */
+final class Roster {
+
+  static final QName CONFERENCE_INFO = info("conference-info");
+  static final QName USERS = info("users");
+  static final QName USER = info("user");
+  static final QName ENDPOINT = info("endpoint");
+  static final QName MEDIA = info("media");
+  static final QName DESCRIPTION = info("conference-description");
+  static final QName AVAILABLE_MEDIA = info("available-media");
+  static final QName ENTRY = info("entry");
+  static final QName TYPE = info("type");
+  static final QName CONTROLS = xcon("controls");
+  static final QName MUTE = xcon("mute");
+  static final QName TO_MIXER = xcon("to-mixer");
+
+  /**
+   * Marks a user the focus added for a call (not listed by anyone): it leaves with its call, and a
+   * restart that lost the call removes it. Xconf's own namespace, so watchers never see it.
+   */
+  static final QName ADDED_BY_FOCUS = new QName(Namespaces.XCONF, "added-by-focus");
+
+  /** The endpoint statuses of a call in progress (RFC 4575 section 5.4.1). */
+  static final java.util.Set<String> LIVE_STATUSES =
+      java.util.Set.of(
+          "connected", "dialing-out", "dialing-in", "alerting", "on-hold", "muted-via-focus");
+
+  private Roster() {}
+
+  static QName info(String localName) {
+    return new QName(Namespaces.CONFERENCE_INFO, localName);
+  }
+
+  static QName xcon(String localName) {
+    return new QName(Namespaces.XCON, localName);
+  }
+
+  /**
+   * A user joined by a call: endpoint connected, dialled in, one audio medium.
+   *
+   * @param addedByCall whether the call brings the user, which then leaves with it
+   */
+  static XmlElement joined(
+      String entity,
+      String displayName,
+      String endpoint,
+      String when,
+      String audioLabel,
+      String callId,
+      String fromTag,
+      String toTag,
+      boolean addedByCall) {
+    List<XmlElement> endpointChildren = new ArrayList<>();
+    endpointChildren.add(XmlElement.leaf(info("status"), "connected"));
+    endpointChildren.add(XmlElement.leaf(info("joining-method"), "dialed-in"));
+    endpointChildren.add(
+        XmlElement.of(info("joining-info"))
+            .withChildren(List.of(XmlElement.leaf(info("when"), when))));
+    endpointChildren.add(
+        XmlElement.of(MEDIA)
+            .withAttribute("id", "1")
+            .withChildren(
+                List.of(
+                    XmlElement.leaf(TYPE, "audio"),
+                    XmlElement.leaf(info("label"), audioLabel),
+                    XmlElement.leaf(info("status"), "sendrecv"))));
+    endpointChildren.add(callInfo(callId, fromTag, toTag));
+    List<XmlElement> userChildren = new ArrayList<>();
+    if (displayName != null && !displayName.isBlank()) {
+      userChildren.add(XmlElement.leaf(info("display-text"), displayName));
+    }
+    if (addedByCall) {
+      userChildren.add(XmlElement.leaf(ADDED_BY_FOCUS, "true"));
+    }
+    userChildren.add(
+        XmlElement.of(ENDPOINT).withAttribute("entity", endpoint).withChildren(endpointChildren));
+    return users(XmlElement.of(USER).withAttribute("entity", entity).withChildren(userChildren));
+  }
+
+  /** A call the focus places: the endpoint dialing-out (then alerting), dialed-out. */
+  static XmlElement dialing(String entity, String endpoint, String status) {
+    return endpoint(
+        entity,
+        endpoint,
+        List.of(
+            XmlElement.leaf(info("status"), status),
+            XmlElement.leaf(info("joining-method"), "dialed-out")));
+  }
+
+  /** A caller waiting for a moderator (join-handling confirm): dialing-in, dialed-in. */
+  static XmlElement waiting(
+      String entity, String displayName, String endpoint, boolean addedByCall) {
+    List<XmlElement> userChildren = new ArrayList<>();
+    if (displayName != null && !displayName.isBlank()) {
+      userChildren.add(XmlElement.leaf(info("display-text"), displayName));
+    }
+    if (addedByCall) {
+      userChildren.add(XmlElement.leaf(ADDED_BY_FOCUS, "true"));
+    }
+    userChildren.add(
+        XmlElement.of(ENDPOINT)
+            .withAttribute("entity", endpoint)
+            .withChildren(
+                List.of(
+                    XmlElement.leaf(info("status"), "dialing-in"),
+                    XmlElement.leaf(info("joining-method"), "dialed-in"))));
+    return users(XmlElement.of(USER).withAttribute("entity", entity).withChildren(userChildren));
+  }
+
+  /** A dial-out target the focus may not call: disconnected, failed, with the reason. */
+  static XmlElement refused(String entity, String endpoint, String when, String reason) {
+    return disconnected(entity, endpoint, "failed", when, reason);
+  }
+
+  /** A dial-out answered: connected, with the dialog's identifiers (RFC 4575 call-info). */
+  static XmlElement answered(
+      String entity, String endpoint, String callId, String fromTag, String toTag) {
+    return endpoint(
+        entity,
+        endpoint,
+        List.of(XmlElement.leaf(info("status"), "connected"), callInfo(callId, fromTag, toTag)));
+  }
+
+  private static XmlElement callInfo(String callId, String fromTag, String toTag) {
+    return XmlElement.of(info("call-info"))
+        .withChildren(
+            List.of(
+                XmlElement.of(info("sip"))
+                    .withChildren(
+                        List.of(
+                            XmlElement.leaf(info("call-id"), callId),
+                            XmlElement.leaf(info("from-tag"), fromTag == null ? "" : fromTag),
+                            XmlElement.leaf(info("to-tag"), toTag == null ? "" : toTag)))));
+  }
+
+  /** A call that ended or never connected, with how and why (RFC 4575 disconnection-info). */
+  static XmlElement disconnected(
+      String entity, String endpoint, String method, String when, String reason) {
+    return endpoint(
+        entity,
+        endpoint,
+        List.of(
+            XmlElement.leaf(info("status"), "disconnected"),
+            XmlElement.leaf(info("disconnection-method"), method),
+            XmlElement.of(info("disconnection-info"))
+                .withChildren(
+                    List.of(
+                        XmlElement.leaf(info("when"), when),
+                        XmlElement.leaf(info("reason"), reason)))));
+  }
+
+  private static XmlElement endpoint(String entity, String endpoint, List<XmlElement> children) {
+    return users(
+        XmlElement.of(USER)
+            .withAttribute("entity", entity)
+            .withChildren(
+                List.of(
+                    XmlElement.of(ENDPOINT)
+                        .withAttribute("entity", endpoint)
+                        .withChildren(children))));
+  }
+
+  /** The dial-out targets of allowed-users-list (RFC 6501 section 4.2.1.1), in order. */
+  static List<String> dialOutTargets(XmlElement document) {
+    return document
+        .child(USERS)
+        .flatMap(users -> users.child(xcon("allowed-users-list")))
+        .map(
+            list ->
+                list.children(xcon("target")).stream()
+                    .filter(t -> "dial-out".equals(t.attribute("method")))
+                    .map(t -> t.attribute("uri"))
+                    .filter(uri -> uri != null && !uri.isBlank())
+                    .toList())
+        .orElse(List.of());
+  }
+
+  /**
+   * Whether a list of targets under users (allowed-users-list, deny-users-list) names one of these
+   * identities: an XCON-USERID or an address, or a whole domain as {@code *@example.com}.
+   */
+  static boolean listed(XmlElement document, String list, List<String> identities) {
+    List<String> wanted = identities.stream().map(UserIds::comparable).toList();
+    return document
+        .child(USERS)
+        .flatMap(users -> users.child(xcon(list)))
+        .map(
+            targets ->
+                targets.children(xcon("target")).stream()
+                    .map(t -> t.attribute("uri"))
+                    .filter(uri -> uri != null)
+                    .anyMatch(uri -> names(uri, wanted)))
+        .orElse(false);
+  }
+
+  /** Whether a list of targets under users names anyone at all. */
+  static boolean namesAnyone(XmlElement document, String list) {
+    return document
+        .child(USERS)
+        .flatMap(users -> users.child(xcon(list)))
+        .map(targets -> !targets.children(xcon("target")).isEmpty())
+        .orElse(false);
+  }
+
+  private static boolean names(String target, List<String> identities) {
+    int wildcard = target.indexOf("*@");
+    if (wildcard >= 0) {
+      String domain = "@" + target.substring(wildcard + 2).toLowerCase(java.util.Locale.ROOT);
+      return identities.stream()
+          .anyMatch(id -> id.toLowerCase(java.util.Locale.ROOT).endsWith(domain));
+    }
+    String comparable = UserIds.comparable(target);
+    return identities.contains(comparable);
+  }
+
+  /**
+   * Whether the conference's user for one of these identities (its entity, or one of its
+   * associated-aors) has a boolean right set, e.g. allow-invite-users-dynamically (RFC 6501 section
+   * 4.6.5); unset is false.
+   */
+  static boolean granted(XmlElement document, List<String> identities, String right) {
+    return identities.stream()
+        .map(identity -> userFor(document, identity))
+        .flatMap(Optional::stream)
+        .distinct()
+        .flatMap(entity -> user(document, entity).stream())
+        .flatMap(user -> user.child(xcon(right)).stream())
+        .map(XmlElement::text)
+        .anyMatch(
+            text -> text != null && (text.strip().equals("true") || text.strip().equals("1")));
+  }
+
+  /** RFC 6501 user-admission-policy: closedAuthenticated, openAuthenticated or anonymous. */
+  static Optional<String> admissionPolicy(XmlElement document) {
+    return document
+        .child(USERS)
+        .flatMap(users -> users.child(xcon("user-admission-policy")))
+        .map(XmlElement::text)
+        .map(String::strip)
+        .filter(text -> !text.isEmpty());
+  }
+
+  /** The user standing for an address: the one whose associated-aors or entity is that address. */
+  static Optional<String> userFor(XmlElement document, String address) {
+    String wanted = UserIds.comparable(address);
+    return document
+        .child(USERS)
+        .flatMap(
+            users ->
+                users.children(USER).stream()
+                    .filter(
+                        user ->
+                            wanted.equals(
+                                    UserIds.comparable(String.valueOf(user.attribute("entity"))))
+                                || user.child(info("associated-aors"))
+                                    .map(
+                                        aors ->
+                                            aors.children(ENTRY).stream()
+                                                .flatMap(e -> e.child(info("uri")).stream())
+                                                .anyMatch(
+                                                    uri ->
+                                                        uri.text() != null
+                                                            && wanted.equals(
+                                                                UserIds.comparable(uri.text()))))
+                                    .orElse(false))
+                    .map(user -> user.attribute("entity"))
+                    .findFirst());
+  }
+
+  /** The endpoint's status, e.g. muted-via-focus. */
+  static XmlElement endpointStatus(String entity, String endpoint, String status) {
+    return users(
+        XmlElement.of(USER)
+            .withAttribute("entity", entity)
+            .withChildren(
+                List.of(
+                    XmlElement.of(ENDPOINT)
+                        .withAttribute("entity", endpoint)
+                        .withChildren(List.of(XmlElement.leaf(info("status"), status))))));
+  }
+
+  /** The call ended: the endpoint goes, and the user too when the call brought it. */
+  static XmlElement left(String entity, String endpoint, boolean removeUser) {
+    XmlElement user =
+        removeUser
+            ? XmlElement.of(USER).withAttribute("entity", entity).withAttribute("state", "deleted")
+            : XmlElement.of(USER)
+                .withAttribute("entity", entity)
+                .withChildren(
+                    List.of(
+                        XmlElement.of(ENDPOINT)
+                            .withAttribute("entity", endpoint)
+                            .withAttribute("state", "deleted")));
+    return users(user);
+  }
+
+  private static XmlElement users(XmlElement user) {
+    return XmlElement.of(CONFERENCE_INFO)
+        .withChildren(List.of(XmlElement.of(USERS).withChildren(List.of(user))));
+  }
+
+  /**
+   * Each endpoint the document shows in a call (connected, ringing, waiting) with its user, and
+   * whether the focus added that user.
+   */
+  record LiveEndpoint(String entity, String endpoint, boolean addedByFocus) {}
+
+  static List<LiveEndpoint> liveEndpoints(XmlElement document) {
+    List<LiveEndpoint> live = new ArrayList<>();
+    for (XmlElement user :
+        document.child(USERS).map(users -> users.children(USER)).orElse(List.of())) {
+      boolean added = user.child(ADDED_BY_FOCUS).isPresent();
+      for (XmlElement endpoint : user.children(ENDPOINT)) {
+        String status = endpoint.child(info("status")).map(XmlElement::text).orElse("");
+        if (LIVE_STATUSES.contains(status.strip())) {
+          live.add(new LiveEndpoint(user.attribute("entity"), endpoint.attribute("entity"), added));
+        }
+      }
+    }
+    return live;
+  }
+
+  static Optional<XmlElement> user(XmlElement document, String entity) {
+    return document
+        .child(USERS)
+        .flatMap(
+            users ->
+                users.children(USER).stream()
+                    .filter(u -> entity.equals(u.attribute("entity")))
+                    .findFirst());
+  }
+
+  static int userCount(XmlElement document) {
+    return document.child(USERS).map(users -> users.children(USER).size()).orElse(0);
+  }
+
+  /** The label of the conference's audio medium, which endpoints' media refer to. */
+  static String audioLabel(XmlElement document) {
+    return availableAudio(document).map(e -> e.attribute("label")).orElse("audio");
+  }
+
+  /** The endpoint {@code endpoint} of the user {@code entity}, as the document has it. */
+  private static Optional<XmlElement> endpointOf(
+      XmlElement document, String entity, String endpoint) {
+    return user(document, entity)
+        .flatMap(
+            user ->
+                user.children(ENDPOINT).stream()
+                    .filter(e -> endpoint.equals(e.attribute("entity")))
+                    .findFirst());
+  }
+
+  /** RFC 6501: mute of the whole conference's audio, under available-media/entry. */
+  static boolean conferenceMuted(XmlElement document) {
+    return availableAudio(document).map(Roster::mutedControls).orElse(false);
+  }
+
+  /** RFC 6501: mute of what an endpoint sends into the mix, under its media's AudioIn. */
+  static boolean endpointMuted(XmlElement document, String entity, String endpoint) {
+    return endpointOf(document, entity, endpoint)
+        .map(
+            e ->
+                e.children(MEDIA).stream()
+                    .anyMatch(
+                        media ->
+                            media.children(TO_MIXER).stream()
+                                    .filter(m -> "AudioIn".equals(m.attribute("name")))
+                                    .anyMatch(Roster::mutedControls)
+                                || mutedControls(media)))
+        .orElse(false);
+  }
+
+  /** RFC 6501 gain (dB) of the whole conference's audio; 0 when none is set. */
+  static int conferenceGain(XmlElement document) {
+    return availableAudio(document).map(Roster::gain).orElse(0);
+  }
+
+  /** RFC 6501 gain (dB) of what an endpoint sends into the mix; 0 when none is set. */
+  static int endpointGain(XmlElement document, String entity, String endpoint) {
+    return endpointOf(document, entity, endpoint)
+        .flatMap(
+            e ->
+                e.children(MEDIA).stream()
+                    .flatMap(media -> media.children(TO_MIXER).stream())
+                    .filter(m -> "AudioIn".equals(m.attribute("name")))
+                    .map(Roster::gain)
+                    .filter(g -> g != 0)
+                    .findFirst())
+        .orElse(0);
+  }
+
+  private static int gain(XmlElement element) {
+    return element.children(CONTROLS).stream()
+        .flatMap(controls -> controls.children(xcon("gain")).stream())
+        .map(XmlElement::text)
+        .filter(text -> text != null && text.strip().matches("[+-]?\\d{1,3}"))
+        .map(text -> Integer.parseInt(text.strip().replace("+", "")))
+        .findFirst()
+        .orElse(0);
+  }
+
+  static Optional<String> endpointStatusOf(XmlElement document, String entity, String endpoint) {
+    return endpointOf(document, entity, endpoint)
+        .flatMap(e -> e.child(info("status")))
+        .map(XmlElement::text);
+  }
+
+  private static boolean mutedControls(XmlElement element) {
+    return element.children(CONTROLS).stream()
+        .flatMap(controls -> controls.children(MUTE).stream())
+        .map(XmlElement::text)
+        .anyMatch(
+            text -> text != null && (text.strip().equals("true") || text.strip().equals("1")));
+  }
+
+  private static Optional<XmlElement> availableAudio(XmlElement document) {
+    return document
+        .child(DESCRIPTION)
+        .flatMap(d -> d.child(AVAILABLE_MEDIA))
+        .flatMap(
+            media ->
+                media.children(ENTRY).stream()
+                    .filter(e -> e.child(TYPE).map(t -> "audio".equals(t.text())).orElse(false))
+                    .findFirst());
+  }
+}
