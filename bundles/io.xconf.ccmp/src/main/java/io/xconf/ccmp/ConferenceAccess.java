@@ -18,7 +18,9 @@ import javax.xml.namespace.QName;
  *       administrator} or {@code moderator}, and by server administrators;
  *   <li>it is <em>seen</em> by those who manage it and by its users;
  *   <li>a {@code conference-password} (RFC 6501 section 4.2.6) is asked of everyone who does not
- *       manage it: missing 423, wrong 422; and it is shown only to those who manage it.
+ *       manage it: missing 423, wrong 422; and it is shown only to those who manage it;
+ *   <li>the identifiers of its calls' dialogs (RFC 4575 {@code call-info}: Call-ID and tags, with
+ *       which a request could pass for a participant's) are shown only to those who manage it.
  * </ul>
  */
 public final class ConferenceAccess {
@@ -33,6 +35,8 @@ public final class ConferenceAccess {
       new QName(Namespaces.CONFERENCE_INFO, "conference-description");
   private static final QName USERS = new QName(Namespaces.CONFERENCE_INFO, "users");
   private static final QName USER = new QName(Namespaces.CONFERENCE_INFO, "user");
+  private static final QName ENDPOINT = new QName(Namespaces.CONFERENCE_INFO, "endpoint");
+  private static final QName CALL_INFO = new QName(Namespaces.CONFERENCE_INFO, "call-info");
 
   private ConferenceAccess() {}
 
@@ -108,14 +112,33 @@ public final class ConferenceAccess {
     return passwords;
   }
 
-  /** The document as {@code sender} may read it: passwords only for those who manage it. */
+  /**
+   * The document as {@code sender} may read it: passwords and the calls' dialog identifiers only
+   * for those who manage it.
+   */
   public static XmlElement visible(ConferenceObject conference, Account sender) {
     XmlElement document = conference.document();
-    if (manages(conference, sender) || passwords(document).isEmpty()) {
+    if (manages(conference, sender)) {
       return document;
     }
-    XmlElement description = document.child(DESCRIPTION).orElseThrow();
-    XmlElement uris = description.child(CONF_URIS).orElseThrow();
+    List<XmlElement> root = new ArrayList<>();
+    boolean changed = false;
+    for (XmlElement child : document.children()) {
+      XmlElement seen =
+          child.name().equals(DESCRIPTION)
+              ? withoutPasswords(child)
+              : child.name().equals(USERS) ? withoutCallInfo(child) : child;
+      changed |= seen != child;
+      root.add(seen);
+    }
+    return changed ? document.withChildren(root) : document;
+  }
+
+  private static XmlElement withoutPasswords(XmlElement description) {
+    XmlElement uris = description.child(CONF_URIS).orElse(null);
+    if (uris == null || !hasPassword(uris)) {
+      return description;
+    }
     List<XmlElement> entries = new ArrayList<>();
     for (XmlElement entry : uris.children()) {
       entries.add(entry.withoutChildren(PASSWORD));
@@ -124,10 +147,34 @@ public final class ConferenceAccess {
     for (XmlElement child : description.children()) {
       children.add(child.name().equals(CONF_URIS) ? uris.withChildren(entries) : child);
     }
-    List<XmlElement> root = new ArrayList<>();
-    for (XmlElement child : document.children()) {
-      root.add(child.name().equals(DESCRIPTION) ? description.withChildren(children) : child);
+    return description.withChildren(children);
+  }
+
+  private static boolean hasPassword(XmlElement uris) {
+    return uris.children().stream().anyMatch(entry -> entry.child(PASSWORD).isPresent());
+  }
+
+  private static XmlElement withoutCallInfo(XmlElement users) {
+    boolean found = false;
+    List<XmlElement> children = new ArrayList<>();
+    for (XmlElement user : users.children()) {
+      if (!user.name().equals(USER)) {
+        children.add(user);
+        continue;
+      }
+      List<XmlElement> endpoints = new ArrayList<>();
+      boolean inUser = false;
+      for (XmlElement child : user.children()) {
+        if (child.name().equals(ENDPOINT) && child.child(CALL_INFO).isPresent()) {
+          endpoints.add(child.withoutChildren(CALL_INFO));
+          inUser = true;
+        } else {
+          endpoints.add(child);
+        }
+      }
+      children.add(inUser ? user.withChildren(endpoints) : user);
+      found |= inUser;
     }
-    return document.withChildren(root);
+    return found ? users.withChildren(children) : users;
   }
 }

@@ -79,7 +79,7 @@ final class DialOut {
   /** Why the focus may not call {@code target}; empty when it may. */
   Optional<String> refusal(String target) {
     try {
-      return policy.refusal(focus.sip.addresses().createURI(target), focus.sip);
+      return policy.refusal(focus.sip.addresses().createURI(target), focus.sip::isLocal);
     } catch (Exception e) {
       return Optional.of("not a URI the focus can call");
     }

@@ -1,9 +1,9 @@
 package io.xconf.sip.focus.internal;
 
-import io.xconf.sip.Sip;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -43,8 +43,12 @@ final class DialOutPolicy {
     return java.util.Arrays.stream(list.split(",")).filter(s -> !s.isBlank()).toList();
   }
 
-  /** Why the focus may not call {@code target}; empty when it may. */
-  Optional<String> refusal(URI target, Sip sip) {
+  /**
+   * Why the focus may not call {@code target}; empty when it may.
+   *
+   * @param local whether a SIP URI names this server's own domain
+   */
+  Optional<String> refusal(URI target, Predicate<SipURI> local) {
     String scheme = target.getScheme().toLowerCase(Locale.ROOT);
     if (!schemes.contains(scheme)) {
       return Optional.of(scheme + ": targets are not called");
@@ -59,7 +63,7 @@ final class DialOutPolicy {
     boolean number =
         "phone".equalsIgnoreCase(uri.getUserParam())
             || (uri.getUser() != null && NUMBER.matcher(uri.getUser()).matches());
-    if (number && !numbersAbroad && !sip.isLocal(uri)) {
+    if (number && !numbersAbroad && !local.test(uri)) {
       return Optional.of("telephone numbers at other domains are not called");
     }
     return Optional.empty();
