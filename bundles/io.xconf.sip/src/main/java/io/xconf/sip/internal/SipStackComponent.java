@@ -147,6 +147,7 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
     this.stack = factory.createSipStack(StackSettings.of(config));
+    ((SipStackImpl) stack).setMessageParserFactory(new PlainParseErrors());
     this.messages = factory.createMessageFactory();
     this.headers = factory.createHeaderFactory();
     this.addresses = factory.createAddressFactory();
