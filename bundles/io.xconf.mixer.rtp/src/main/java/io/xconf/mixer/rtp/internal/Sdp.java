@@ -204,6 +204,9 @@ final class Sdp {
     boolean held = m.connection.equals("0.0.0.0");
     InetSocketAddress rtp = InetSocketAddress.createUnresolved(m.connection, m.port);
     int rtcpPort = m.rtcpPort > 0 ? m.rtcpPort : m.port + 1;
+    if (rtcpPort > 65535) {
+      throw new SdpException("RTCP port out of range: " + rtcpPort);
+    }
     InetSocketAddress rtcp = InetSocketAddress.createUnresolved(m.connection, rtcpPort);
     Direction direction = held ? Direction.INACTIVE : m.direction;
     return new Agreement(chosen, alaw, telephoneEvent, rtp, rtcp, direction);
@@ -256,7 +259,7 @@ final class Sdp {
         }
         type = fields[0];
         try {
-          port = Integer.parseInt(fields[1].split("/")[0]);
+          port = Integer.parseInt(before(fields[1], '/'));
         } catch (NumberFormatException e) {
           throw new SdpException("malformed port in: " + line);
         }
@@ -274,7 +277,7 @@ final class Sdp {
         if (fields.length < 3 || !fields[0].equals("IN")) {
           throw new SdpException("malformed c= line: " + line);
         }
-        String address = fields[2].split("/")[0];
+        String address = before(fields[2], '/');
         if (type == null) {
           sessionConnection = address;
         } else {
@@ -295,7 +298,7 @@ final class Sdp {
           }
         } else if (type != null && value.startsWith("rtcp:")) {
           try {
-            rtcpPort = Integer.parseInt(value.substring(5).split(" ")[0]);
+            rtcpPort = Integer.parseInt(before(value.substring(5), ' '));
           } catch (NumberFormatException e) {
             throw new SdpException("malformed a=rtcp: " + line);
           }
@@ -336,10 +339,16 @@ final class Sdp {
       if (line.startsWith("c=IN ")) {
         String[] fields = line.strip().split(" +");
         if (fields.length >= 3 && !fields[2].startsWith("0.0.0.0")) {
-          return fields[2].split("/")[0];
+          return before(fields[2], '/');
         }
       }
     }
     return null;
+  }
+
+  /** The text before the first {@code stop}, all of it without one ("/" alone gives ""). */
+  private static String before(String text, char stop) {
+    int at = text.indexOf(stop);
+    return at < 0 ? text : text.substring(0, at);
   }
 }

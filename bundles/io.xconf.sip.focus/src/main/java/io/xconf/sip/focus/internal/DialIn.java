@@ -100,10 +100,14 @@ final class DialIn {
     }
   }
 
-  /** The roster endpoint of a caller: what its From says (its user is what it proved). */
+  /**
+   * The roster endpoint of a caller: what its From says (its user is what it proved), as a
+   * conference object may hold it.
+   */
   private static String endpointOf(SipRequest request) {
     FromHeader from = (FromHeader) request.message().getHeader(FromHeader.NAME);
-    return io.xconf.model.UserIds.comparable(from.getAddress().getURI().toString());
+    return Roster.clean(
+        io.xconf.model.UserIds.comparable(from.getAddress().getURI().toString()), Roster.MAX_URI);
   }
 
   /**

@@ -38,7 +38,44 @@ final class Roster {
       java.util.Set.of(
           "connected", "dialing-out", "dialing-in", "alerting", "on-hold", "muted-via-focus");
 
+  /** The longest URI and text the focus copies from a request into a conference object. */
+  static final int MAX_URI = 512;
+
+  static final int MAX_TEXT = 256;
+
   private Roster() {}
+
+  /**
+   * Text from the network as a conference object may hold it: no character XML 1.0 forbids (a
+   * control character in a Call-ID would make the stored document unreadable), at most {@code max}
+   * characters.
+   */
+  static String clean(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder kept = new StringBuilder(Math.min(text.length(), max));
+    for (int i = 0; i < text.length() && kept.length() < max; ) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      boolean allowed =
+          c == 0x9
+              || c == 0xA
+              || c == 0xD
+              || (c >= 0x20 && c <= 0xD7FF)
+              || (c >= 0xE000 && c <= 0xFFFD)
+              || (c >= 0x10000 && c <= 0x10FFFF);
+      if (allowed && kept.length() + Character.charCount(c) <= max) {
+        kept.appendCodePoint(c);
+      }
+    }
+    return kept.toString();
+  }
+
+  private static XmlElement leaf(QName name, String text) {
+    return XmlElement.leaf(
+        name, clean(text, name.equals(info("display-text")) ? MAX_TEXT : MAX_URI));
+  }
 
   static QName info(String localName) {
     return new QName(Namespaces.CONFERENCE_INFO, localName);
@@ -64,29 +101,30 @@ final class Roster {
       String toTag,
       boolean addedByCall) {
     List<XmlElement> endpointChildren = new ArrayList<>();
-    endpointChildren.add(XmlElement.leaf(info("status"), "connected"));
-    endpointChildren.add(XmlElement.leaf(info("joining-method"), "dialed-in"));
+    endpointChildren.add(leaf(info("status"), "connected"));
+    endpointChildren.add(leaf(info("joining-method"), "dialed-in"));
     endpointChildren.add(
-        XmlElement.of(info("joining-info"))
-            .withChildren(List.of(XmlElement.leaf(info("when"), when))));
+        XmlElement.of(info("joining-info")).withChildren(List.of(leaf(info("when"), when))));
     endpointChildren.add(
         XmlElement.of(MEDIA)
             .withAttribute("id", "1")
             .withChildren(
                 List.of(
-                    XmlElement.leaf(TYPE, "audio"),
-                    XmlElement.leaf(info("label"), audioLabel),
-                    XmlElement.leaf(info("status"), "sendrecv"))));
+                    leaf(TYPE, "audio"),
+                    leaf(info("label"), audioLabel),
+                    leaf(info("status"), "sendrecv"))));
     endpointChildren.add(callInfo(callId, fromTag, toTag));
     List<XmlElement> userChildren = new ArrayList<>();
     if (displayName != null && !displayName.isBlank()) {
-      userChildren.add(XmlElement.leaf(info("display-text"), displayName));
+      userChildren.add(leaf(info("display-text"), displayName));
     }
     if (addedByCall) {
-      userChildren.add(XmlElement.leaf(ADDED_BY_FOCUS, "true"));
+      userChildren.add(leaf(ADDED_BY_FOCUS, "true"));
     }
     userChildren.add(
-        XmlElement.of(ENDPOINT).withAttribute("entity", endpoint).withChildren(endpointChildren));
+        XmlElement.of(ENDPOINT)
+            .withAttribute("entity", clean(endpoint, MAX_URI))
+            .withChildren(endpointChildren));
     return users(XmlElement.of(USER).withAttribute("entity", entity).withChildren(userChildren));
   }
 
@@ -95,9 +133,7 @@ final class Roster {
     return endpoint(
         entity,
         endpoint,
-        List.of(
-            XmlElement.leaf(info("status"), status),
-            XmlElement.leaf(info("joining-method"), "dialed-out")));
+        List.of(leaf(info("status"), status), leaf(info("joining-method"), "dialed-out")));
   }
 
   /** A caller waiting for a moderator (join-handling confirm): dialing-in, dialed-in. */
@@ -105,18 +141,18 @@ final class Roster {
       String entity, String displayName, String endpoint, boolean addedByCall) {
     List<XmlElement> userChildren = new ArrayList<>();
     if (displayName != null && !displayName.isBlank()) {
-      userChildren.add(XmlElement.leaf(info("display-text"), displayName));
+      userChildren.add(leaf(info("display-text"), displayName));
     }
     if (addedByCall) {
-      userChildren.add(XmlElement.leaf(ADDED_BY_FOCUS, "true"));
+      userChildren.add(leaf(ADDED_BY_FOCUS, "true"));
     }
     userChildren.add(
         XmlElement.of(ENDPOINT)
-            .withAttribute("entity", endpoint)
+            .withAttribute("entity", clean(endpoint, MAX_URI))
             .withChildren(
                 List.of(
-                    XmlElement.leaf(info("status"), "dialing-in"),
-                    XmlElement.leaf(info("joining-method"), "dialed-in"))));
+                    leaf(info("status"), "dialing-in"),
+                    leaf(info("joining-method"), "dialed-in"))));
     return users(XmlElement.of(USER).withAttribute("entity", entity).withChildren(userChildren));
   }
 
@@ -131,7 +167,7 @@ final class Roster {
     return endpoint(
         entity,
         endpoint,
-        List.of(XmlElement.leaf(info("status"), "connected"), callInfo(callId, fromTag, toTag)));
+        List.of(leaf(info("status"), "connected"), callInfo(callId, fromTag, toTag)));
   }
 
   private static XmlElement callInfo(String callId, String fromTag, String toTag) {
@@ -141,9 +177,9 @@ final class Roster {
                 XmlElement.of(info("sip"))
                     .withChildren(
                         List.of(
-                            XmlElement.leaf(info("call-id"), callId),
-                            XmlElement.leaf(info("from-tag"), fromTag == null ? "" : fromTag),
-                            XmlElement.leaf(info("to-tag"), toTag == null ? "" : toTag)))));
+                            leaf(info("call-id"), callId),
+                            leaf(info("from-tag"), fromTag == null ? "" : fromTag),
+                            leaf(info("to-tag"), toTag == null ? "" : toTag)))));
   }
 
   /** A call that ended or never connected, with how and why (RFC 4575 disconnection-info). */
@@ -153,13 +189,10 @@ final class Roster {
         entity,
         endpoint,
         List.of(
-            XmlElement.leaf(info("status"), "disconnected"),
-            XmlElement.leaf(info("disconnection-method"), method),
+            leaf(info("status"), "disconnected"),
+            leaf(info("disconnection-method"), method),
             XmlElement.of(info("disconnection-info"))
-                .withChildren(
-                    List.of(
-                        XmlElement.leaf(info("when"), when),
-                        XmlElement.leaf(info("reason"), reason)))));
+                .withChildren(List.of(leaf(info("when"), when), leaf(info("reason"), reason)))));
   }
 
   private static XmlElement endpoint(String entity, String endpoint, List<XmlElement> children) {
@@ -169,7 +202,7 @@ final class Roster {
             .withChildren(
                 List.of(
                     XmlElement.of(ENDPOINT)
-                        .withAttribute("entity", endpoint)
+                        .withAttribute("entity", clean(endpoint, MAX_URI))
                         .withChildren(children))));
   }
 
@@ -288,8 +321,8 @@ final class Roster {
             .withChildren(
                 List.of(
                     XmlElement.of(ENDPOINT)
-                        .withAttribute("entity", endpoint)
-                        .withChildren(List.of(XmlElement.leaf(info("status"), status))))));
+                        .withAttribute("entity", clean(endpoint, MAX_URI))
+                        .withChildren(List.of(leaf(info("status"), status))))));
   }
 
   /** The call ended: the endpoint goes, and the user too when the call brought it. */
@@ -302,7 +335,7 @@ final class Roster {
                 .withChildren(
                     List.of(
                         XmlElement.of(ENDPOINT)
-                            .withAttribute("entity", endpoint)
+                            .withAttribute("entity", clean(endpoint, MAX_URI))
                             .withAttribute("state", "deleted")));
     return users(user);
   }

@@ -44,6 +44,32 @@ public class RosterTest {
             right));
   }
 
+  /** Found by fuzzing: a Call-ID with a control character made the stored roster unreadable. */
+  @Test
+  public void whatACallerSendsIsStoredReadably() throws Exception {
+    XmlElement joined =
+        Roster.joined(
+            ALICE,
+            "x".repeat(10_000),
+            "sip:caller@example.net",
+            "2026-12-06T00:00:00Z",
+            "audio",
+            "ncl.\u001d0ha0isndaksdj2193423r542w35",
+            "tag\u0000",
+            "focus",
+            true);
+    byte[] written =
+        io.xconf.model.XmlDocuments.toBytes(joined, io.xconf.model.XmlDocuments.RFC_PREFIXES);
+    XmlElement read = io.xconf.model.XmlDocuments.parse(written, 64);
+    String text = new String(written, java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(text, text.contains("<call-id>ncl.0ha0isndaksdj2193423r542w35</call-id>"));
+    assertTrue(text, text.contains("<from-tag>tag</from-tag>"));
+    assertTrue(
+        "a display text of at most " + Roster.MAX_TEXT,
+        read.toString().contains("x".repeat(Roster.MAX_TEXT) + "<")
+            && !read.toString().contains("x".repeat(Roster.MAX_TEXT + 1)));
+  }
+
   @Test
   public void theUserIsFoundByEntityOrAssociatedAor() {
     String right = "allow-remove-users-dynamically";
