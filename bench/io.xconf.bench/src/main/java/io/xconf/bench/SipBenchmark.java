@@ -29,14 +29,14 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>dial-out fan-out: a conference created with N dial-out targets (all answered by one sipp
  *       UAS) until the roster shows all N connected;
- *   <li>dial-in rate: sipp places calls into one conference at R calls/s, each lasting 2 s; every
- *       call must succeed;
+ *   <li>dial-in rate: sipp places calls into one conference at R calls/s, each lasting 1 s and
+ *       playing G.711 voice to the mixer; every call must be answered and end with its BYE;
  *   <li>NOTIFY fan-out: W watchers subscribed to one conference, then a CCMP update; the time until
  *       the last watcher has its partial NOTIFY.
  * </ul>
  *
- * <p>Arguments (all optional): {@code targets=100 rate=100 calls=1000 watchers=500}. Needs {@code
- * sipp} (Debian sip-tester).
+ * <p>Arguments (all optional): {@code targets=100 rate=500 calls=5000 watchers=500}. Needs {@code
+ * sipp} (Debian sip-tester) and its voice sample {@code /usr/share/sip-tester/g711a.pcap}.
  */
 public final class SipBenchmark {
 
@@ -46,8 +46,8 @@ public final class SipBenchmark {
 
   public static void main(String[] args) throws Exception {
     int targets = Bench.argument(args, "targets", 100);
-    int rate = Bench.argument(args, "rate", 100);
-    int calls = Bench.argument(args, "calls", 1000);
+    int rate = Bench.argument(args, "rate", 500);
+    int calls = Bench.argument(args, "calls", 5000);
     int watchers = Bench.argument(args, "watchers", 500);
     Path home = Path.of(System.getProperty("xconf.home")).toAbsolutePath().normalize();
     Path data = Files.createTempDirectory("xconf-sip-bench");
@@ -55,13 +55,25 @@ public final class SipBenchmark {
     int sipPort = freePort();
     Map<String, String> environment =
         Map.of(
-            "XCONF_HTTP_PORT", String.valueOf(httpPort),
-            "XCONF_HTTPS_PORT", String.valueOf(freePort()),
-            "XCONF_SIP_PORT", String.valueOf(sipPort),
-            "XCONF_RTP_PORT_MIN", "20000",
-            "XCONF_RTP_PORT_MAX", "39999",
-            "XCONF_DOMAIN", DOMAIN,
-            "XCONF_DATA", data.toString());
+            "XCONF_HTTP_PORT",
+            String.valueOf(httpPort),
+            "XCONF_HTTPS_PORT",
+            String.valueOf(freePort()),
+            "XCONF_SIP_PORT",
+            String.valueOf(sipPort),
+            "XCONF_RTP_PORT_MIN",
+            "20000",
+            "XCONF_RTP_PORT_MAX",
+            "39999",
+            // Every caller is sipp on 127.0.0.1: the per-source limits would count them as one.
+            "XCONF_SIP_MAX_CALLS_PER_SOURCE",
+            "100000",
+            "XCONF_SIP_MAX_SUBSCRIPTIONS_PER_SOURCE",
+            "100000",
+            "XCONF_DOMAIN",
+            DOMAIN,
+            "XCONF_DATA",
+            data.toString());
     run(home, environment, "user", "add", "bench", "secret", "--admin");
     URI ccmp = URI.create("http://127.0.0.1:" + httpPort + "/ccmp");
     Process server = Bench.start(home, environment, data.resolve("stdout.log"), ccmp);
@@ -70,7 +82,10 @@ public final class SipBenchmark {
       System.out.printf(
           Locale.ROOT, "machine: %d cores%n", Runtime.getRuntime().availableProcessors());
       dialOutFanOut(http, ccmp, data, targets);
-      dialInRate(http, ccmp, data, sipPort, rate, calls);
+      Path scenario = mediaScenario(data);
+      // Warm-up: the JIT and the mixer's first mixes; then the measured run.
+      dialInRate(http, ccmp, data, sipPort, scenario, rate, Math.min(calls, rate * 2), "warm-up");
+      dialInRate(http, ccmp, data, sipPort, scenario, rate, calls, "measured");
       notifyFanOut(http, ccmp, sipPort, watchers);
     } finally {
       server.destroy();
@@ -159,14 +174,29 @@ public final class SipBenchmark {
     long started = System.nanoTime();
     String conference = createConference(http, ccmp, list.toString());
     int connected = 0;
+    String roster = "";
     long deadline = started + TimeUnit.SECONDS.toNanos(60);
     while (connected < targets && System.nanoTime() < deadline) {
-      connected = count(retrieve(http, ccmp, conference), "<info:status>connected</info:status>");
+      roster = retrieve(http, ccmp, conference);
+      connected = count(roster, "<info:status>connected</info:status>");
       if (connected < targets) {
         TimeUnit.MILLISECONDS.sleep(20);
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    if (connected < targets) {
+      // What the roster says of the others, to tell a slow focus from a lost call.
+      java.util.regex.Matcher endpoints =
+          java.util.regex.Pattern.compile(
+                  "<info:endpoint entity=\"([^\"]+)\">(?:(?!</info:endpoint>).)*?<info:status>([^<]+)"
+                      + "</info:status>(?:(?!</info:endpoint>).)*</info:endpoint>")
+              .matcher(roster);
+      while (endpoints.find()) {
+        if (!endpoints.group(2).equals("connected")) {
+          System.out.println("  not connected: " + endpoints.group(1) + " " + endpoints.group(0));
+        }
+      }
+    }
     System.out.printf(
         Locale.ROOT,
         "dial-out fan-out: %d of %d targets connected %.2f s after the CCMP create (%.0f/s)%n",
@@ -179,16 +209,56 @@ public final class SipBenchmark {
     uas.destroy();
   }
 
+  /**
+   * The caller's scenario, and one second of the voice sample of sip-tester to play: the first
+   * packets of {@code g711a.pcap}, cut where a second has passed.
+   */
+  private static Path mediaScenario(Path data) throws Exception {
+    Path sample = Path.of("/usr/share/sip-tester/g711a.pcap");
+    byte[] pcap = Files.readAllBytes(sample);
+    ByteBuffer in = ByteBuffer.wrap(pcap).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int end = 24;
+    double first = -1;
+    while (end + 16 <= pcap.length) {
+      double at = (in.getInt(end) & 0xffffffffL) + (in.getInt(end + 4) & 0xffffffffL) / 1e6;
+      first = first < 0 ? at : first;
+      if (at - first >= 1.0) {
+        break;
+      }
+      end += 16 + in.getInt(end + 8);
+    }
+    Path second = data.resolve("g711a-1s.pcap");
+    Files.write(second, java.util.Arrays.copyOf(pcap, end));
+    Path scenario = data.resolve("uac-media.xml");
+    try (var resource = SipBenchmark.class.getResourceAsStream("/sipp/uac-media.xml")) {
+      Files.writeString(
+          scenario,
+          new String(resource.readAllBytes(), StandardCharsets.ISO_8859_1)
+              .replace("PCAP_FILE", second.toString()),
+          StandardCharsets.ISO_8859_1);
+    }
+    return scenario;
+  }
+
   private static void dialInRate(
-      HttpClient http, URI ccmp, Path data, int sipPort, int rate, int calls) throws Exception {
+      HttpClient http,
+      URI ccmp,
+      Path data,
+      int sipPort,
+      Path scenario,
+      int rate,
+      int calls,
+      String run)
+      throws Exception {
     String conference = createConference(http, ccmp, "");
     String id = conference.substring("xcon:".length(), conference.indexOf('@'));
+    Path statistics = data.resolve("uac-" + run + ".csv");
     long started = System.nanoTime();
     Process uac =
         new ProcessBuilder(
                 "sipp",
-                "-sn",
-                "uac",
+                "-sf",
+                scenario.toString(),
                 "127.0.0.1:" + sipPort,
                 "-s",
                 id,
@@ -203,7 +273,7 @@ public final class SipBenchmark {
                 "-m",
                 String.valueOf(calls),
                 "-d",
-                "2000",
+                "1000",
                 "-l",
                 String.valueOf(rate * 4),
                 "-timeout",
@@ -211,22 +281,20 @@ public final class SipBenchmark {
                 "-nostdin",
                 "-trace_stat",
                 "-stf",
-                data.resolve("uac-stats.csv").toString())
+                statistics.toString())
             .directory(data.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(data.resolve("uac.log").toFile())
+            .redirectOutput(data.resolve("uac-" + run + ".log").toFile())
             .start();
     boolean ended = uac.waitFor(200, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - started) / 1e9;
     int exit = ended ? uac.exitValue() : -1;
-    String stats =
-        Files.exists(data.resolve("uac-stats.csv"))
-            ? Files.readString(data.resolve("uac-stats.csv"))
-            : "";
+    String stats = Files.exists(statistics) ? Files.readString(statistics) : "";
     System.out.printf(
         Locale.ROOT,
-        "dial-in rate: %d calls offered at %d/s (2 s each) in %.1f s; sipp exit %d (0: every call"
-            + " answered 200 and ended by BYE); %s%n",
+        "dial-in rate (%s): %d calls offered at %d/s (1 s each, with media) in %.1f s; sipp exit"
+            + " %d (0: every call answered 200 and ended by BYE); %s%n",
+        run,
         calls,
         rate,
         seconds,

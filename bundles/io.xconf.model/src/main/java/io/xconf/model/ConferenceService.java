@@ -52,7 +52,9 @@ public interface ConferenceService {
 
   /**
    * Applies several partial updates, in order, as one change: one new version, one durable write,
-   * one {@link ConferenceChange}. If any is refused, none is applied.
+   * one {@link ConferenceChange}. Each update's values are checked, and the change as a whole
+   * against what the parent enforces and the conference's policies. If any is refused, none is
+   * applied.
    *
    * @throws ModelException as for {@link #update(String, XmlElement, String)}
    */

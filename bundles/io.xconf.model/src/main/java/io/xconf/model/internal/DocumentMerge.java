@@ -129,6 +129,91 @@ final class DocumentMerge {
     return shell.withChildren(SchemaOrder.sorted(shell, result));
   }
 
+  /**
+   * Applies updates in order: the same as {@link #applyUpdate} on each in turn, in one pass over
+   * each element's children, so that a batch of updates to a long list (a conference's users) finds
+   * its members once rather than once per update.
+   */
+  static XmlElement applyUpdates(XmlElement own, List<XmlElement> updates, XmlElement effective) {
+    XmlElement current = own;
+    List<XmlElement> run = new ArrayList<>();
+    for (XmlElement update : updates) {
+      if (mergesChildren(update, current, effective)) {
+        run.add(update);
+        continue;
+      }
+      current = mergeRun(current, run, effective);
+      run.clear();
+      current = applyUpdate(current, update, effective);
+    }
+    return mergeRun(current, run, effective);
+  }
+
+  /**
+   * Whether an update only merges into its element's children by key: no removal, no whole
+   * replacement, no text, and no unkeyed group that {@link #applyUpdate} would replace as a whole.
+   */
+  private static boolean mergesChildren(XmlElement update, XmlElement own, XmlElement effective) {
+    if (isTombstone(update)
+        || isFull(update)
+        || isSentEmpty(update)
+        || update.text() != null
+        || update.children().isEmpty()) {
+      return false;
+    }
+    List<XmlElement> base = own == null || isTombstone(own) ? List.of() : own.children();
+    for (List<XmlElement> group : groups(update.children())) {
+      XmlElement first = group.get(0);
+      if (identity(first).key() == null
+          && (group.size() > 1
+              || count(base, first.name()) > 1
+              || (effective != null && count(effective.children(), first.name()) > 1))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Updates that each merge into the children: every child's updates applied together. */
+  private static XmlElement mergeRun(XmlElement own, List<XmlElement> run, XmlElement effective) {
+    if (run.isEmpty()) {
+      return own;
+    }
+    if (run.size() == 1) {
+      return applyUpdate(own, run.get(0), effective);
+    }
+    XmlElement base = own == null || isTombstone(own) ? XmlElement.of(run.get(0).name()) : own;
+    Map<Identity, List<XmlElement>> byChild = new LinkedHashMap<>();
+    Map<QName, String> attributes = base.attributes();
+    for (XmlElement update : run) {
+      for (List<XmlElement> group : groups(update.children())) {
+        XmlElement child = group.get(0);
+        byChild.computeIfAbsent(identity(child), identity -> new ArrayList<>()).add(child);
+      }
+      attributes = mergeAttributes(XmlElement.of(base.name(), attributes, null, List.of()), update);
+    }
+    List<XmlElement> result = new ArrayList<>(base.children());
+    Siblings siblings = new Siblings(result);
+    Siblings effectiveSiblings =
+        effective == null ? null : new Siblings(new ArrayList<>(effective.children()));
+    for (Map.Entry<Identity, List<XmlElement>> child : byChild.entrySet()) {
+      int index = siblings.indexOf(child.getKey());
+      XmlElement current = index < 0 ? null : result.get(index);
+      int effectiveIndex =
+          effectiveSiblings == null ? -1 : effectiveSiblings.indexOf(child.getKey());
+      XmlElement currentEffective =
+          effectiveIndex < 0 ? null : effectiveSiblings.list.get(effectiveIndex);
+      XmlElement merged = applyUpdates(current, child.getValue(), currentEffective);
+      if (index < 0) {
+        siblings.add(merged);
+      } else {
+        result.set(index, merged);
+      }
+    }
+    XmlElement shell = XmlElement.of(base.name(), attributes, null, List.of());
+    return shell.withChildren(SchemaOrder.sorted(shell, result));
+  }
+
   /** Overlays a node's own element on the inherited one; null when the result is removed. */
   static XmlElement overlay(XmlElement inherited, XmlElement own) {
     if (isTombstone(own)) {

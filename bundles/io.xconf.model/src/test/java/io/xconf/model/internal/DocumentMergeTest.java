@@ -149,4 +149,41 @@ public class DocumentMergeTest {
                 + "</conference-description>"),
         effective);
   }
+
+  /** A batch of roster-like updates in one pass gives what applying them one by one gives. */
+  @Test
+  public void aBatchOfUpdatesEqualsThemOneByOne() {
+    XmlElement own = conference(USERS + DESCRIPTION);
+    java.util.List<XmlElement> batch =
+        java.util.List.of(
+            conference(
+                "<users><user entity=\"xcon-userid:carol@x\"><endpoint entity=\"sip:c@x\">"
+                    + "<status>connected</status></endpoint></user></users>"),
+            conference(
+                "<users><user entity=\"xcon-userid:bob@x\"><endpoint entity=\"sip:b@x\">"
+                    + "<status>dialing-out</status></endpoint></user></users>"),
+            conference(
+                "<users><user entity=\"xcon-userid:carol@x\"><endpoint entity=\"sip:c@x\">"
+                    + "<status>muted-via-focus</status></endpoint></user></users>"),
+            conference("<users><user entity=\"xcon-userid:alice@x\" state=\"deleted\"/></users>"),
+            conference(
+                "<users><user entity=\"xcon-userid:bob@x\"><endpoint entity=\"sip:b@x\""
+                    + " state=\"deleted\"/></user></users>"),
+            conference(
+                "<users><user entity=\"xcon-userid:alice@x\"><display-text>Alice again</display-text>"
+                    + "</user></users>"),
+            conference(
+                "<conference-description><subject>Changed</subject></conference-description>"),
+            conference(
+                "<users><user entity=\"xcon-userid:dave@x\"><roles><entry>a</entry><entry>b</entry>"
+                    + "</roles></user></users>"));
+    XmlElement oneByOne = own;
+    for (XmlElement update : batch) {
+      oneByOne = DocumentMerge.applyUpdate(oneByOne, update, own);
+    }
+    assertEquals(oneByOne, DocumentMerge.applyUpdates(own, batch, own));
+    assertEquals(
+        DocumentMerge.overlay(null, oneByOne),
+        DocumentMerge.overlay(null, DocumentMerge.applyUpdates(own, batch, own)));
+  }
 }

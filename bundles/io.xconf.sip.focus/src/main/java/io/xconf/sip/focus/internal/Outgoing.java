@@ -120,9 +120,8 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     int status = response.getStatusCode();
     String statusLine = status + " " + response.getReasonPhrase();
     if (status < 200) {
-      if (status >= 180 && startAlerting()) {
-        progress.accept(statusLine);
-        focus.roster.write(conferenceUri, Roster.dialing(entity, target, "alerting"));
+      if (status >= 180) {
+        alerting(statusLine);
       }
       return;
     }
@@ -137,10 +136,17 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     fail(busy ? "busy" : "failed", statusLine);
   }
 
-  private synchronized boolean startAlerting() {
-    boolean first = !alerting && !over;
+  /**
+   * The first 18x: alerting in the roster. Under the lock that ends the ringing, so that a 180
+   * handled on one thread never overwrites the 200 handled on another.
+   */
+  private synchronized void alerting(String statusLine) {
+    if (alerting || over) {
+      return;
+    }
     alerting = true;
-    return first;
+    progress.accept(statusLine);
+    focus.roster.write(conferenceUri, Roster.dialing(entity, target, "alerting"));
   }
 
   /** 2xx: ACK, the callee's SDP to the mixer, and a {@link Call} from now on. */

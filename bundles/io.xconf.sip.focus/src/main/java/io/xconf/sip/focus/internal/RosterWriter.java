@@ -90,7 +90,7 @@ final class RosterWriter {
           model.update(conferenceUri, update.update(), ACTOR);
           update.written().complete(null);
         } catch (ModelException | RuntimeException refused) {
-          LOG.debug("Roster of {} not written: {}", conferenceUri, refused.getMessage());
+          LOG.warn("Roster of {} not written: {}", conferenceUri, refused.toString());
           update.written().completeExceptionally(refused);
         }
       }
