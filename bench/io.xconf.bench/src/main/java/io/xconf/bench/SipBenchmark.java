@@ -81,7 +81,11 @@ public final class SipBenchmark {
       HttpClient http = client();
       System.out.printf(
           Locale.ROOT, "machine: %d cores%n", Runtime.getRuntime().availableProcessors());
-      dialOutFanOut(http, ccmp, data, targets);
+      // Warm-up: the first conference and calls of a fresh JVM; then the measured runs.
+      dialOutFanOut(http, ccmp, data, targets, "warm-up");
+      for (int run = 1; run <= 3; run++) {
+        dialOutFanOut(http, ccmp, data, targets, "measured " + run);
+      }
       Path scenario = mediaScenario(data);
       // Warm-up: the JIT and the mixer's first mixes; then the measured run.
       dialInRate(http, ccmp, data, sipPort, scenario, rate, Math.min(calls, rate * 2), "warm-up");
@@ -140,7 +144,7 @@ public final class SipBenchmark {
     return count;
   }
 
-  private static void dialOutFanOut(HttpClient http, URI ccmp, Path data, int targets)
+  private static void dialOutFanOut(HttpClient http, URI ccmp, Path data, int targets, String run)
       throws Exception {
     int uasPort = freePort();
     Process uas =
@@ -159,7 +163,7 @@ public final class SipBenchmark {
                 "-nostdin")
             .directory(data.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(data.resolve("uas.log").toFile())
+            .redirectOutput(data.resolve("uas-" + run.replace(' ', '-') + ".log").toFile())
             .start();
     TimeUnit.MILLISECONDS.sleep(500);
     StringBuilder list = new StringBuilder("<info:users><xcon:allowed-users-list>");
@@ -199,7 +203,8 @@ public final class SipBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "dial-out fan-out: %d of %d targets connected %.2f s after the CCMP create (%.0f/s)%n",
+        "dial-out fan-out (%s): %d of %d targets connected %.2f s after the CCMP create (%.0f/s)%n",
+        run,
         connected,
         targets,
         seconds,
@@ -280,6 +285,8 @@ public final class SipBenchmark {
                 "180s",
                 "-nostdin",
                 "-trace_stat",
+                // What made a call fail, in <scenario>_<pid>_errors.log beside the statistics.
+                "-trace_err",
                 "-stf",
                 statistics.toString())
             .directory(data.toFile())

@@ -64,6 +64,10 @@ public final class XmlElement {
 
   /** The value of an attribute without namespace, or null. */
   public String attribute(String localName) {
+    // Most elements have none; looked up for every element of every merge.
+    if (attributes.isEmpty()) {
+      return null;
+    }
     return attributes.get(new QName(XMLConstants.NULL_NS_URI, localName));
   }
 

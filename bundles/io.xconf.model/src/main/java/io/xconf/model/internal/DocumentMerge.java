@@ -35,23 +35,31 @@ final class DocumentMerge {
   private DocumentMerge() {}
 
   /** Identity among siblings. */
-  record Identity(QName name, String key) {}
+  /**
+   * What makes an element the same one in another document: its name and its key (an attribute such
+   * as {@code entity}, or an entry's {@code uri} child), when it has one.
+   */
+  record Identity(QName name, String keyName, String keyValue) {
+    boolean keyed() {
+      return keyName != null;
+    }
+  }
 
   static Identity identity(XmlElement element) {
     for (String attribute : KEY_ATTRIBUTES) {
       String value = element.attribute(attribute);
       if (value != null) {
-        return new Identity(element.name(), attribute + "=" + value.trim());
+        return new Identity(element.name(), attribute, value.trim());
       }
     }
     if ("entry".equals(element.name().getLocalPart())) {
       for (XmlElement child : element.children()) {
         if ("uri".equals(child.name().getLocalPart()) && child.text() != null) {
-          return new Identity(element.name(), "uri=" + child.text().trim());
+          return new Identity(element.name(), "uri", child.text().trim());
         }
       }
     }
-    return new Identity(element.name(), null);
+    return new Identity(element.name(), null, null);
   }
 
   static boolean isTombstone(XmlElement element) {
@@ -87,7 +95,7 @@ final class DocumentMerge {
    */
   static XmlElement applyUpdate(XmlElement own, XmlElement update, XmlElement effective) {
     if (isTombstone(update)
-        || (isSentEmpty(update) && (effective != null || identity(update).key() == null))) {
+        || (isSentEmpty(update) && (effective != null || !identity(update).keyed()))) {
       return tombstone(update);
     }
     if (isFull(update)) {
@@ -103,7 +111,7 @@ final class DocumentMerge {
         effective == null ? null : new Siblings(new ArrayList<>(effective.children()));
     for (List<XmlElement> group : groups(update.children())) {
       XmlElement first = group.get(0);
-      if (identity(first).key() == null
+      if (!identity(first).keyed()
           && (group.size() > 1
               || count(result, first.name()) > 1
               || (effective != null && count(effective.children(), first.name()) > 1))) {
@@ -164,7 +172,7 @@ final class DocumentMerge {
     List<XmlElement> base = own == null || isTombstone(own) ? List.of() : own.children();
     for (List<XmlElement> group : groups(update.children())) {
       XmlElement first = group.get(0);
-      if (identity(first).key() == null
+      if (!identity(first).keyed()
           && (group.size() > 1
               || count(base, first.name()) > 1
               || (effective != null && count(effective.children(), first.name()) > 1))) {
@@ -229,7 +237,7 @@ final class DocumentMerge {
     Siblings siblings = new Siblings(result);
     for (List<XmlElement> group : groups(own.children())) {
       XmlElement first = group.get(0);
-      if (identity(first).key() == null && (group.size() > 1 || count(result, first.name()) > 1)) {
+      if (!identity(first).keyed() && (group.size() > 1 || count(result, first.name()) > 1)) {
         replaceGroup(result, first.name(), cleanAll(group));
         siblings.invalidate();
         continue;
@@ -301,9 +309,7 @@ final class DocumentMerge {
     key.put(STATE, "deleted");
     List<XmlElement> keyChild = new ArrayList<>();
     Identity identity = identity(update);
-    if (identity.key() != null
-        && identity.key().startsWith("uri=")
-        && update.attribute("uri") == null) {
+    if ("uri".equals(identity.keyName()) && update.attribute("uri") == null) {
       update.children().stream()
           .filter(child -> "uri".equals(child.name().getLocalPart()))
           .findFirst()
@@ -327,12 +333,12 @@ final class DocumentMerge {
     Map<Object, List<XmlElement>> groups = new LinkedHashMap<>();
     for (XmlElement child : children) {
       Identity identity = identity(child);
-      Object groupKey = identity.key() == null ? identity.name() : identity;
+      Object groupKey = identity.keyed() ? identity : identity.name();
       groups.computeIfAbsent(groupKey, k -> new ArrayList<>()).add(child);
     }
     List<List<XmlElement>> result = new ArrayList<>();
     for (List<XmlElement> group : groups.values()) {
-      if (identity(group.get(0)).key() != null) {
+      if (identity(group.get(0)).keyed()) {
         // The same key twice: the last one wins.
         result.add(List.of(group.get(group.size() - 1)));
       } else {

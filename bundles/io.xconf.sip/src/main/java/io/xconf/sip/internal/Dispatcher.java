@@ -85,6 +85,18 @@ final class Dispatcher implements SipListenerExt {
     this.newDialogs = newDialogs;
   }
 
+  /**
+   * Runs a handler's part: what it throws is logged here, because the stack would swallow it and
+   * leave the call half handled without a trace.
+   */
+  private static void guarded(String what, Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      LOG.error("{} could not be handled", what, e);
+    }
+  }
+
   @Override
   public void processRequest(RequestEvent event) {
     IncomingRequest request = new IncomingRequest(event, provider, messages, headers);
@@ -267,7 +279,7 @@ final class Dispatcher implements SipListenerExt {
             ? clients.ended(transaction)
             : clients.awaiting(transaction);
     if (handler != null) {
-      handler.response(event);
+      guarded("A " + response.getStatusCode(), () -> handler.response(event));
       return;
     }
     if (transaction != null) {
@@ -275,7 +287,7 @@ final class Dispatcher implements SipListenerExt {
     }
     for (SipResponseHandler other : responseHandlers.services(p -> true)) {
       if (other.takes(response)) {
-        other.handle(response);
+        guarded("A " + response.getStatusCode(), () -> other.handle(response));
         return;
       }
     }
@@ -289,14 +301,14 @@ final class Dispatcher implements SipListenerExt {
     }
     SipClientHandler handler = clients.ended(event.getClientTransaction());
     if (handler != null) {
-      handler.timeout();
+      guarded("A timeout", handler::timeout);
     }
   }
 
   @Override
   public void processIOException(IOExceptionEvent event) {
     LOG.debug("SIP I/O failure towards {}:{}", event.getHost(), event.getPort());
-    clients.unreachable(event.getHost(), event.getPort());
+    guarded("An unreachable peer", () -> clients.unreachable(event.getHost(), event.getPort()));
   }
 
   @Override
@@ -305,7 +317,7 @@ final class Dispatcher implements SipListenerExt {
       SipClientHandler handler = clients.ended(event.getClientTransaction());
       if (handler != null) {
         // Ended without an outcome the handler heard (a send the stack dropped).
-        handler.failed("503 not delivered");
+        guarded("An undelivered request", () -> handler.failed("503 not delivered"));
       }
     }
   }
@@ -314,7 +326,7 @@ final class Dispatcher implements SipListenerExt {
   public void processDialogTerminated(DialogTerminatedEvent event) {
     SipDialogHandler owner = ownerOf(event.getDialog());
     if (owner != null) {
-      owner.terminated();
+      guarded("A dialog's end", owner::terminated);
     }
   }
 
@@ -325,7 +337,7 @@ final class Dispatcher implements SipListenerExt {
       return;
     }
     if (event.getReason() == DialogTimeoutEvent.Reason.AckNotReceived) {
-      owner.ackTimedOut();
+      guarded("A missing ACK", owner::ackTimedOut);
     } else {
       LOG.debug("Dialog timeout {}", event.getReason());
     }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.sip.ClientTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.address.TelURL;
 import javax.sip.address.URI;
@@ -262,8 +261,8 @@ final class DialOut {
         dialled.put(key, outgoing);
       }
       focus.roster.write(conferenceUri, Roster.dialing(entity, target, "dialing-out"));
-      ClientTransaction transaction = sip.open(invite, outgoing, outgoing);
-      outgoing.sent(media, transaction);
+      outgoing.offered(media);
+      outgoing.sent(sip.open(invite, outgoing, outgoing));
       LOG.debug("Dialling {} into {}", target, conferenceUri);
     } catch (Exception e) {
       if (media != null) {

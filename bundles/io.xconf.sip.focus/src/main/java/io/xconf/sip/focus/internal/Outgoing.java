@@ -57,6 +57,7 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
   private ClientTransaction transaction;
   private boolean alerting;
   private boolean over;
+  private boolean cancelWanted;
 
   /**
    * @param addedByCall whether the call brings the user (a referred one), which leaves with it
@@ -109,9 +110,25 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     return sinceMillis;
   }
 
-  synchronized void sent(MediaLeg media, ClientTransaction transaction) {
+  /** The media offered in the INVITE: before it is sent, since its answer may come at once. */
+  synchronized void offered(MediaLeg media) {
     this.media = media;
-    this.transaction = transaction;
+  }
+
+  private synchronized MediaLeg offeredMedia() {
+    return media;
+  }
+
+  /** The INVITE's transaction, once sent; cancels it if the call was ended meanwhile. */
+  void sent(ClientTransaction transaction) {
+    boolean cancel;
+    synchronized (this) {
+      this.transaction = transaction;
+      cancel = cancelWanted;
+    }
+    if (cancel) {
+      cancel();
+    }
   }
 
   @Override
@@ -237,8 +254,9 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     }
     cancel();
     progress.accept("487 Request Terminated");
-    if (media != null) {
-      media.leave();
+    MediaLeg leg = offeredMedia();
+    if (leg != null) {
+      leg.leave();
     }
     focus.live.leave(this);
     if (reason == null) {
@@ -254,8 +272,9 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
 
   /** Media freed, place given back; the roster says why (a referred user leaves no trace). */
   private void finish(String method, String reason) {
-    if (media != null) {
-      media.leave();
+    MediaLeg leg = offeredMedia();
+    if (leg != null) {
+      leg.leave();
     }
     focus.live.leave(this);
     focus.roster.write(
@@ -269,6 +288,7 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     ClientTransaction ringing;
     synchronized (this) {
       ringing = transaction;
+      cancelWanted = ringing == null;
     }
     if (ringing == null) {
       return;

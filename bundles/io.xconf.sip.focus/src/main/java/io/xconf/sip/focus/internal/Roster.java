@@ -4,7 +4,9 @@ import io.xconf.model.Namespaces;
 import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.xml.namespace.QName;
 
@@ -367,13 +369,17 @@ final class Roster {
   }
 
   static Optional<XmlElement> user(XmlElement document, String entity) {
-    return document
-        .child(USERS)
-        .flatMap(
-            users ->
-                users.children(USER).stream()
-                    .filter(u -> entity.equals(u.attribute("entity")))
-                    .findFirst());
+    Optional<XmlElement> users = document.child(USERS);
+    if (users.isEmpty()) {
+      return Optional.empty();
+    }
+    // Looked up for every call and roster change: a scan that copies nothing.
+    for (XmlElement user : users.get().children()) {
+      if (user.name().equals(USER) && entity.equals(user.attribute("entity"))) {
+        return Optional.of(user);
+      }
+    }
+    return Optional.empty();
   }
 
   static int userCount(XmlElement document) {
@@ -385,15 +391,32 @@ final class Roster {
     return availableAudio(document).map(e -> e.attribute("label")).orElse("audio");
   }
 
-  /** The endpoint {@code endpoint} of the user {@code entity}, as the document has it. */
-  private static Optional<XmlElement> endpointOf(
-      XmlElement document, String entity, String endpoint) {
-    return user(document, entity)
-        .flatMap(
-            user ->
-                user.children(ENDPOINT).stream()
-                    .filter(e -> endpoint.equals(e.attribute("entity")))
-                    .findFirst());
+  /**
+   * The endpoints of the conference's users by user entity and endpoint entity: one pass over the
+   * document for looking up every leg of a conference.
+   */
+  static Map<String, Map<String, XmlElement>> endpointsByUser(XmlElement document) {
+    Map<String, Map<String, XmlElement>> byUser = new HashMap<>();
+    document
+        .child(USERS)
+        .ifPresent(
+            users -> {
+              for (XmlElement user : users.children()) {
+                String entity = user.attribute("entity");
+                if (!user.name().equals(USER) || entity == null) {
+                  continue;
+                }
+                Map<String, XmlElement> endpoints =
+                    byUser.computeIfAbsent(entity, e -> new HashMap<>());
+                for (XmlElement endpoint : user.children()) {
+                  String endpointEntity = endpoint.attribute("entity");
+                  if (endpoint.name().equals(ENDPOINT) && endpointEntity != null) {
+                    endpoints.putIfAbsent(endpointEntity, endpoint);
+                  }
+                }
+              }
+            });
+    return byUser;
   }
 
   /** RFC 6501: mute of the whole conference's audio, under available-media/entry. */
@@ -402,18 +425,14 @@ final class Roster {
   }
 
   /** RFC 6501: mute of what an endpoint sends into the mix, under its media's AudioIn. */
-  static boolean endpointMuted(XmlElement document, String entity, String endpoint) {
-    return endpointOf(document, entity, endpoint)
-        .map(
-            e ->
-                e.children(MEDIA).stream()
-                    .anyMatch(
-                        media ->
-                            media.children(TO_MIXER).stream()
-                                    .filter(m -> "AudioIn".equals(m.attribute("name")))
-                                    .anyMatch(Roster::mutedControls)
-                                || mutedControls(media)))
-        .orElse(false);
+  static boolean endpointMuted(XmlElement endpoint) {
+    return endpoint.children(MEDIA).stream()
+        .anyMatch(
+            media ->
+                media.children(TO_MIXER).stream()
+                        .filter(m -> "AudioIn".equals(m.attribute("name")))
+                        .anyMatch(Roster::mutedControls)
+                    || mutedControls(media));
   }
 
   /** RFC 6501 gain (dB) of the whole conference's audio; 0 when none is set. */
@@ -422,16 +441,13 @@ final class Roster {
   }
 
   /** RFC 6501 gain (dB) of what an endpoint sends into the mix; 0 when none is set. */
-  static int endpointGain(XmlElement document, String entity, String endpoint) {
-    return endpointOf(document, entity, endpoint)
-        .flatMap(
-            e ->
-                e.children(MEDIA).stream()
-                    .flatMap(media -> media.children(TO_MIXER).stream())
-                    .filter(m -> "AudioIn".equals(m.attribute("name")))
-                    .map(Roster::gain)
-                    .filter(g -> g != 0)
-                    .findFirst())
+  static int endpointGain(XmlElement endpoint) {
+    return endpoint.children(MEDIA).stream()
+        .flatMap(media -> media.children(TO_MIXER).stream())
+        .filter(m -> "AudioIn".equals(m.attribute("name")))
+        .map(Roster::gain)
+        .filter(g -> g != 0)
+        .findFirst()
         .orElse(0);
   }
 
@@ -445,10 +461,8 @@ final class Roster {
         .orElse(0);
   }
 
-  static Optional<String> endpointStatusOf(XmlElement document, String entity, String endpoint) {
-    return endpointOf(document, entity, endpoint)
-        .flatMap(e -> e.child(info("status")))
-        .map(XmlElement::text);
+  static Optional<String> endpointStatusOf(XmlElement endpoint) {
+    return endpoint.child(info("status")).map(XmlElement::text);
   }
 
   private static boolean mutedControls(XmlElement element) {

@@ -55,11 +55,15 @@ final class RosterWriter {
     return written;
   }
 
-  /** Work that reads or updates the model after the updates written before it. */
+  /**
+   * Work that reads or updates the model after the updates written before it. It may run before
+   * some of their turns: it writes whatever is pending first.
+   */
   void later(Runnable work) {
     thread.execute(
         () -> {
           try {
+            writePending();
             work.run();
           } catch (RuntimeException e) {
             LOG.error("Focus work failed", e);
