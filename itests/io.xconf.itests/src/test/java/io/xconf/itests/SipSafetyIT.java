@@ -19,7 +19,10 @@ import io.xconf.itests.support.XconfServer;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -461,6 +464,78 @@ public class SipSafetyIT {
       subscription.close();
       assertEquals(200, call.hangUp());
     }
+  }
+
+  /**
+   * Watchers whose Contact leads nowhere (a TCP address that never completes a connection, as a
+   * phone behind NAT may name, or an attacker on purpose), more of them than the threads that send
+   * NOTIFYs, hold up nobody: an honest watcher hears of a change at once.
+   */
+  @Test
+  public void watchersThatLeadNowhereHoldUpNoOtherWatcher() throws Exception {
+    String conference = alice.create();
+    List<ServerSocket> tarpits = new ArrayList<>();
+    List<Socket> queued = new ArrayList<>();
+    try (SipClient watcher = new SipClient(sipPort);
+        SipClient attacker = new SipClient(sipPort)) {
+      Subscription honest = Subscription.open(watcher, conference, "honest-" + System.nanoTime());
+      List<String[]> nowhere = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ServerSocket tarpit = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        tarpits.add(tarpit);
+        fillAcceptQueue(tarpit, queued);
+        String callId = "nowhere-" + i + "-" + System.nanoTime();
+        attacker.send(
+            subscribe(attacker, conference, callId, "n" + i, 600)
+                .replace(
+                    "Contact",
+                    "<sip:watcher@127.0.0.1:" + tarpit.getLocalPort() + ";transport=tcp>"));
+        String answer = attacker.finalResponse(callId, "SUBSCRIBE", ANSWER);
+        assertEquals(answer, 200, status(answer));
+        nowhere.add(new String[] {callId, "n" + i, tag(header(answer, "To"))});
+      }
+      rename(conference, "Renamed past the tarpits");
+      assertTrue(
+          "the honest watcher is notified at once",
+          honest.awaitNotifyContaining("Renamed past the tarpits", Duration.ofSeconds(3)));
+      for (String[] subscription : nowhere) {
+        attacker.send(
+            attacker
+                .request("SUBSCRIBE", sipUri(conference))
+                .header("From", "<sip:watcher@nice.example>;tag=" + subscription[1])
+                .header("To", "<" + sipUri(conference) + ">;tag=" + subscription[2])
+                .header("Call-ID", subscription[0])
+                .header("CSeq", "2 SUBSCRIBE")
+                .header("Event", "conference")
+                .header("Expires", "0"));
+      }
+      honest.close();
+    } finally {
+      for (Socket socket : queued) {
+        socket.close();
+      }
+      for (ServerSocket tarpit : tarpits) {
+        tarpit.close();
+      }
+    }
+  }
+
+  /**
+   * Connects to a listener that never accepts until its queue is full: from then on the kernel
+   * drops connection attempts, and a connect to it waits for nothing.
+   */
+  private static void fillAcceptQueue(ServerSocket tarpit, List<Socket> queued) throws IOException {
+    for (int i = 0; i < 8; i++) {
+      Socket socket = new Socket();
+      try {
+        socket.connect(tarpit.getLocalSocketAddress(), 300);
+        queued.add(socket);
+      } catch (SocketTimeoutException full) {
+        socket.close();
+        return;
+      }
+    }
+    throw new AssertionError("the listener's queue never filled");
   }
 
   /** A manager watching over SIP, having proved it, sees the dialogs' identifiers. */

@@ -308,6 +308,12 @@ public final class SipClient implements AutoCloseable {
       return this;
     }
 
+    /** The header with this value instead of what was written for it so far. */
+    public Message replace(String name, String value) {
+      headers.removeIf(header -> header[0].equalsIgnoreCase(name));
+      return header(name, value);
+    }
+
     /** The first value of a header written so far. */
     public String value(String name) {
       for (String[] header : headers) {

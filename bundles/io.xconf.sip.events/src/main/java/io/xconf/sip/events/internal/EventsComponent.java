@@ -18,7 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.Dialog;
@@ -77,8 +79,22 @@ public final class EventsComponent
         min = "60")
     int maxExpiresSeconds() default 3600;
 
-    @AttributeDefinition(name = "NOTIFY threads", min = "1", max = "32")
+    @AttributeDefinition(
+        name = "NOTIFY threads",
+        description = "Send NOTIFYs to watchers over UDP, which never waits.",
+        min = "1",
+        max = "32")
     int notifyThreads() default 4;
+
+    @AttributeDefinition(
+        name = "NOTIFY threads for TCP and TLS",
+        description =
+            "At most this many watchers over TCP or TLS are sent to at once, each on its own"
+                + " thread: connecting to an address that leads nowhere waits up to 8 s, and"
+                + " that must hold up no one else.",
+        min = "1",
+        max = "4096")
+    int notifyStreamThreads() default 256;
   }
 
   private final Sip sip;
@@ -89,6 +105,7 @@ public final class EventsComponent
   private final int maxPerSource;
   private final int maxExpires;
   private final ExecutorService notifiers;
+  private final ThreadPoolExecutor streamNotifiers;
   private final ScheduledExecutorService timers;
   private final Map<String, Set<Subscription>> byConference = new ConcurrentHashMap<>();
   private final Map<InetAddress, AtomicInteger> bySource = new ConcurrentHashMap<>();
@@ -116,6 +133,21 @@ public final class EventsComponent
               thread.setDaemon(true);
               return thread;
             });
+    AtomicInteger streamThreads = new AtomicInteger();
+    this.streamNotifiers =
+        new ThreadPoolExecutor(
+            config.notifyStreamThreads(),
+            config.notifyStreamThreads(),
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread =
+                  new Thread(task, "xconf-events-notify-stream-" + streamThreads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    streamNotifiers.allowCoreThreadTimeOut(true);
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -133,6 +165,7 @@ public final class EventsComponent
       subscriptions.forEach(s -> s.end(SubscriptionStateHeader.DEACTIVATED, true));
     }
     notifiers.shutdown();
+    streamNotifiers.shutdown();
     try {
       notifiers.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -183,6 +216,7 @@ public final class EventsComponent
             sip,
             this,
             notifiers,
+            streamNotifiers,
             conference.uri(),
             source,
             focus.contact(conference),

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
+import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.SubscriptionStateHeader;
 import javax.sip.message.Request;
@@ -63,7 +64,8 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
 
   private final Sip sip;
   private final Owner owner;
-  private final Executor pool;
+  private final Executor datagramPool;
+  private final Executor streamPool;
   final String conferenceUri;
   final InetAddress source;
   private final ContactHeader contact;
@@ -74,6 +76,10 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
   // Guarded by queue.
   private final Deque<Item> queue = new ArrayDeque<>();
   private boolean draining;
+
+  /** A NOTIFY awaits its answer: the next waits for it (bounded memory, order kept). */
+  private boolean inFlight;
+
   private boolean over;
 
   // Only on the draining thread.
@@ -82,14 +88,16 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
   Subscription(
       Sip sip,
       Owner owner,
-      Executor pool,
+      Executor datagramPool,
+      Executor streamPool,
       String conferenceUri,
       InetAddress source,
       ContactHeader contact,
       Bodies.View view) {
     this.sip = sip;
     this.owner = owner;
-    this.pool = pool;
+    this.datagramPool = datagramPool;
+    this.streamPool = streamPool;
     this.conferenceUri = conferenceUri;
     this.source = source;
     this.contact = contact;
@@ -146,19 +154,34 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
           queue.add(item);
         }
       }
-      if (draining) {
+      if (draining || inFlight) {
         return;
       }
       draining = true;
     }
-    pool.execute(this::drain);
+    startDraining();
+  }
+
+  /**
+   * Over UDP a send never waits: the shared pool. Over TCP or TLS a connect to an address that
+   * leads nowhere waits for the stack's timeout, so such a watcher is sent to on a thread of its
+   * own.
+   */
+  private void startDraining() {
+    Dialog current = dialog;
+    boolean datagram =
+        current == null
+            || !(current.getRemoteTarget() != null
+                && current.getRemoteTarget().getURI() instanceof SipURI target)
+            || "udp".equals(Sip.transportOf(target));
+    (datagram ? datagramPool : streamPool).execute(this::drain);
   }
 
   private void drain() {
     while (true) {
       Item item;
       synchronized (queue) {
-        item = queue.poll();
+        item = inFlight ? null : queue.poll();
         if (item == null) {
           draining = false;
           return;
@@ -236,8 +259,14 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
             XmlDocuments.toBytes(body.document(), PREFIXES),
             sip.headers().createContentTypeHeader("application", body.subtype()));
       }
+      synchronized (queue) {
+        inFlight = true;
+      }
       sip.send(current, notify, this);
     } catch (Exception e) {
+      synchronized (queue) {
+        inFlight = false;
+      }
       LOG.debug("NOTIFY for {} failed", conferenceUri, e);
     }
   }
@@ -247,10 +276,27 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
   @Override
   public void response(ResponseEvent event) {
     int status = event.getResponse().getStatusCode();
+    if (status < 200) {
+      return;
+    }
     if (status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || status >= 400 && status != 401) {
       // RFC 6665 section 4.2.2: the watcher no longer has the subscription.
       gone();
+      return;
     }
+    answered();
+  }
+
+  /** The NOTIFY in flight has its answer: the next may go. */
+  private void answered() {
+    synchronized (queue) {
+      inFlight = false;
+      if (draining || queue.isEmpty()) {
+        return;
+      }
+      draining = true;
+    }
+    startDraining();
   }
 
   @Override
