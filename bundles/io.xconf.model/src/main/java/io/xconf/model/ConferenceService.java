@@ -54,7 +54,9 @@ public interface ConferenceService {
    * Applies several partial updates, in order, as one change: one new version, one durable write,
    * one {@link ConferenceChange}. Each update's values are checked, and the change as a whole
    * against what the parent enforces and the conference's policies. If any is refused, none is
-   * applied.
+   * applied. An element an update sends empty (RFC 6503's removal) is judged against the document
+   * as it was before the batch: send removals as {@code state="deleted"} to remove what an earlier
+   * update of the same batch added.
    *
    * @throws ModelException as for {@link #update(String, XmlElement, String)}
    */

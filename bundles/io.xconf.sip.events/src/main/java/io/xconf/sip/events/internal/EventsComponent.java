@@ -167,7 +167,11 @@ public final class EventsComponent
     notifiers.shutdown();
     streamNotifiers.shutdown();
     try {
+      // The last NOTIFYs (terminated) go out before the stack stops; two seconds at most.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       notifiers.awaitTermination(2, TimeUnit.SECONDS);
+      streamNotifiers.awaitTermination(
+          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

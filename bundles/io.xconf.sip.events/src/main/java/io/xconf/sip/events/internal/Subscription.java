@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.sip.Dialog;
 import javax.sip.ResponseEvent;
 import javax.sip.address.SipURI;
@@ -81,6 +82,7 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
   private boolean inFlight;
 
   private boolean over;
+  private boolean endReported;
 
   // Only on the draining thread.
   private long notifiedVersion = -1;
@@ -174,7 +176,11 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
             || !(current.getRemoteTarget() != null
                 && current.getRemoteTarget().getURI() instanceof SipURI target)
             || "udp".equals(Sip.transportOf(target));
-    (datagram ? datagramPool : streamPool).execute(this::drain);
+    try {
+      (datagram ? datagramPool : streamPool).execute(this::drain);
+    } catch (RejectedExecutionException stopping) {
+      LOG.debug("No NOTIFY for {}: the event package is stopping", conferenceUri);
+    }
   }
 
   private void drain() {
@@ -217,12 +223,12 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
       if (ending.withState()) {
         notify(lastState(), SubscriptionStateHeader.TERMINATED, ending.reason());
       }
-      owner.ended(this);
+      reportEnded();
     } else {
       Optional<ConferenceObject> conference = owner.conference(conferenceUri);
       if (conference.isEmpty()) {
         notify(null, SubscriptionStateHeader.TERMINATED, SubscriptionStateHeader.NO_RESOURCE);
-        owner.ended(this);
+        reportEnded();
         return;
       }
       notify(Bodies.full(conference.get(), current), SubscriptionStateHeader.ACTIVE, null);
@@ -307,11 +313,21 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
   /** The watcher is unreachable or has forgotten the subscription: it ends without a NOTIFY. */
   private void gone() {
     synchronized (queue) {
-      if (over) {
+      // Also when an end was queued behind the NOTIFY that failed: it would never go out.
+      over = true;
+      inFlight = false;
+      queue.clear();
+    }
+    reportEnded();
+  }
+
+  /** Tells the owner, once, that the subscription is over: its place is given back. */
+  private void reportEnded() {
+    synchronized (queue) {
+      if (endReported) {
         return;
       }
-      over = true;
-      queue.clear();
+      endReported = true;
     }
     owner.ended(this);
   }

@@ -260,8 +260,15 @@ final class DialOut {
       if (key != null) {
         dialled.put(key, outgoing);
       }
+      if (!outgoing.offered(media)) {
+        // Ended before it was sent (its end wrote the roster): nothing goes out.
+        media.leave();
+        if (key != null) {
+          dialled.remove(key, outgoing);
+        }
+        return;
+      }
       focus.roster.write(conferenceUri, Roster.dialing(entity, target, "dialing-out"));
-      outgoing.offered(media);
       outgoing.sent(sip.open(invite, outgoing, outgoing));
       LOG.debug("Dialling {} into {}", target, conferenceUri);
     } catch (Exception e) {

@@ -110,9 +110,17 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     return sinceMillis;
   }
 
-  /** The media offered in the INVITE: before it is sent, since its answer may come at once. */
-  synchronized void offered(MediaLeg media) {
+  /**
+   * The media offered in the INVITE: before it is sent, since its answer may come at once. False
+   * when the call was ended meanwhile: then nothing is to be sent, and the media is the caller's to
+   * free.
+   */
+  synchronized boolean offered(MediaLeg media) {
+    if (over) {
+      return false;
+    }
     this.media = media;
+    return true;
   }
 
   private synchronized MediaLeg offeredMedia() {
