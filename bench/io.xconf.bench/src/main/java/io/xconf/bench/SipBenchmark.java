@@ -81,7 +81,10 @@ public final class SipBenchmark {
     try {
       HttpClient http = client();
       System.out.printf(
-          Locale.ROOT, "machine: %d cores%n", Runtime.getRuntime().availableProcessors());
+          Locale.ROOT,
+          "machine: %d cores; server data, logs and sipp's traces in %s%n",
+          Runtime.getRuntime().availableProcessors(),
+          data);
       // Warm-up: the first conference and calls of a fresh JVM; then the measured runs.
       dialOutFanOut(http, ccmp, data, targets, "warm-up");
       for (int run = 1; run <= 3; run++) {
@@ -311,7 +314,10 @@ public final class SipBenchmark {
     delete(http, ccmp, conference);
   }
 
-  /** Successful and failed call counts from sipp's statistics file (its last line). */
+  /**
+   * From sipp's statistics file (its last line): calls that succeeded and failed, retransmissions,
+   * and the INVITE's response time (mean, deviation).
+   */
   private static String lastCounts(String csv) {
     String[] lines = csv.strip().split("\n");
     if (lines.length < 2) {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
@@ -22,9 +24,11 @@ import javax.crypto.spec.SecretKeySpec;
  * Digest authentication (RFC 7616 for HTTP, RFC 3261 section 22 and RFC 8760 for SIP) against the
  * HA1 values of an {@link AccountDirectory}: SHA-256 and MD5, {@code qop=auth} and RFC 2069
  * clients. Nonces are a timestamp signed with a key of this instance and valid for five minutes, so
- * issuing them costs no memory; what is remembered is each nonce count a valid response used (RFC
- * 7616 section 3.4, RFC 3261 section 22.4), so a captured Authorization header cannot be replayed:
- * a second use is answered as a stale nonce, which sends an honest client round again.
+ * issuing them costs no memory; what is remembered, per nonce a valid response used, is its highest
+ * nonce count and which of the 64 below it were used (RFC 7616 section 3.4, RFC 3261 section 22.4),
+ * so a captured Authorization header cannot be replayed: a second use (or a count too far behind)
+ * is answered as a stale nonce, which sends an honest client round again. Each account may have
+ * only so many nonces remembered at once, so none can crowd the others out.
  */
 public final class DigestVerifier {
 
@@ -50,10 +54,48 @@ public final class DigestVerifier {
   private static final int SIGNED_BYTES = 16;
 
   /**
-   * Nonce counts remembered at most: beyond, every further use is refused as stale until old ones
-   * expire. Only valid credentials are remembered, so only accounts' own traffic fills it.
+   * Nonces whose counts are remembered, at most: beyond, every further new nonce is refused as
+   * stale until old ones expire. Only valid credentials are remembered, so only accounts' own
+   * traffic fills it.
    */
   private static final int MAX_REMEMBERED = 500_000;
+
+  /**
+   * Nonces remembered for one account at most (about 33 fresh nonces a second for five minutes):
+   * beyond, that account's further new nonces are refused as stale, so that one account cannot use
+   * up what everybody shares.
+   */
+  private static final int MAX_REMEMBERED_PER_ACCOUNT = 10_000;
+
+  /** The nonce counts of one nonce that were used: the highest, and a window of 64 below it. */
+  private static final class NonceUses {
+    final long expiresMillis;
+    final String account;
+    private long highest = -1;
+    private long window;
+
+    NonceUses(long expiresMillis, String account) {
+      this.expiresMillis = expiresMillis;
+      this.account = account;
+    }
+
+    /** False if this count was used before, or is too far below the highest to tell. */
+    synchronized boolean firstUse(long count) {
+      if (count > highest) {
+        long shift = count - highest;
+        window = shift >= 64 ? 0 : window << shift;
+        window |= 1;
+        highest = count;
+        return true;
+      }
+      long below = highest - count;
+      if (below >= 64 || (window & (1L << below)) != 0) {
+        return false;
+      }
+      window |= 1L << below;
+      return true;
+    }
+  }
 
   private final AccountDirectory accounts;
   private final String realm;
@@ -62,11 +104,12 @@ public final class DigestVerifier {
   private final byte[] key = new byte[32];
   private final SecureRandom random = new SecureRandom();
 
-  /**
-   * "algorithm:nonce:nc" (without nc for RFC 2069 clients) to when the nonce expires: one nonce is
-   * offered with each algorithm at once.
-   */
-  private final Map<String, Long> used = new java.util.concurrent.ConcurrentHashMap<>();
+  /** "algorithm:nonce" to its counts used: one nonce is offered with each algorithm at once. */
+  private final Map<String, NonceUses> used = new ConcurrentHashMap<>();
+
+  private final Map<String, AtomicInteger> rememberedPerAccount = new ConcurrentHashMap<>();
+  private final int maxRemembered;
+  private final int maxRememberedPerAccount;
 
   private long nextSweepMillis;
 
@@ -80,6 +123,18 @@ public final class DigestVerifier {
       String realm,
       List<DigestAlgorithm> algorithms,
       LongSupplier clock) {
+    this(accounts, realm, algorithms, clock, MAX_REMEMBERED, MAX_REMEMBERED_PER_ACCOUNT);
+  }
+
+  DigestVerifier(
+      AccountDirectory accounts,
+      String realm,
+      List<DigestAlgorithm> algorithms,
+      LongSupplier clock,
+      int maxRemembered,
+      int maxRememberedPerAccount) {
+    this.maxRemembered = maxRemembered;
+    this.maxRememberedPerAccount = maxRememberedPerAccount;
     if (algorithms.isEmpty()) {
       throw new IllegalArgumentException("Digest needs at least one algorithm");
     }
@@ -153,45 +208,68 @@ public final class DigestVerifier {
         response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
       return Outcome.NONE;
     }
-    return switch (checkNonce(nonce)) {
-      case FORGED -> Outcome.NONE;
-      case EXPIRED -> new Outcome(null, true);
-      case VALID ->
-          firstUse(
-                  algorithm.token()
-                      + ":"
-                      + (qop == null ? nonce : nonce + ":" + p.get("nc").toLowerCase(Locale.ROOT)),
-                  nonce)
-              ? new Outcome(accounts.byName(username).orElse(null), false)
-              : new Outcome(null, true);
-    };
+    // RFC 2069 clients send no count: their nonce is good once. RFC 7616: eight hex digits.
+    if (qop != null && !p.get("nc").matches("[0-9a-fA-F]{1,8}")) {
+      return Outcome.NONE;
+    }
+    long count = qop == null ? 0 : Long.parseLong(p.get("nc"), 16);
+    long issuedAt = issuedAt(nonce);
+    if (issuedAt == FORGED) {
+      return Outcome.NONE;
+    }
+    if (issuedAt == EXPIRED) {
+      return new Outcome(null, true);
+    }
+    return firstUse(algorithm.token() + ":" + nonce, issuedAt, username, count)
+        ? new Outcome(accounts.byName(username).orElse(null), false)
+        : new Outcome(null, true);
   }
 
   /** Remembers a nonce count until its nonce expires; false if it was used before. */
-  private boolean firstUse(String use, String nonce) {
+  private boolean firstUse(String nonceKey, long issuedAt, String username, long count) {
     long now = clock.getAsLong();
     sweep(now);
-    if (used.size() >= MAX_REMEMBERED) {
-      return false;
+    NonceUses uses = used.get(nonceKey);
+    if (uses == null) {
+      AtomicInteger ofAccount =
+          rememberedPerAccount.computeIfAbsent(username, name -> new AtomicInteger());
+      if (used.size() >= maxRemembered || ofAccount.get() >= maxRememberedPerAccount) {
+        return false;
+      }
+      NonceUses fresh = new NonceUses(issuedAt + NONCE_MILLIS, username);
+      uses = used.putIfAbsent(nonceKey, fresh);
+      if (uses == null) {
+        uses = fresh;
+        ofAccount.incrementAndGet();
+      }
     }
-    return used.putIfAbsent(use, issuedAt(nonce) + NONCE_MILLIS) == null;
+    return uses.firstUse(count);
   }
 
   private void sweep(long now) {
     synchronized (used) {
-      if (now < nextSweepMillis && used.size() < MAX_REMEMBERED) {
+      if (now < nextSweepMillis) {
         return;
       }
       nextSweepMillis = now + 10_000;
     }
-    used.values().removeIf(expires -> expires < now);
+    used.values()
+        .removeIf(
+            uses -> {
+              if (uses.expiresMillis >= now) {
+                return false;
+              }
+              rememberedPerAccount.computeIfPresent(
+                  uses.account, (name, count) -> count.decrementAndGet() <= 0 ? null : count);
+              return true;
+            });
   }
 
-  private enum NonceState {
-    VALID,
-    EXPIRED,
-    FORGED
-  }
+  /** What {@link #issuedAt} answers for a nonce this verifier did not make. */
+  private static final long FORGED = Long.MIN_VALUE;
+
+  /** What {@link #issuedAt} answers for a nonce of this verifier's that is too old. */
+  private static final long EXPIRED = Long.MIN_VALUE + 1;
 
   private String newNonce() {
     byte[] nonce =
@@ -203,28 +281,25 @@ public final class DigestVerifier {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
   }
 
-  private NonceState checkNonce(String nonce) {
+  /** When a nonce was made, or {@link #FORGED}, or {@link #EXPIRED}. */
+  private long issuedAt(String nonce) {
     byte[] bytes;
     try {
       bytes = Base64.getUrlDecoder().decode(nonce);
     } catch (IllegalArgumentException e) {
-      return NonceState.FORGED;
+      return FORGED;
     }
     if (bytes.length != SIGNED_BYTES + MAC_BYTES) {
-      return NonceState.FORGED;
+      return FORGED;
     }
     byte[] expected = Arrays.copyOf(mac(bytes, SIGNED_BYTES), MAC_BYTES);
     if (!MessageDigest.isEqual(
         expected, Arrays.copyOfRange(bytes, SIGNED_BYTES, SIGNED_BYTES + MAC_BYTES))) {
-      return NonceState.FORGED;
+      return FORGED;
     }
-    long age = clock.getAsLong() - ByteBuffer.wrap(bytes, 0, 8).getLong();
-    return age >= 0 && age <= NONCE_MILLIS ? NonceState.VALID : NonceState.EXPIRED;
-  }
-
-  /** When a nonce checked by {@link #checkNonce} was made. */
-  private static long issuedAt(String nonce) {
-    return ByteBuffer.wrap(Base64.getUrlDecoder().decode(nonce), 0, 8).getLong();
+    long issued = ByteBuffer.wrap(bytes, 0, 8).getLong();
+    long age = clock.getAsLong() - issued;
+    return age >= 0 && age <= NONCE_MILLIS ? issued : EXPIRED;
   }
 
   private byte[] mac(byte[] data, int length) {

@@ -16,12 +16,16 @@ public class DigestVerifierTest {
   private static final String REALM = "focus.example.net";
   private static final Account BOB =
       new Account("bob", "xcon-userid:bob@" + REALM, false, List.of());
+  private static final Account CAROL =
+      new Account("carol", "xcon-userid:carol@" + REALM, false, List.of());
 
   private static final AccountDirectory DIRECTORY =
       new AccountDirectory() {
         @Override
         public Optional<Account> byName(String name) {
-          return "bob".equals(name) ? Optional.of(BOB) : Optional.empty();
+          return "bob".equals(name)
+              ? Optional.of(BOB)
+              : "carol".equals(name) ? Optional.of(CAROL) : Optional.empty();
         }
 
         @Override
@@ -46,8 +50,8 @@ public class DigestVerifierTest {
 
         @Override
         public Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm) {
-          return "bob".equals(name) && REALM.equals(realm)
-              ? Optional.of(DigestVerifier.hash(algorithm, "bob:" + REALM + ":pw"))
+          return ("bob".equals(name) || "carol".equals(name)) && REALM.equals(realm)
+              ? Optional.of(DigestVerifier.hash(algorithm, name + ":" + REALM + ":pw"))
               : Optional.empty();
         }
       };
@@ -98,9 +102,14 @@ public class DigestVerifierTest {
 
   /** A qop=auth answer with the given nonce count, as RFC 3261 and RFC 7616 clients send. */
   private static String answer(String challenge, String method, String uri, int nonceCount) {
+    return answerAs("bob", challenge, method, uri, nonceCount);
+  }
+
+  private static String answerAs(
+      String user, String challenge, String method, String uri, int nonceCount) {
     Map<String, String> p = DigestVerifier.parameters(challenge.substring("Digest ".length()));
     DigestAlgorithm algorithm = DigestAlgorithm.fromToken(p.get("algorithm"));
-    String ha1 = DigestVerifier.hash(algorithm, "bob:" + REALM + ":pw");
+    String ha1 = DigestVerifier.hash(algorithm, user + ":" + REALM + ":pw");
     String nc = String.format("%08x", nonceCount);
     String response =
         DigestVerifier.hash(
@@ -112,7 +121,9 @@ public class DigestVerifierTest {
                 + nc
                 + ":c0ffee:auth:"
                 + DigestVerifier.hash(algorithm, method + ":" + uri));
-    return "username=\"bob\",realm=\""
+    return "username=\""
+        + user
+        + "\",realm=\""
         + REALM
         + "\",nonce=\""
         + p.get("nonce")
@@ -165,5 +176,76 @@ public class DigestVerifierTest {
     assertTrue(challenges.get(0), challenges.get(0).contains("stale=true"));
     String md5 = answer(challenges.get(0).replace("SHA-256", "MD5"), "REGISTER", "sip:" + REALM);
     assertNull(sha256Only.verify(md5, "REGISTER", u -> true).account());
+  }
+
+  @Test
+  public void countsMayComeOutOfOrderButEachOnlyOnce() {
+    DigestVerifier verifier =
+        new DigestVerifier(DIRECTORY, REALM, List.of(DigestAlgorithm.SHA_256), now::get);
+    String uri = "sip:conf1@" + REALM;
+    String challenge = verifier.challenges(false).get(0);
+    for (int count : new int[] {3, 1, 2, 70}) {
+      assertEquals(
+          "count " + count,
+          BOB,
+          verifier
+              .verify(answer(challenge, "INVITE", uri, count), "INVITE", uri::equals)
+              .account());
+    }
+    for (int count : new int[] {1, 70, 5}) {
+      assertNull(
+          "count " + count + " (used, or too far behind to tell)",
+          verifier
+              .verify(answer(challenge, "INVITE", uri, count), "INVITE", uri::equals)
+              .account());
+    }
+    assertEquals(
+        BOB,
+        verifier.verify(answer(challenge, "INVITE", uri, 69), "INVITE", uri::equals).account());
+  }
+
+  /** One account that asks for nonce after nonce fills only its own share of what is remembered. */
+  @Test
+  public void anAccountThatUsesUpItsNoncesLocksOutOnlyItself() {
+    DigestVerifier verifier =
+        new DigestVerifier(DIRECTORY, REALM, List.of(DigestAlgorithm.SHA_256), now::get, 100, 3);
+    String uri = "sip:" + REALM;
+    String kept = verifier.challenges(false).get(0);
+    assertEquals(
+        BOB, verifier.verify(answer(kept, "REGISTER", uri, 1), "REGISTER", uri::equals).account());
+    for (int i = 0; i < 2; i++) {
+      String fresh = verifier.challenges(false).get(0);
+      assertEquals(
+          BOB,
+          verifier.verify(answer(fresh, "REGISTER", uri, 1), "REGISTER", uri::equals).account());
+    }
+    DigestVerifier.Outcome beyond =
+        verifier.verify(
+            answer(verifier.challenges(false).get(0), "REGISTER", uri, 1), "REGISTER", uri::equals);
+    assertNull("a fourth nonce of bob's", beyond.account());
+    assertTrue(beyond.staleNonce());
+    assertEquals(
+        "another account is not held back",
+        CAROL,
+        verifier
+            .verify(
+                answerAs("carol", verifier.challenges(false).get(0), "REGISTER", uri, 1),
+                "REGISTER",
+                uri::equals)
+            .account());
+    assertEquals(
+        "bob's nonces in hand still serve",
+        BOB,
+        verifier.verify(answer(kept, "REGISTER", uri, 2), "REGISTER", uri::equals).account());
+    now.addAndGet(6 * 60 * 1000);
+    assertEquals(
+        "once they expire, bob is served again",
+        BOB,
+        verifier
+            .verify(
+                answer(verifier.challenges(false).get(0), "REGISTER", uri, 1),
+                "REGISTER",
+                uri::equals)
+            .account());
   }
 }

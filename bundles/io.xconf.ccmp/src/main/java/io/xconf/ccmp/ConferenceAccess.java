@@ -46,8 +46,8 @@ public final class ConferenceAccess {
     if (users == null) {
       return null;
     }
-    for (XmlElement user : users.children(USER)) {
-      if (entity.equals(user.attribute("entity"))) {
+    for (XmlElement user : users.children()) {
+      if (user.name().equals(USER) && entity.equals(user.attribute("entity"))) {
         return user;
       }
     }
@@ -134,6 +134,14 @@ public final class ConferenceAccess {
     return changed ? document.withChildren(root) : document;
   }
 
+  /**
+   * One user of the document as someone may read it: the calls' dialog identifiers only for those
+   * who manage the conference.
+   */
+  public static XmlElement visibleUser(XmlElement user, boolean manager) {
+    return manager || user == null ? user : userWithoutCallInfo(user);
+  }
+
   private static XmlElement withoutPasswords(XmlElement description) {
     XmlElement uris = description.child(CONF_URIS).orElse(null);
     if (uris == null || !hasPassword(uris)) {
@@ -158,23 +166,25 @@ public final class ConferenceAccess {
     boolean found = false;
     List<XmlElement> children = new ArrayList<>();
     for (XmlElement user : users.children()) {
-      if (!user.name().equals(USER)) {
-        children.add(user);
-        continue;
-      }
-      List<XmlElement> endpoints = new ArrayList<>();
-      boolean inUser = false;
-      for (XmlElement child : user.children()) {
-        if (child.name().equals(ENDPOINT) && child.child(CALL_INFO).isPresent()) {
-          endpoints.add(child.withoutChildren(CALL_INFO));
-          inUser = true;
-        } else {
-          endpoints.add(child);
-        }
-      }
-      children.add(inUser ? user.withChildren(endpoints) : user);
-      found |= inUser;
+      XmlElement seen = user.name().equals(USER) ? userWithoutCallInfo(user) : user;
+      children.add(seen);
+      found |= seen != user;
     }
     return found ? users.withChildren(children) : users;
+  }
+
+  /** A user without its endpoints' call-info; the same element when it has none. */
+  private static XmlElement userWithoutCallInfo(XmlElement user) {
+    List<XmlElement> endpoints = new ArrayList<>();
+    boolean found = false;
+    for (XmlElement child : user.children()) {
+      if (child.name().equals(ENDPOINT) && child.child(CALL_INFO).isPresent()) {
+        endpoints.add(child.withoutChildren(CALL_INFO));
+        found = true;
+      } else {
+        endpoints.add(child);
+      }
+    }
+    return found ? user.withChildren(endpoints) : user;
   }
 }

@@ -1003,6 +1003,37 @@ public class SipFocusIT {
     }
   }
 
+  /**
+   * A REFER cannot have the focus call someone the deny list names, whatever port, parameters or
+   * case its Refer-To adds.
+   */
+  @Test
+  public void aReferCannotCallInADeniedAddressUnderAnotherPort() throws Exception {
+    String conference =
+        CcmpHttp.field(
+            alice.createWith(
+                "<info:users><info:user entity=\""
+                    + ALICE
+                    + "\"><xcon:allow-invite-users-dynamically>true"
+                    + "</xcon:allow-invite-users-dynamically></info:user><xcon:deny-users-list>"
+                    + "<xcon:target uri=\"sip:mallory@127.0.0.1\"/></xcon:deny-users-list>"
+                    + "</info:users>"),
+            "confObjID");
+    Path dir = work.resolve("refer-denied");
+    int malloryPort = FreePorts.next();
+    String refused =
+        refer(
+            dir,
+            conference,
+            "alice",
+            "secret",
+            "sip:mallory@127.0.0.1:" + malloryPort + ";transport=udp");
+    assertTrue(refused, refused.startsWith("exit 1") && refused.contains("refused 403"));
+    assertFalse(
+        "nobody was called",
+        alice.retrieve(conference).contains("<info:endpoint entity=\"sip:mallory@127.0.0.1"));
+  }
+
   /** A REFER of {@code referTo} by an account; what the referrer logged. */
   private static String refer(
       Path dir, String conference, String account, String password, String referTo)

@@ -123,7 +123,8 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
 
   @Test
   public void theSipFocusAnswersInsideTheContainer() throws Exception {
-    // JAIN-SIP in OSGi (STACK.md pitfalls 3 to 5): the wrapper finds log4j and loads its classes
+    // JAIN-SIP in OSGi (docs/development.md, pitfalls 3 to 5): the wrapper finds log4j and loads
+    // its classes
     // by name, and the focus is active without anybody looking it up.
     String options =
         "OPTIONS sip:127.0.0.1:"

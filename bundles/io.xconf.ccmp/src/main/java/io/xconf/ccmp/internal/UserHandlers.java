@@ -234,7 +234,9 @@ final class UserHandlers {
               .getUserResponse()
               .setUserInfo(
                   bridge.binding(
-                      ConferenceAccess.user(updated.document(), created), UserType.class));
+                      ConferenceAccess.visibleUser(
+                          ConferenceAccess.user(updated.document(), created), manages),
+                      UserType.class));
           if (sender == null) {
             response.setConfUserID(created);
           }
@@ -253,7 +255,10 @@ final class UserHandlers {
             return ModelBridge.answer(
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
           }
-          response.getUserResponse().setUserInfo(bridge.binding(existing, UserType.class));
+          response
+              .getUserResponse()
+              .setUserInfo(
+                  bridge.binding(ConferenceAccess.visibleUser(existing, manages), UserType.class));
           ModelBridge.version(response, conference.version());
           return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
         }
@@ -276,7 +281,9 @@ final class UserHandlers {
               .getUserResponse()
               .setUserInfo(
                   bridge.binding(
-                      ConferenceAccess.user(updated.document(), entity), UserType.class));
+                      ConferenceAccess.visibleUser(
+                          ConferenceAccess.user(updated.document(), entity), manages),
+                      UserType.class));
           ModelBridge.version(response, updated.version());
           return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
         }

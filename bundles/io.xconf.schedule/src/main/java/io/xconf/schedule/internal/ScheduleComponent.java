@@ -4,13 +4,17 @@ import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceChangeListener;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
+import io.xconf.model.Namespaces;
 import io.xconf.model.ObjectKind;
+import io.xconf.model.XmlElement;
 import io.xconf.schedule.ConferenceActivityListener;
 import io.xconf.schedule.ConferenceSchedule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import javax.xml.namespace.QName;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,6 +37,9 @@ public final class ScheduleComponent
     implements ConferenceSchedule, ConferenceChangeListener, ConferenceActivityListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleComponent.class);
+  private static final QName DESCRIPTION =
+      new QName(Namespaces.CONFERENCE_INFO, "conference-description");
+  private static final QName CONFERENCE_TIME = new QName(Namespaces.XCON, "conference-time");
 
   private final ConferenceService model;
   private final Timetable timetable;
@@ -80,6 +87,10 @@ public final class ScheduleComponent
       timetable.deleted(change.uri());
       return;
     }
+    if (change.before() != null
+        && conferenceTime(change.before()).equals(conferenceTime(change.after()))) {
+      return; // most changes (every roster write) leave the times alone: timers stand
+    }
     boolean conference =
         model.get(change.uri()).map(o -> o.kind() == ObjectKind.CONFERENCE).orElse(false);
     if (conference) {
@@ -113,5 +124,10 @@ public final class ScheduleComponent
         objects.ungetService(listener);
       }
     }
+  }
+
+  /** What activation reads of a document: its conference-time (RFC 6501 section 4.5.1). */
+  private static Optional<XmlElement> conferenceTime(XmlElement document) {
+    return document.child(DESCRIPTION).flatMap(d -> d.child(CONFERENCE_TIME));
   }
 }

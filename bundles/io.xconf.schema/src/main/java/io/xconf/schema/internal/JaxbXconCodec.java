@@ -82,7 +82,8 @@ public final class JaxbXconCodec implements XconCodec {
 
   /**
    * Creates the context from the RI's factory directly, with this bundle's class loader as the
-   * context class loader (STACK.md pitfall 7), so no provider discovery can fail inside OSGi.
+   * context class loader (docs/development.md, pitfall 7), so no provider discovery can fail inside
+   * OSGi.
    */
   private static JAXBContext createContext() {
     Thread thread = Thread.currentThread();

@@ -18,7 +18,6 @@ final class ClientTransactions {
   private final Map<ClientTransaction, SipClientHandler> pending = new ConcurrentHashMap<>();
 
   void add(ClientTransaction transaction, SipClientHandler handler) {
-    transaction.setApplicationData(handler);
     pending.put(transaction, handler);
   }
 
@@ -43,10 +42,6 @@ final class ClientTransactions {
         entry.getValue().failed("503 unreachable");
       }
     }
-  }
-
-  int size() {
-    return pending.size();
   }
 
   /** Whether a request went to {@code host:port} (the default port of its transport). */

@@ -308,6 +308,14 @@ final class Dispatcher implements SipListenerExt {
   @Override
   public void processIOException(IOExceptionEvent event) {
     LOG.debug("SIP I/O failure towards {}:{}", event.getHost(), event.getPort());
+    if (event.getSource() instanceof ClientTransaction transaction) {
+      SipClientHandler handler = clients.ended(transaction);
+      if (handler != null) {
+        guarded("An unreachable peer", () -> handler.failed("503 unreachable"));
+      }
+      return;
+    }
+    // A connection refused is reported by the address only.
     guarded("An unreachable peer", () -> clients.unreachable(event.getHost(), event.getPort()));
   }
 

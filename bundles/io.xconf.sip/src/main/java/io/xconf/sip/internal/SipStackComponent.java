@@ -12,11 +12,11 @@ import io.xconf.sip.SipIdentity;
 import io.xconf.sip.SipRequest;
 import io.xconf.sip.SipRequestHandler;
 import io.xconf.sip.SipResponseHandler;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ListeningPoint;
@@ -130,6 +130,8 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
   private final String domain;
   private final String address;
   private final int port;
+
+  private final SecureRandom tags = new SecureRandom();
 
   /** The TLS port, or -1 without TLS. */
   private final int tlsPort;
@@ -286,7 +288,8 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
 
   @Override
   public String newTag() {
-    return Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+    // 64 random bits: a dialog's secrecy is its tags.
+    return Long.toHexString(tags.nextLong());
   }
 
   @Override

@@ -64,7 +64,7 @@ public final class CcmpHttp {
     HttpResponse<String> response =
         client.send(postRequest(body, contentType), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 401 && username != null) {
-      challenge = parseChallenge(response.headers().firstValue("WWW-Authenticate").orElse(""));
+      challenge = Digest.challenge(response.headers().firstValue("WWW-Authenticate").orElse(""));
       response = client.send(postRequest(body, contentType), HttpResponse.BodyHandlers.ofString());
     }
     return response;
@@ -78,60 +78,17 @@ public final class CcmpHttp {
             .POST(HttpRequest.BodyPublishers.ofString(body));
     java.util.Map<String, String> known = challenge;
     if (username != null && known != null) {
-      request.header("Authorization", digestAnswer(known));
+      request.header(
+          "Authorization",
+          Digest.answer(
+              known,
+              "POST",
+              endpoint.getRawPath(),
+              username,
+              password,
+              nonceCount.incrementAndGet()));
     }
     return request.build();
-  }
-
-  private static java.util.Map<String, String> parseChallenge(String header) {
-    java.util.Map<String, String> parameters = new java.util.HashMap<>();
-    Matcher matcher = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]+))").matcher(header);
-    while (matcher.find()) {
-      parameters.put(
-          matcher.group(1), matcher.group(2) != null ? matcher.group(2) : matcher.group(3));
-    }
-    return parameters;
-  }
-
-  /** RFC 7616 section 3.4.1, qop=auth. */
-  private String digestAnswer(java.util.Map<String, String> p) {
-    String algorithm = p.getOrDefault("algorithm", "MD5");
-    String nc = String.format("%08x", nonceCount.incrementAndGet());
-    String cnonce = Long.toHexString(System.nanoTime());
-    String uri = endpoint.getRawPath();
-    String ha1 = hash(algorithm, username + ":" + p.get("realm") + ":" + password);
-    String ha2 = hash(algorithm, "POST:" + uri);
-    String response =
-        hash(algorithm, ha1 + ":" + p.get("nonce") + ":" + nc + ":" + cnonce + ":auth:" + ha2);
-    return "Digest username=\""
-        + username
-        + "\", realm=\""
-        + p.get("realm")
-        + "\", nonce=\""
-        + p.get("nonce")
-        + "\", uri=\""
-        + uri
-        + "\", algorithm="
-        + algorithm
-        + ", qop=auth, nc="
-        + nc
-        + ", cnonce=\""
-        + cnonce
-        + "\", response=\""
-        + response
-        + "\"";
-  }
-
-  private static String hash(String algorithm, String text) {
-    try {
-      java.security.MessageDigest digest =
-          java.security.MessageDigest.getInstance(
-              "SHA-256".equalsIgnoreCase(algorithm) ? "SHA-256" : "MD5");
-      return java.util.HexFormat.of()
-          .formatHex(digest.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   public HttpResponse<String> get() throws IOException, InterruptedException {

@@ -7,13 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -243,53 +239,6 @@ public final class SipClient implements AutoCloseable {
   public static int mediaPort(String message) {
     Matcher matcher = Pattern.compile("m=audio (\\d+)").matcher(body(message));
     return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
-  }
-
-  /**
-   * An Authorization header value answering an MD5 {@code WWW-Authenticate} challenge with qop=auth
-   * and nonce count {@code nc}, as RFC 3261 section 22.4 and RFC 2617 compute it.
-   */
-  public static String digest(
-      String challenge, String method, String uri, String user, String password, int nc) {
-    Map<String, String> p = new LinkedHashMap<>();
-    Matcher matcher = Pattern.compile("(\\w+)=(\"([^\"]*)\"|([^,\\s]+))").matcher(challenge);
-    while (matcher.find()) {
-      p.put(
-          matcher.group(1).toLowerCase(),
-          matcher.group(3) != null ? matcher.group(3) : matcher.group(4));
-    }
-    String realm = p.get("realm");
-    String nonce = p.get("nonce");
-    String count = String.format("%08x", nc);
-    String cnonce = Long.toHexString(System.nanoTime());
-    String ha1 = md5(user + ":" + realm + ":" + password);
-    String ha2 = md5(method + ":" + uri);
-    String response = md5(ha1 + ":" + nonce + ":" + count + ":" + cnonce + ":auth:" + ha2);
-    return "Digest username=\""
-        + user
-        + "\", realm=\""
-        + realm
-        + "\", nonce=\""
-        + nonce
-        + "\", uri=\""
-        + uri
-        + "\", qop=auth, nc="
-        + count
-        + ", cnonce=\""
-        + cnonce
-        + "\", response=\""
-        + response
-        + "\", algorithm=MD5";
-  }
-
-  private static String md5(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** A SIP message being written. */

@@ -68,8 +68,8 @@ public abstract class XconfKarafTestSupport {
                     "etc/org.apache.karaf.management.cfg",
                     "rmiServerPort",
                     String.valueOf(FreePorts.next())),
-                // Resolve this build's artifacts from its own local repository (STACK.md pitfall
-                // 9).
+                // Resolve this build's artifacts from its own local repository (pitfall 9 of
+                // docs/development.md).
                 editConfigurationFilePut(
                     pid,
                     "org.ops4j.pax.url.mvn.localRepository",

@@ -47,8 +47,10 @@ public final class EmbeddedMixer implements MixerControl {
 
     @AttributeDefinition(
         name = "Bind address",
-        description = "Where the RTP sockets listen; empty for all interfaces.")
-    String bindAddress() default "";
+        description =
+            "Where the RTP sockets listen: this machine only unless told (the distribution"
+                + " binds SIP's address); empty for all interfaces.")
+    String bindAddress() default "127.0.0.1";
 
     @AttributeDefinition(
         name = "Media address",

@@ -3,6 +3,7 @@ package io.xconf.sip.events.internal;
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.Namespaces;
+import io.xconf.model.XmlDocuments;
 import io.xconf.model.XmlElement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,8 +50,41 @@ final class Bodies {
   /** Which body a watcher gets: its format, and whether it may see the dialogs' identifiers. */
   record View(Format format, boolean manager) {}
 
-  /** A NOTIFY body: the document and its application/* content subtype. */
-  record Body(XmlElement document, String subtype) {}
+  /**
+   * A NOTIFY body: the document and its application/* content subtype. One body of a change serves
+   * every watcher of its view, so it is written once.
+   */
+  static final class Body {
+    private static final Map<String, String> PREFIXES =
+        Map.of(Namespaces.CONFERENCE_INFO, "", Namespaces.XCON, "xcon");
+
+    private final XmlElement document;
+    private final String subtype;
+    private volatile byte[] written;
+
+    Body(XmlElement document, String subtype) {
+      this.document = document;
+      this.subtype = subtype;
+    }
+
+    XmlElement document() {
+      return document;
+    }
+
+    String subtype() {
+      return subtype;
+    }
+
+    /** The document as the NOTIFY carries it (shared: not to be changed). */
+    byte[] bytes() {
+      byte[] bytes = written;
+      if (bytes == null) {
+        bytes = XmlDocuments.toBytes(document, PREFIXES);
+        written = bytes;
+      }
+      return bytes;
+    }
+  }
 
   private Bodies() {}
 
@@ -87,7 +121,7 @@ final class Bodies {
         .withAttribute("version", String.valueOf(version));
   }
 
-  /** A change in a view: null when a patch would be empty (nothing watchers see changed). */
+  /** A change in a view. */
   static Body changes(ConferenceChange change, String sipUri, View view) {
     boolean manager = view.manager();
     return switch (view.format()) {
@@ -95,13 +129,13 @@ final class Bodies {
       case XCON ->
           new Body(xcon(change.after(), change.uri(), change.newVersion(), manager), XCON_TYPE);
       case XCON_DIFF ->
-          XconPatch.between(
+          new Body(
+              XconPatch.between(
                   change.before() == null ? null : publishable(change.before(), manager),
                   publishable(change.after(), manager),
                   change.uri(),
-                  change.newVersion())
-              .map(patch -> new Body(patch, XCON_DIFF_TYPE))
-              .orElse(null);
+                  change.newVersion()),
+              XCON_DIFF_TYPE);
     };
   }
 

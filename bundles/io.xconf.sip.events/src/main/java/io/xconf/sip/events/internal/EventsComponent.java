@@ -409,9 +409,4 @@ public final class EventsComponent
       }
     }
   }
-
-  /** Watchers now, for tests and metrics. */
-  int count() {
-    return byConference.values().stream().mapToInt(Set::size).sum();
-  }
 }

@@ -2,8 +2,6 @@ package io.xconf.sip.events.internal;
 
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceObject;
-import io.xconf.model.Namespaces;
-import io.xconf.model.XmlDocuments;
 import io.xconf.sip.Sip;
 import io.xconf.sip.SipClientHandler;
 import io.xconf.sip.SipDialogHandler;
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class Subscription implements SipDialogHandler, SipClientHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
-  private static final Map<String, String> PREFIXES =
-      Map.of(Namespaces.CONFERENCE_INFO, "", Namespaces.XCON, "xcon");
 
   /** Changes queued beyond this are dropped for one full state. */
   private static final int MAX_BACKLOG = 32;
@@ -215,9 +211,7 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
                   .bodies()
                   .computeIfAbsent(current, v -> Bodies.changes(change, changed.sipUri(), v))
               : Bodies.full(change, changed.sipUri(), current);
-      if (body != null) {
-        notify(body, SubscriptionStateHeader.ACTIVE, null);
-      }
+      notify(body, SubscriptionStateHeader.ACTIVE, null);
       notifiedVersion = change.newVersion();
     } else if (item instanceof Ending ending) {
       if (ending.withState()) {
@@ -262,8 +256,7 @@ final class Subscription implements SipDialogHandler, SipClientHandler {
       notify.setHeader((ContactHeader) contact.clone());
       if (body != null) {
         notify.setContent(
-            XmlDocuments.toBytes(body.document(), PREFIXES),
-            sip.headers().createContentTypeHeader("application", body.subtype()));
+            body.bytes(), sip.headers().createContentTypeHeader("application", body.subtype()));
       }
       synchronized (queue) {
         inFlight = true;

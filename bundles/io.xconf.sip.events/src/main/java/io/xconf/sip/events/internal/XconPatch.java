@@ -26,18 +26,16 @@ final class XconPatch {
   private XconPatch() {}
 
   /** The patch from {@code before} (null: nothing) to {@code after}, now at {@code version}. */
-  static Optional<XmlElement> between(
-      XmlElement before, XmlElement after, String xconUri, long version) {
+  static XmlElement between(XmlElement before, XmlElement after, String xconUri, long version) {
     List<XmlElement> operations = new ArrayList<>();
     XmlElement previous = before == null ? XmlElement.of(Names.CONFERENCE_INFO) : before;
     patchChildren(ROOT, previous, after, operations);
     operations.add(
         XmlElement.leaf(Names.xcon("replace"), String.valueOf(version))
             .withAttribute("sel", ROOT + "/@version"));
-    return Optional.of(
-        XmlElement.of(Names.xcon("conference-info-diff"))
-            .withAttribute("entity", xconUri)
-            .withChildren(operations));
+    return XmlElement.of(Names.xcon("conference-info-diff"))
+        .withAttribute("entity", xconUri)
+        .withChildren(operations);
   }
 
   /**

@@ -428,9 +428,7 @@ final class Call implements Leg, SipDialogHandler {
       case BOOTED ->
           focus.roster.write(
               conferenceUri,
-              addedByCall
-                  ? Roster.left(entity, endpoint, true)
-                  : Roster.disconnected(entity, endpoint, "booted", focus.now(), reason));
+              Roster.ended(entity, endpoint, addedByCall, "booted", focus.now(), reason));
       case RECORDED ->
           focus.roster.write(
               conferenceUri, Roster.disconnected(entity, endpoint, "booted", focus.now(), reason));
@@ -441,11 +439,5 @@ final class Call implements Leg, SipDialogHandler {
   /** The identities a moderator may name to let this waiting caller in: its own user. */
   List<String> givenIdentities() {
     return List.of(entity);
-  }
-
-  /** Whether this call is one of the endpoint's, for a REFER with method BYE. */
-  boolean reaches(String address) {
-    return io.xconf.model.UserIds.comparable(endpoint)
-        .equals(io.xconf.model.UserIds.comparable(address));
   }
 }

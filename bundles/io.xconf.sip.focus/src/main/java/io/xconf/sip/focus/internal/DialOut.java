@@ -1,7 +1,6 @@
 package io.xconf.sip.focus.internal;
 
 import io.xconf.mixer.MediaLeg;
-import io.xconf.model.ConferenceObject;
 import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
 import io.xconf.sip.LocationService;
@@ -221,10 +220,13 @@ final class DialOut {
       progress.accept(full.status() + " " + full.reason());
       focus.roster.write(
           conferenceUri,
-          addedByCall
-              ? Roster.left(entity, target, true)
-              : Roster.disconnected(
-                  entity, target, "failed", focus.now(), full.status() + " " + full.reason()));
+          Roster.ended(
+              entity,
+              target,
+              addedByCall,
+              "failed",
+              focus.now(),
+              full.status() + " " + full.reason()));
       if (key != null) {
         dialled.remove(key);
       }
@@ -320,10 +322,5 @@ final class DialOut {
                     .model
                     .userIdOf(target)
                     .orElseGet(() -> UserIds.derived(target, focus.sip.domain())));
-  }
-
-  /** Dials out once the conference is known to be on, by its current document. */
-  void dialOutsNow(ConferenceObject conference) {
-    dialer.execute(() -> dialOuts(conference.uri(), conference.document()));
   }
 }

@@ -39,11 +39,7 @@ final class FocusContext {
    * beside it brings their requests here however the domain resolves.
    */
   ContactHeader contact(String conferenceUri) {
-    try {
-      return focusContact(sip.addresses().createSipURI(conferenceId(conferenceUri), sip.domain()));
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot write the focus's Contact", e);
-    }
+    return focusContact(conferenceSipUri(conferenceUri));
   }
 
   /**

@@ -16,17 +16,8 @@ final class LiveConference {
     Mix create() throws MixerException;
   }
 
-  private final String uri;
   private final List<Leg> legs = new ArrayList<>();
   private Mix mix;
-
-  LiveConference(String uri) {
-    this.uri = uri;
-  }
-
-  String uri() {
-    return uri;
-  }
 
   /** Takes a leg in unless {@code max} legs are there already. */
   synchronized boolean add(Leg leg, int max) {
@@ -37,7 +28,7 @@ final class LiveConference {
     return true;
   }
 
-  /** A leg that became another (a dial-out answered, a waiting caller let in). */
+  /** A leg that became another (a dial-out answered). */
   synchronized void replace(Leg old, Leg now) {
     int at = legs.indexOf(old);
     if (at >= 0) {

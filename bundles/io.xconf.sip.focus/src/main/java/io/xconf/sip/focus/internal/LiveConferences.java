@@ -60,7 +60,7 @@ final class LiveConferences {
     byUri.compute(
         leg.conferenceUri(),
         (uri, live) -> {
-          LiveConference conference = live == null ? new LiveConference(uri) : live;
+          LiveConference conference = live == null ? new LiveConference() : live;
           taken[0] = conference.add(leg, maxLegs);
           return conference.isIdle() ? null : conference;
         });
@@ -157,9 +157,5 @@ final class LiveConferences {
     for (Leg leg : legs(conferenceUri)) {
       leg.end(reason, false);
     }
-  }
-
-  int count() {
-    return byUri.values().stream().mapToInt(c -> c.legs().size()).sum();
   }
 }

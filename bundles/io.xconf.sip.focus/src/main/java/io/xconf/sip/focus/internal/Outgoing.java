@@ -270,12 +270,9 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     if (reason == null) {
       return;
     }
-    if (addedByCall && !recorded) {
-      focus.roster.write(conferenceUri, Roster.left(entity, target, true));
-    } else {
-      focus.roster.write(
-          conferenceUri, Roster.disconnected(entity, target, "booted", focus.now(), reason));
-    }
+    focus.roster.write(
+        conferenceUri,
+        Roster.ended(entity, target, addedByCall && !recorded, "booted", focus.now(), reason));
   }
 
   /** Media freed, place given back; the roster says why (a referred user leaves no trace). */
@@ -286,10 +283,7 @@ final class Outgoing implements Leg, SipClientHandler, SipDialogHandler {
     }
     focus.live.leave(this);
     focus.roster.write(
-        conferenceUri,
-        addedByCall
-            ? Roster.left(entity, target, true)
-            : Roster.disconnected(entity, target, method, focus.now(), reason));
+        conferenceUri, Roster.ended(entity, target, addedByCall, method, focus.now(), reason));
   }
 
   private void cancel() {

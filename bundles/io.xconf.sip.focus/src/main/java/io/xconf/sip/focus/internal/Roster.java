@@ -1,11 +1,13 @@
 package io.xconf.sip.focus.internal;
 
+import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.model.Namespaces;
 import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.xml.namespace.QName;
@@ -228,7 +230,7 @@ final class Roster {
    * identities: an XCON-USERID or an address, or a whole domain as {@code *@example.com}.
    */
   static boolean listed(XmlElement document, String list, List<String> identities) {
-    List<String> wanted = identities.stream().map(UserIds::comparable).toList();
+    List<String> wanted = identities.stream().map(Roster::listable).toList();
     return document
         .child(USERS)
         .flatMap(users -> users.child(xcon(list)))
@@ -253,12 +255,29 @@ final class Roster {
   private static boolean names(String target, List<String> identities) {
     int wildcard = target.indexOf("*@");
     if (wildcard >= 0) {
-      String domain = "@" + target.substring(wildcard + 2).toLowerCase(java.util.Locale.ROOT);
-      return identities.stream()
-          .anyMatch(id -> id.toLowerCase(java.util.Locale.ROOT).endsWith(domain));
+      String domain = "@" + listable(target.substring(wildcard + 2)).toLowerCase(Locale.ROOT);
+      return identities.stream().anyMatch(id -> id.toLowerCase(Locale.ROOT).endsWith(domain));
     }
-    String comparable = UserIds.comparable(target);
-    return identities.contains(comparable);
+    return identities.contains(listable(target));
+  }
+
+  /**
+   * An address as the lists compare it: as SIP compares it loosely, and without a port, since a
+   * list names people, not the ports they use (sip:mallory@host:5080 is the mallory a deny list
+   * names as sip:mallory@host).
+   */
+  static String listable(String address) {
+    String comparable = UserIds.comparable(address);
+    int host = comparable.indexOf('@') + 1;
+    int port = comparable.lastIndexOf(':');
+    int literalEnd = comparable.lastIndexOf(']');
+    if (host > 0
+        && port > host
+        && port > literalEnd
+        && comparable.substring(port + 1).matches("\\d+")) {
+      return comparable.substring(0, port);
+    }
+    return comparable;
   }
 
   /**
@@ -327,6 +346,22 @@ final class Roster {
                         .withChildren(List.of(leaf(info("status"), status))))));
   }
 
+  /**
+   * A call's end in the roster: a user the call brought (a referred or anonymous one) leaves with
+   * it; anyone else stays, disconnected, with how and why.
+   */
+  static XmlElement ended(
+      String entity,
+      String endpoint,
+      boolean removeUser,
+      String method,
+      String when,
+      String reason) {
+    return removeUser
+        ? left(entity, endpoint, true)
+        : disconnected(entity, endpoint, method, when, reason);
+  }
+
   /** The call ended: the endpoint goes, and the user too when the call brought it. */
   static XmlElement left(String entity, String endpoint, boolean removeUser) {
     XmlElement user =
@@ -369,21 +404,7 @@ final class Roster {
   }
 
   static Optional<XmlElement> user(XmlElement document, String entity) {
-    Optional<XmlElement> users = document.child(USERS);
-    if (users.isEmpty()) {
-      return Optional.empty();
-    }
-    // Looked up for every call and roster change: a scan that copies nothing.
-    for (XmlElement user : users.get().children()) {
-      if (user.name().equals(USER) && entity.equals(user.attribute("entity"))) {
-        return Optional.of(user);
-      }
-    }
-    return Optional.empty();
-  }
-
-  static int userCount(XmlElement document) {
-    return document.child(USERS).map(users -> users.children(USER).size()).orElse(0);
+    return Optional.ofNullable(ConferenceAccess.user(document, entity));
   }
 
   /** The label of the conference's audio medium, which endpoints' media refer to. */

@@ -1,5 +1,6 @@
 package io.xconf.sip.focus.internal;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
@@ -88,5 +89,30 @@ public class RosterTest {
     assertTrue(Roster.granted(document, List.of("sip:alice@example.com;transport=tcp"), right));
     assertTrue(Roster.granted(document, List.of(ALICE), right));
     assertFalse(Roster.granted(document, List.of("sip:mallory@example.com"), right));
+  }
+
+  @Test
+  public void aListNamesAnAddressWhateverPortItComesWith() {
+    XmlElement deny =
+        XmlElement.of(Roster.xcon("deny-users-list"))
+            .withChildren(
+                List.of(
+                    XmlElement.of(Roster.xcon("target"))
+                        .withAttribute("uri", "sip:mallory@evil.example"),
+                    XmlElement.of(Roster.xcon("target")).withAttribute("uri", "*@bad.example")));
+    XmlElement document =
+        XmlElement.of(Roster.CONFERENCE_INFO)
+            .withChildren(List.of(XmlElement.of(Roster.USERS).withChildren(List.of(deny))));
+    for (String denied :
+        List.of(
+            "sip:mallory@evil.example:5080",
+            "<sip:mallory@EVIL.example:5080;transport=tcp>",
+            "sip:eve@bad.example:5061")) {
+      assertTrue(denied, Roster.listed(document, "deny-users-list", List.of(denied)));
+    }
+    assertFalse(Roster.listed(document, "deny-users-list", List.of("sip:alice@evil.example:5080")));
+    assertEquals("sip:m@[::1]", Roster.listable("sip:m@[::1]:5060"));
+    assertEquals("sip:m@[::1]", Roster.listable("sip:m@[::1]"));
+    assertEquals("a number is no port", "tel:4930123", Roster.listable("tel:4930123"));
   }
 }

@@ -15,8 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ForwardedDialogs {
 
-  /** Calls remembered at most: more INVITEs are refused until some end. */
+  /** Calls (Call-IDs) remembered at most: more INVITEs are refused until some end. */
   static final int MAX = 20_000;
+
+  /** Calls remembered under one Call-ID (an INVITE forked, or retried with a new From tag). */
+  private static final int MAX_PER_CALL_ID = 4;
 
   /** How long a call that was never answered is remembered (its CANCEL, its ACK). */
   private static final long UNANSWERED_MILLIS = 200_000;
@@ -58,7 +61,9 @@ final class ForwardedDialogs {
 
   /** A forwarded INVITE; false when too many calls are remembered already. */
   boolean add(Call call) {
-    if (size() >= MAX) {
+    // Counted by Call-ID (a map's size is cheap; summing the calls walked them all), and a few
+    // calls at most under one Call-ID, the oldest making way.
+    if (byCallId.size() >= MAX && !byCallId.containsKey(call.callId)) {
       return false;
     }
     byCallId.compute(
@@ -66,6 +71,9 @@ final class ForwardedDialogs {
         (id, calls) -> {
           List<Call> next = calls == null ? new ArrayList<>() : new ArrayList<>(calls);
           next.removeIf(c -> c.callerTag.equals(call.callerTag));
+          if (next.size() >= MAX_PER_CALL_ID) {
+            next.remove(0);
+          }
           next.add(call);
           return List.copyOf(next);
         });
@@ -112,10 +120,6 @@ final class ForwardedDialogs {
         }
       }
     }
-  }
-
-  int size() {
-    return byCallId.values().stream().mapToInt(List::size).sum();
   }
 
   /** Two contacts as SIP compares them loosely. */

@@ -3,14 +3,18 @@ package io.xconf.sip.registrar.internal;
 import io.xconf.sip.Sip;
 import io.xconf.sip.SipRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.MaxForwardsHeader;
@@ -26,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * The registrar's proxy (RFC 3261 section 16.11, stateless): a request for a registered user goes
  * on to its contact with the proxy's Via on top, and the answers come back the same way. No
  * transaction is kept: the branch is derived from the caller's, so a retransmission, the CANCEL of
- * an INVITE and the ACK of a failed one match what the callee has already seen. No Record-Route:
- * phones send the call's later requests to each other, or through the proxy when it is their
- * outbound proxy, which forwards them only within calls it forwarded ({@link ForwardedDialogs}).
- * Nothing else is relayed.
+ * an INVITE and the ACK of a failed one match what the callee has already seen. The branch is keyed
+ * with a secret of this run: an answer is sent back down its Vias only if its top one is the
+ * proxy's for the Via below it, so a forged answer cannot make the server send anything anywhere.
+ * No Record-Route: phones send the call's later requests to each other, or through the proxy when
+ * it is their outbound proxy, which forwards them only within calls it forwarded ({@link
+ * ForwardedDialogs}). Nothing else is relayed.
  */
 final class Proxy {
 
@@ -43,6 +49,7 @@ final class Proxy {
 
   private final Sip sip;
   private final ForwardedDialogs calls = new ForwardedDialogs();
+  private final SecretKeySpec branchKey;
 
   /**
    * Branches of ours that had their final answer, until when: answers are handled on several
@@ -52,6 +59,9 @@ final class Proxy {
 
   Proxy(Sip sip) {
     this.sip = sip;
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    this.branchKey = new SecretKeySpec(secret, "HmacSHA256");
   }
 
   /**
@@ -70,7 +80,11 @@ final class Proxy {
               caller == null ? null : caller.getAddress().getURI().toString(),
               contact.toString(),
               System.currentTimeMillis());
-      if (from.getTag() == null || !calls.add(call)) {
+      if (from.getTag() == null) {
+        request.respond(Response.BAD_REQUEST, "a From tag is needed");
+        return;
+      }
+      if (!calls.add(call)) {
         request.respond(Response.SERVICE_UNAVAILABLE, "too many calls through the proxy");
         return;
       }
@@ -147,7 +161,11 @@ final class Proxy {
       ViaHeader via =
           sip.headers()
               .createViaHeader(
-                  sip.address(), sip.port(transport), transport, branch(request.message()));
+                  sip.address(),
+                  sip.port(transport),
+                  transport,
+                  branch(
+                      (ViaHeader) request.message().getHeader(ViaHeader.NAME), request.callId()));
       forwarded.addFirst(via);
       sip.forward(forwarded);
     } catch (Exception e) {
@@ -164,20 +182,30 @@ final class Proxy {
     return top != null && top.getBranch() != null && top.getBranch().startsWith(BRANCH_PREFIX);
   }
 
-  /** An answer to a forwarded request goes back down the Vias. */
+  /**
+   * An answer to a forwarded request goes back down the Vias, if the top one is the proxy's own for
+   * the Via below it and the answer's Call-ID.
+   */
   void answer(Response response) {
-    ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
-    Response back = (Response) response.clone();
-    back.removeFirst(ViaHeader.NAME);
-    if (back.getHeader(ViaHeader.NAME) == null) {
+    ListIterator<?> vias = response.getHeaders(ViaHeader.NAME);
+    ViaHeader top = vias.hasNext() ? (ViaHeader) vias.next() : null;
+    ViaHeader caller = vias.hasNext() ? (ViaHeader) vias.next() : null;
+    CallIdHeader callId = (CallIdHeader) response.getHeader(CallIdHeader.NAME);
+    if (top == null
+        || caller == null
+        || callId == null
+        || !branch(caller, callId.getCallId()).equals(top.getBranch())) {
+      LOG.debug("An answer to nothing the proxy sent was dropped");
       return;
     }
+    Response back = (Response) response.clone();
+    back.removeFirst(ViaHeader.NAME);
     int status = response.getStatusCode();
     CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
     if (status >= 200 && status < 300 && cseq != null && Request.INVITE.equals(cseq.getMethod())) {
       ContactHeader contact = (ContactHeader) response.getHeader(ContactHeader.NAME);
       calls.answered(
-          ((javax.sip.header.CallIdHeader) response.getHeader("Call-ID")).getCallId(),
+          callId.getCallId(),
           ((FromHeader) response.getHeader(FromHeader.NAME)).getTag(),
           ((ToHeader) response.getHeader(ToHeader.NAME)).getTag(),
           contact == null ? null : contact.getAddress().getURI().toString(),
@@ -217,19 +245,22 @@ final class Proxy {
 
   /**
    * The same for every message of one transaction of the caller, and for its CANCEL and the ACK of
-   * a failed INVITE, which carry the INVITE's branch.
+   * a failed INVITE, which carry the INVITE's branch; keyed, so that only the proxy can make one.
    */
-  private static String branch(Request request) {
-    ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+  private String branch(ViaHeader callerVia, String callId) {
     String seed =
-        (via == null ? "" : via.getBranch() + via.getHost() + via.getPort())
-            + ((javax.sip.header.CallIdHeader) request.getHeader("Call-ID")).getCallId();
+        (callerVia == null
+                ? ""
+                : callerVia.getBranch() + " " + callerVia.getHost() + " " + callerVia.getPort())
+            + " "
+            + callId;
     try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
-      return BRANCH_PREFIX + HexFormat.of().formatHex(hash, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(branchKey);
+      byte[] hash = mac.doFinal(seed.getBytes(StandardCharsets.UTF_8));
+      return BRANCH_PREFIX + HexFormat.of().formatHex(hash, 0, 16);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has HmacSHA256", e);
     }
   }
 }
