@@ -90,6 +90,9 @@ final class DialIn {
       return;
     }
     call.own();
+    // The 200 waits for the roster's durable write: a 100 now. Otherwise the stack sends its own
+    // after 200 ms, from a timer that does not see a 200 under way, and the 100 may follow it.
+    request.respond(Response.TRYING, null);
     if (waits) {
       call.await();
       LOG.debug("{} waits for a moderator of {}", call.endpoint(), conference.uri());
