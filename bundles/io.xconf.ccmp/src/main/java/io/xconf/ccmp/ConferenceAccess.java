@@ -17,8 +17,9 @@ import javax.xml.namespace.QName;
  *   <li>it is <em>managed</em> by its organizer (creator), by its users whose roles include {@code
  *       administrator} or {@code moderator}, and by server administrators;
  *   <li>it is <em>seen</em> by those who manage it and by its users;
- *   <li>a {@code conference-password} (RFC 6501 section 4.2.6) is asked of everyone who does not
- *       manage it: missing 423, wrong 422; and it is shown only to those who manage it;
+ *   <li>a {@code conference-password} (RFC 6501 section 4.2.6) is asked of everyone, managers too
+ *       (RFC 6503 section 5.1: every request whose target is password-protected carries it):
+ *       missing 423, wrong 422; and it is shown only to those who manage it;
  *   <li>the identifiers of its calls' dialogs (RFC 4575 {@code call-info}: Call-ID and tags, with
  *       which a request could pass for a participant's) are shown only to those who manage it.
  * </ul>
@@ -37,6 +38,8 @@ public final class ConferenceAccess {
   private static final QName USER = new QName(Namespaces.CONFERENCE_INFO, "user");
   private static final QName ENDPOINT = new QName(Namespaces.CONFERENCE_INFO, "endpoint");
   private static final QName CALL_INFO = new QName(Namespaces.CONFERENCE_INFO, "call-info");
+  private static final QName SIDEBARS_BY_VAL =
+      new QName(Namespaces.CONFERENCE_INFO, "sidebars-by-val");
 
   private ConferenceAccess() {}
 
@@ -81,11 +84,14 @@ public final class ConferenceAccess {
         || (sender != null && user(conference.document(), sender.userId()) != null);
   }
 
-  /** Null when the password check passes; else 423 (none given) or 422 (wrong). */
+  /**
+   * Null when the password check passes; else 423 (none given) or 422 (wrong). Everyone is asked,
+   * whoever {@code sender} is (since 1.2: managers were exempt before).
+   */
   public static CcmpResponseCode passwordCheck(
       ConferenceObject conference, Account sender, String given) {
     List<String> passwords = passwords(conference.document());
-    if (passwords.isEmpty() || manages(conference, sender)) {
+    if (passwords.isEmpty()) {
       return null;
     }
     if (given == null || given.isEmpty()) {
@@ -118,16 +124,26 @@ public final class ConferenceAccess {
    */
   public static XmlElement visible(ConferenceObject conference, Account sender) {
     XmlElement document = conference.document();
-    if (manages(conference, sender)) {
-      return document;
-    }
+    return manages(conference, sender) ? document : withoutSecrets(document);
+  }
+
+  /** A conference document, or a sidebar by value within one, without passwords and call-info. */
+  private static XmlElement withoutSecrets(XmlElement document) {
     List<XmlElement> root = new ArrayList<>();
     boolean changed = false;
     for (XmlElement child : document.children()) {
-      XmlElement seen =
-          child.name().equals(DESCRIPTION)
-              ? withoutPasswords(child)
-              : child.name().equals(USERS) ? withoutCallInfo(child) : child;
+      XmlElement seen;
+      if (child.name().equals(DESCRIPTION)) {
+        seen = withoutPasswords(child);
+      } else if (child.name().equals(USERS)) {
+        seen = withoutCallInfo(child);
+      } else if (child.name().equals(SIDEBARS_BY_VAL)) {
+        seen =
+            child.withChildren(
+                child.children().stream().map(ConferenceAccess::withoutSecrets).toList());
+      } else {
+        seen = child;
+      }
       changed |= seen != child;
       root.add(seen);
     }

@@ -102,7 +102,12 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     if (allowedWithoutCredentials(message)) {
       response = answer(request, null);
     } else {
-      Optional<Account> sender = caller.account().or(() -> fromSubject(message.getSubject()));
+      // Section 10.2's subject carries a password in clear: only over TLS, like HTTP Basic.
+      boolean subjectHeard = caller.acceptsPasswords() || message.getSubject() == null;
+      Optional<Account> sender =
+          caller
+              .account()
+              .or(() -> subjectHeard ? fromSubject(message.getSubject()) : Optional.empty());
       String claimed = message.getConfUserID() == null ? "" : message.getConfUserID().trim();
       if (sender.isEmpty()) {
         challenge = true;
@@ -110,7 +115,9 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
             error(
                 message,
                 CcmpResponseCode.AUTHENTICATION_REQUIRED,
-                "valid credentials are required");
+                subjectHeard
+                    ? "valid credentials are required"
+                    : "a subject's password counts only over HTTPS; use HTTP Digest here");
       } else if (claimed.isEmpty() || accounts.byUserId(claimed).isEmpty()) {
         response =
             error(
@@ -196,6 +203,12 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
 
   private CcmpResponseMessageType answer(CcmpRequestDocument document, Account sender) {
     CcmpRequestMessageType request = document.message();
+    if (!ResponseTypes.hasSpecializedMessage(request)) {
+      return error(
+          request,
+          CcmpResponseCode.BAD_REQUEST,
+          "Bad Request: " + xsiType(request) + " without its specialized message");
+    }
     if (document.invalidValue() != null) {
       return refuseInvalidValue(request, sender, document.invalidValue());
     }

@@ -132,7 +132,10 @@ final class ConferenceHandlers {
     return new javax.xml.namespace.QName(io.xconf.model.Namespaces.CONFERENCE_INFO, localName);
   }
 
-  /** Null when {@code sender} may read the conference; else 401, 423 or 422. */
+  /**
+   * Null when {@code sender} may read the conference; else 401, 423 or 422. (For those who see it,
+   * {@link ModelMessageHandler} checked the password already.)
+   */
   static CcmpResponseCode readRefusal(
       ConferenceObject conference, Account sender, String password) {
     if (!ConferenceAccess.sees(conference, sender)) {

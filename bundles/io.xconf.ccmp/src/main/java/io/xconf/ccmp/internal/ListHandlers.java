@@ -48,15 +48,18 @@ final class ListHandlers {
     return uris;
   }
 
-  /** The objects whose documents the filter selects (all without a filter). */
-  static List<ConferenceObject> selected(List<ConferenceObject> objects, XpathFilter filter)
-      throws ModelException {
+  /**
+   * The objects whose documents, as the sender may see them, the filter selects (all without a
+   * filter): what is hidden from a caller cannot be probed with a filter either.
+   */
+  static List<ConferenceObject> selected(
+      List<ConferenceObject> objects, XpathFilter filter, Account sender) throws ModelException {
     if (filter == null) {
       return objects;
     }
     List<ConferenceObject> selected = new java.util.ArrayList<>();
     for (ConferenceObject object : objects) {
-      if (filter.selects(object.document())) {
+      if (filter.selects(ConferenceAccess.visible(object, sender))) {
         selected.add(object);
       }
     }
@@ -110,7 +113,7 @@ final class ListHandlers {
                   : request.getBlueprintsRequest().getXpathFilter());
       response
           .getBlueprintsResponse()
-          .setBlueprintsInfo(uris(selected(model.blueprints(), filter)));
+          .setBlueprintsInfo(uris(selected(model.blueprints(), filter, sender)));
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
   }
@@ -160,7 +163,7 @@ final class ListHandlers {
                   : request.getConfsRequest().getXpathFilter());
       List<ConferenceObject> visible =
           model.conferences().stream().filter(c -> ConferenceAccess.sees(c, sender)).toList();
-      response.getConfsResponse().setConfsInfo(uris(selected(visible, filter)));
+      response.getConfsResponse().setConfsInfo(uris(selected(visible, filter, sender)));
       return ModelBridge.answer(response, CcmpResponseCode.SUCCESS, null);
     }
   }

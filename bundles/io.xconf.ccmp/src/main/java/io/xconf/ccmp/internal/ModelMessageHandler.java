@@ -62,6 +62,10 @@ abstract class ModelMessageHandler<
     }
     Q typed = requestType.cast(request);
     try {
+      CcmpResponseCode password = passwordRefusal(request, sender);
+      if (password != null) {
+        return ModelBridge.answer(response, password, null);
+      }
       return answer(typed, response, sender);
     } catch (ModelException e) {
       R failed = ModelBridge.answer(response, e);
@@ -73,6 +77,23 @@ abstract class ModelMessageHandler<
       }
       return failed;
     }
+  }
+
+  /**
+   * Section 5.1: a request whose target is password-protected carries the password, whoever sends
+   * it. Asked here only of those who may see the target: a stranger's request is refused as such by
+   * the handler (else 422 against 401 would tell a stranger when a guess was right); a stranger who
+   * joins is asked by the join.
+   */
+  private CcmpResponseCode passwordRefusal(CcmpRequestMessageType request, Account sender) {
+    if (isBlank(request.getConfObjID())) {
+      return null;
+    }
+    Optional<ConferenceObject> target = model.get(request.getConfObjID().trim());
+    if (target.isEmpty() || !ConferenceAccess.sees(target.get(), sender)) {
+      return null;
+    }
+    return ConferenceAccess.passwordCheck(target.get(), sender, request.getConferencePassword());
   }
 
   @Override

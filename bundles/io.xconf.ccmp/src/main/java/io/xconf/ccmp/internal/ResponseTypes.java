@@ -52,7 +52,53 @@ final class ResponseTypes {
                   CcmpSidebarByRefRequestMessageType.class,
                   StandardMessageNameType.SIDEBAR_BY_REF_REQUEST));
 
+  /** The specialized message of each standard request (RFC 6503 section 5.1: it MUST be there). */
+  private static final Map<
+          Class<? extends CcmpRequestMessageType>,
+          java.util.function.Function<CcmpRequestMessageType, Object>>
+      SPECIALIZED =
+          Map.ofEntries(
+              Map.entry(
+                  CcmpBlueprintsRequestMessageType.class,
+                  r -> ((CcmpBlueprintsRequestMessageType) r).getBlueprintsRequest()),
+              Map.entry(
+                  CcmpBlueprintRequestMessageType.class,
+                  r -> ((CcmpBlueprintRequestMessageType) r).getBlueprintRequest()),
+              Map.entry(
+                  CcmpConfsRequestMessageType.class,
+                  r -> ((CcmpConfsRequestMessageType) r).getConfsRequest()),
+              Map.entry(
+                  CcmpConfRequestMessageType.class,
+                  r -> ((CcmpConfRequestMessageType) r).getConfRequest()),
+              Map.entry(
+                  CcmpUsersRequestMessageType.class,
+                  r -> ((CcmpUsersRequestMessageType) r).getUsersRequest()),
+              Map.entry(
+                  CcmpUserRequestMessageType.class,
+                  r -> ((CcmpUserRequestMessageType) r).getUserRequest()),
+              Map.entry(
+                  CcmpSidebarsByValRequestMessageType.class,
+                  r -> ((CcmpSidebarsByValRequestMessageType) r).getSidebarsByValRequest()),
+              Map.entry(
+                  CcmpSidebarByValRequestMessageType.class,
+                  r -> ((CcmpSidebarByValRequestMessageType) r).getSidebarByValRequest()),
+              Map.entry(
+                  CcmpSidebarsByRefRequestMessageType.class,
+                  r -> ((CcmpSidebarsByRefRequestMessageType) r).getSidebarsByRefRequest()),
+              Map.entry(
+                  CcmpSidebarByRefRequestMessageType.class,
+                  r -> ((CcmpSidebarByRefRequestMessageType) r).getSidebarByRefRequest()),
+              Map.entry(
+                  CcmpExtendedRequestMessageType.class,
+                  r -> ((CcmpExtendedRequestMessageType) r).getExtendedRequest()));
+
   private ResponseTypes() {}
+
+  /** Whether a request carries its specialized message; optionsRequest has none to carry. */
+  static boolean hasSpecializedMessage(CcmpRequestMessageType request) {
+    var specialized = SPECIALIZED.get(request.getClass());
+    return specialized == null || specialized.apply(request) != null;
+  }
 
   /** A new response of the type that answers {@code request}. */
   static CcmpResponseMessageType answering(CcmpRequestMessageType request) {

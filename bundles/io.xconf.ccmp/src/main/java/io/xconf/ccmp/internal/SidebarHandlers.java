@@ -97,7 +97,7 @@ final class SidebarHandlers {
       }
       // An empty list is left out: uris-type needs at least one entry.
       XpathFilter filter = XpathFilter.of(xpathFilter(request));
-      XmlElement found = conference.document().child(list).orElse(null);
+      XmlElement found = ConferenceAccess.visible(conference, sender).child(list).orElse(null);
       if (found != null && filter != null) {
         List<XmlElement> kept = new ArrayList<>();
         for (XmlElement entry : found.children()) {
@@ -109,7 +109,8 @@ final class SidebarHandlers {
                       .map(XmlElement::text)
                       .orElse("");
           Optional<ConferenceObject> sidebar = model.get(uri.trim());
-          if (sidebar.isPresent() && filter.selects(sidebar.get().document())) {
+          if (sidebar.isPresent()
+              && filter.selects(ConferenceAccess.visible(sidebar.get(), sender))) {
             kept.add(entry);
           }
         }

@@ -8,6 +8,7 @@ import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.ModelException;
+import io.xconf.model.UserLists;
 import io.xconf.model.XmlElement;
 import io.xconf.schema.XconCodec;
 import io.xconf.schema.ccmp.CcmpUserRequestMessageType;
@@ -54,6 +55,16 @@ final class UserHandlers {
       entities.add(user.attribute("entity"));
     }
     return entities;
+  }
+
+  private static final javax.xml.namespace.QName ASSOCIATED_AORS = info("associated-aors");
+
+  private static javax.xml.namespace.QName info(String localName) {
+    return new javax.xml.namespace.QName(io.xconf.model.Namespaces.CONFERENCE_INFO, localName);
+  }
+
+  private static javax.xml.namespace.QName xcon(String localName) {
+    return new javax.xml.namespace.QName(io.xconf.model.Namespaces.XCON, localName);
   }
 
   private static CcmpResponseCode notAllowed() {
@@ -202,12 +213,24 @@ final class UserHandlers {
           if (password != null) {
             return ModelBridge.answer(response, password, null);
           }
-          if (existing != null) {
+          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
+          if (!manages) {
+            UserRights.Refusal refusal = UserRights.onItself(user, sender);
+            if (refusal == null && existing == null) {
+              refusal = UserRights.join(conference.document(), sender, user);
+            }
+            if (refusal != null) {
+              return ModelBridge.answer(response, refusal.code(), refusal.reason());
+            }
+          }
+          if (existing != null && !self) {
             return ModelBridge.answer(
                 response, CcmpResponseCode.CONFLICT, entity + " is in the conference already");
           }
           Integer maximum = maximumUsers(conference.document());
-          if (maximum != null && entities(conference.document()).size() >= maximum) {
+          if (existing == null
+              && maximum != null
+              && entities(conference.document()).size() >= maximum) {
             // Section 5.4: the max number of users has been reached for the conference.
             return ModelBridge.answer(
                 response,
@@ -220,13 +243,8 @@ final class UserHandlers {
             return ModelBridge.answer(
                 response, CcmpResponseCode.USER_NOT_FOUND, "no user " + entity);
           }
-          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
-          if (!manages && user.child(ConferenceAccess.ROLES).isPresent()) {
-            return ModelBridge.answer(
-                response, notAllowed(), "only the conference's managers give roles");
-          }
           Set<String> before = entities(conference.document());
-          ConferenceObject updated = model.update(conference.uri(), withUser(user), actor);
+          ConferenceObject updated = model.update(conference.uri(), joining(user), actor);
           Set<String> added = entities(updated.document());
           added.removeAll(before);
           String created = added.isEmpty() ? entity : added.iterator().next();
@@ -272,9 +290,9 @@ final class UserHandlers {
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
           }
           XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
-          if (!manages && user.child(ConferenceAccess.ROLES).isPresent()) {
-            return ModelBridge.answer(
-                response, notAllowed(), "only the conference's managers change roles");
+          UserRights.Refusal refusal = manages ? null : UserRights.onItself(user, sender);
+          if (refusal != null) {
+            return ModelBridge.answer(response, refusal.code(), refusal.reason());
           }
           ConferenceObject updated = model.update(conference.uri(), withUser(user), actor);
           response
@@ -306,6 +324,34 @@ final class UserHandlers {
         }
         default -> throw new IllegalStateException("operation checked before");
       }
+    }
+
+    /**
+     * A user's join (section 5.3.6: the focus initiates the signalling): its endpoints become
+     * dial-out targets, and addresses of the user, so that the calls are known as its calls.
+     */
+    private static XmlElement joining(XmlElement user) {
+      List<String> endpoints = UserRights.endpoints(user);
+      if (endpoints.isEmpty()) {
+        return withUser(user);
+      }
+      XmlElement aors = user.child(ASSOCIATED_AORS).orElse(XmlElement.of(ASSOCIATED_AORS));
+      List<XmlElement> entries = new java.util.ArrayList<>(aors.children());
+      List<XmlElement> targets = new java.util.ArrayList<>();
+      for (String endpoint : endpoints) {
+        entries.add(
+            XmlElement.of(info("entry"))
+                .withChildren(List.of(XmlElement.leaf(info("uri"), endpoint))));
+        targets.add(
+            XmlElement.of(xcon("target"))
+                .withAttribute("uri", endpoint)
+                .withAttribute("method", "dial-out"));
+      }
+      XmlElement joined = user.withChild(aors.withChildren(entries));
+      return ModelBridge.conferenceWith(
+          XmlElement.of(ModelBridge.USERS)
+              .withChildren(
+                  List.of(joined, XmlElement.of(xcon(UserLists.ALLOWED)).withChildren(targets))));
     }
 
     private static XmlElement withUser(XmlElement user) {

@@ -9,51 +9,66 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.namespace.NamespaceContext;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.xpath.XPathConstants;
-import javax.xml.xpath.XPathExpression;
-import javax.xml.xpath.XPathExpressionException;
-import javax.xml.xpath.XPathFactory;
-import javax.xml.xpath.XPathFactoryConfigurationException;
+import org.jaxen.BaseXPath;
+import org.jaxen.Function;
+import org.jaxen.JaxenException;
+import org.jaxen.SimpleFunctionContext;
+import org.jaxen.SimpleNamespaceContext;
+import org.jaxen.dom.DocumentNavigator;
+import org.jaxen.function.ContainsFunction;
+import org.jaxen.function.CountFunction;
+import org.jaxen.function.FalseFunction;
+import org.jaxen.function.LastFunction;
+import org.jaxen.function.NormalizeSpaceFunction;
+import org.jaxen.function.NotFunction;
+import org.jaxen.function.PositionFunction;
+import org.jaxen.function.StartsWithFunction;
+import org.jaxen.function.StringLengthFunction;
+import org.jaxen.function.TrueFunction;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
  * The {@code xpathFilter} of the list messages (RFC 6503 sections 5.3.1, 5.3.3, 5.3.7, 5.3.9): an
- * XPath 1.0 expression evaluated against each object's document; the object is listed when the
- * expression selects something (or is true).
+ * XPath 1.0 expression evaluated against each object's document as the caller may see it; the
+ * object is listed when the expression selects something (or is true).
  *
  * <p>As in the RFC's examples, conference-info names go without prefix ({@code info:} is accepted
  * too); RFC 6501 names take {@code xcon:}. The subset accepted: location paths, predicates,
- * comparisons, {@code and}/{@code or}, and the functions {@code not}, {@code contains}, {@code
- * starts-with}, {@code count}, {@code string-length}, {@code normalize-space}, {@code text}; at
- * most 512 characters. The JDK's XPath runs with secure processing, so no extension functions.
+ * comparisons, {@code and}/{@code or}, and the functions of {@link #FUNCTIONS}; at most 512
+ * characters. Jaxen evaluates it, with only those functions and a metered navigator: one request's
+ * filter may visit at most {@link #MAX_STEPS} nodes (a string value counts its length in 16s),
+ * since nested descendant predicates grow as a power of the document's size.
  */
 final class XpathFilter {
 
+  /** Node visits one request's filter may make over all the documents it is evaluated on. */
+  static final long MAX_STEPS = 1_000_000;
+
   private static final int MAX_LENGTH = 512;
-  private static final Set<String> FUNCTIONS =
-      Set.of(
-          "not",
-          "contains",
-          "starts-with",
-          "count",
-          "string-length",
-          "normalize-space",
-          "text",
-          "true",
-          "false");
+  private static final Map<String, Function> FUNCTIONS =
+      Map.ofEntries(
+          Map.entry("not", new NotFunction()),
+          Map.entry("contains", new ContainsFunction()),
+          Map.entry("starts-with", new StartsWithFunction()),
+          Map.entry("count", new CountFunction()),
+          Map.entry("string-length", new StringLengthFunction()),
+          Map.entry("normalize-space", new NormalizeSpaceFunction()),
+          Map.entry("position", new PositionFunction()),
+          Map.entry("last", new LastFunction()),
+          Map.entry("true", new TrueFunction()),
+          Map.entry("false", new FalseFunction()));
+  private static final Set<String> NODE_TESTS = Set.of("text", "node");
   private static final Pattern FUNCTION_CALL = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)\\s*\\(");
   private static final Map<String, String> PREFIXES =
       Map.of("xcon", Namespaces.XCON, "xconf", Namespaces.XCONF);
 
-  private final XPathExpression expression;
+  private final BaseXPath expression;
   private final DocumentBuilderFactory documents = DocumentBuilderFactory.newDefaultInstance();
 
-  private XpathFilter(XPathExpression expression) {
+  private XpathFilter(BaseXPath expression) {
     this.expression = expression;
     documents.setNamespaceAware(true);
   }
@@ -70,18 +85,19 @@ final class XpathFilter {
     }
     Matcher calls = FUNCTION_CALL.matcher(text.replaceAll("'[^']*'|\"[^\"]*\"", "''"));
     while (calls.find()) {
-      if (!FUNCTIONS.contains(calls.group(1))) {
+      if (!FUNCTIONS.containsKey(calls.group(1)) && !NODE_TESTS.contains(calls.group(1))) {
         throw new ModelException(
             ModelFailure.BAD_REQUEST, "xpathFilter may not call " + calls.group(1) + "()");
       }
     }
     try {
-      XPathFactory factory = XPathFactory.newDefaultInstance();
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      var xpath = factory.newXPath();
-      xpath.setNamespaceContext(new Prefixes());
-      return new XpathFilter(xpath.compile(text));
-    } catch (XPathExpressionException | XPathFactoryConfigurationException e) {
+      BaseXPath xpath = new BaseXPath(text, new MeteredNavigator(MAX_STEPS));
+      SimpleFunctionContext functions = new SimpleFunctionContext();
+      FUNCTIONS.forEach((name, function) -> functions.registerFunction(null, name, function));
+      xpath.setFunctionContext(functions);
+      xpath.setNamespaceContext(new SimpleNamespaceContext(PREFIXES));
+      return new XpathFilter(xpath);
+    } catch (JaxenException | RuntimeException e) {
       throw new ModelException(ModelFailure.BAD_REQUEST, "xpathFilter is not XPath 1.0: " + text);
     }
   }
@@ -91,9 +107,12 @@ final class XpathFilter {
     try {
       Document dom = documents.newDocumentBuilder().newDocument();
       dom.appendChild(toDom(dom, document));
-      Object result = expression.evaluate(dom, XPathConstants.BOOLEAN);
-      return Boolean.TRUE.equals(result);
-    } catch (XPathExpressionException e) {
+      return expression.booleanValueOf(dom);
+    } catch (MeteredNavigator.Exhausted e) {
+      throw new ModelException(
+          ModelFailure.RESOURCES_NOT_AVAILABLE,
+          "xpathFilter needs more than " + MAX_STEPS + " node visits; narrow it");
+    } catch (JaxenException | RuntimeException e) {
       throw new ModelException(ModelFailure.BAD_REQUEST, "xpathFilter failed: " + e.getMessage());
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK makes empty DOM documents", e);
@@ -136,20 +155,88 @@ final class XpathFilter {
     return name.getLocalPart();
   }
 
-  private static final class Prefixes implements NamespaceContext {
-    @Override
-    public String getNamespaceURI(String prefix) {
-      return PREFIXES.getOrDefault(prefix, XMLConstants.NULL_NS_URI);
+  /** Jaxen's DOM navigator, counting the nodes its axes hand out and the strings it reads. */
+  static final class MeteredNavigator extends DocumentNavigator {
+    private static final long serialVersionUID = 1L;
+
+    /** Thrown through Jaxen when the budget is spent. */
+    static final class Exhausted extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      Exhausted() {
+        super(null, null, false, false);
+      }
+    }
+
+    private final long budget;
+    private long steps;
+
+    MeteredNavigator(long budget) {
+      this.budget = budget;
+    }
+
+    private void spend(long cost) {
+      steps += cost;
+      if (steps > budget) {
+        throw new Exhausted();
+      }
+    }
+
+    private Iterator<?> metered(Iterator<?> axis) {
+      return new Iterator<Object>() {
+        @Override
+        public boolean hasNext() {
+          return axis.hasNext();
+        }
+
+        @Override
+        public Object next() {
+          spend(1);
+          return axis.next();
+        }
+      };
     }
 
     @Override
-    public String getPrefix(String namespaceUri) {
-      return null;
+    public Iterator getChildAxisIterator(Object node) {
+      return metered(super.getChildAxisIterator(node));
     }
 
     @Override
-    public Iterator<String> getPrefixes(String namespaceUri) {
-      return java.util.Collections.emptyIterator();
+    public Iterator getParentAxisIterator(Object node) {
+      return metered(super.getParentAxisIterator(node));
+    }
+
+    @Override
+    public Iterator getFollowingSiblingAxisIterator(Object node) {
+      return metered(super.getFollowingSiblingAxisIterator(node));
+    }
+
+    @Override
+    public Iterator getPrecedingSiblingAxisIterator(Object node) {
+      return metered(super.getPrecedingSiblingAxisIterator(node));
+    }
+
+    @Override
+    public Iterator getFollowingAxisIterator(Object node) {
+      return metered(super.getFollowingAxisIterator(node));
+    }
+
+    @Override
+    public Iterator getAttributeAxisIterator(Object node) {
+      return metered(super.getAttributeAxisIterator(node));
+    }
+
+    @Override
+    public Iterator getNamespaceAxisIterator(Object node) {
+      return metered(super.getNamespaceAxisIterator(node));
+    }
+
+    @Override
+    public String getElementStringValue(Object node) {
+      String value = super.getElementStringValue(node);
+      spend(1 + value.length() / 16);
+      return value;
     }
   }
 }

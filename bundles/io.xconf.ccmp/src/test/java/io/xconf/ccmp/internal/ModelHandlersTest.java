@@ -289,7 +289,7 @@ public class ModelHandlersTest {
   }
 
   @Test
-  public void aConferencePasswordGuardsItFromNonManagers() throws Exception {
+  public void aConferencePasswordIsAskedOfEveryoneAndShownToManagersOnly() throws Exception {
     String uri =
         createConference(
             "<confInfo entity=\"xcon:AUTO_GENERATE_1@example.com\"><info:conference-description><info:conf-uris><info:entry>"
@@ -314,13 +314,23 @@ public class ModelHandlersTest {
             String.format(retrieve, "<conference-password>1234</conference-password>"));
     assertEquals(200, code(allowed));
     assertFalse("only managers read the password", allowed.contains("1234"));
+    // RFC 6503 section 5.1: every request whose target is password-protected carries it.
+    assertEquals(423, code(send(ALICE, "conf", String.format(retrieve, ""))));
     assertTrue(
-        send(ALICE, "conf", String.format(retrieve, ""))
+        send(
+                ALICE,
+                "conf",
+                String.format(retrieve, "<conference-password>1234</conference-password>"))
             .contains("<xcon:conference-password>1234</xcon:conference-password>"));
+    assertEquals(423, code(send(TestAccounts.ROOT, "conf", String.format(retrieve, ""))));
     assertEquals(
         "administrators manage everything",
         200,
-        code(send(TestAccounts.ROOT, "conf", String.format(retrieve, ""))));
+        code(
+            send(
+                TestAccounts.ROOT,
+                "conf",
+                String.format(retrieve, "<conference-password>1234</conference-password>"))));
   }
 
   @Test

@@ -48,9 +48,10 @@ public final class CcmpServlet extends HttpServlet {
       description = "Authentication of CCMP requests.")
   public @interface Config {
     @AttributeDefinition(
-        name = "Basic over plain HTTP",
+        name = "Passwords over plain HTTP",
         description =
-            "Accept HTTP Basic credentials on unencrypted connections (they travel in clear).")
+            "Accept HTTP Basic credentials and CCMP subject passwords on unencrypted connections"
+                + " (they travel in clear).")
     boolean basicOverPlainHttp() default false;
 
     @AttributeDefinition(
@@ -80,6 +81,7 @@ public final class CcmpServlet extends HttpServlet {
   private final transient CcmpProcessor processor;
   private final transient HttpAuthenticator authenticator;
   private final long maxRequestBytes;
+  private final boolean basicOverPlainHttp;
   private final transient Semaphore slots;
   private final long maxWaitMillis;
 
@@ -111,6 +113,7 @@ public final class CcmpServlet extends HttpServlet {
     this.http = http;
     this.processor = processor;
     this.maxRequestBytes = config.maxRequestBytes();
+    this.basicOverPlainHttp = config.basicOverPlainHttp();
     this.slots = new Semaphore(config.maxConcurrentRequests());
     this.maxWaitMillis = config.maxWaitMillis();
     this.authenticator =
@@ -189,7 +192,7 @@ public final class CcmpServlet extends HttpServlet {
             processor.process(
                 new ByteArrayInputStream(ccmpRequest),
                 body,
-                new CcmpCaller(authentication.account(), request.isSecure()));
+                new CcmpCaller(authentication.account(), request.isSecure(), basicOverPlainHttp));
       } finally {
         slots.release();
       }

@@ -1,5 +1,6 @@
 package io.xconf.sip.focus.internal;
 
+import io.xconf.model.UserLists;
 import io.xconf.model.XmlElement;
 import io.xconf.sip.SipIdentity;
 import io.xconf.sip.focus.Admission;
@@ -64,8 +65,8 @@ final class AdmissionPolicy {
       Purpose purpose,
       Supplier<String> anonymous,
       List<String> allowedIdentities) {
-    String joinHandling = joinHandling(document);
-    String policy = Roster.admissionPolicy(document).orElse("");
+    String joinHandling = UserLists.joinHandling(document);
+    String policy = UserLists.admissionPolicy(document).orElse("");
     if ("block".equals(joinHandling)) {
       return Admission.refuse(Response.FORBIDDEN, "the conference takes no participants");
     }
@@ -91,19 +92,19 @@ final class AdmissionPolicy {
     if (!closed) {
       List<String> claimedOrProved = new ArrayList<>(identities);
       claimedOrProved.add(caller.claimed());
-      if (Roster.listed(document, "deny-users-list", claimedOrProved)) {
+      if (UserLists.listed(document, UserLists.DENIED, claimedOrProved)) {
         return Admission.refuse(Response.FORBIDDEN, "denied by the conference");
       }
     }
     boolean proofNeeded =
         "authenticate".equals(joinHandling)
             || policy.endsWith("Authenticated")
-            || (!closed && Roster.namesAnyone(document, "deny-users-list"));
+            || (!closed && UserLists.namesAnyone(document, UserLists.DENIED));
     if (proofNeeded && !identity.authenticated() && allowedIdentities.isEmpty()) {
       return Admission.challenge();
     }
     boolean listed =
-        !identities.isEmpty() && Roster.listed(document, "allowed-users-list", identities);
+        !identities.isEmpty() && UserLists.listed(document, UserLists.ALLOWED, identities);
     if (closed && !listed) {
       return Admission.refuse(Response.FORBIDDEN, "not among the allowed users");
     }
@@ -167,14 +168,5 @@ final class AdmissionPolicy {
       return Optional.of(Admission.refuse(Response.FORBIDDEN, right + " is not granted"));
     }
     return Optional.empty();
-  }
-
-  static String joinHandling(XmlElement document) {
-    return document
-        .child(Roster.USERS)
-        .flatMap(users -> users.child(Roster.xcon("join-handling")))
-        .map(XmlElement::text)
-        .map(String::strip)
-        .orElse("allow");
   }
 }

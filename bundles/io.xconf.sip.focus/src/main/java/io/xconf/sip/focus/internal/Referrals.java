@@ -2,6 +2,7 @@ package io.xconf.sip.focus.internal;
 
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.UserIds;
+import io.xconf.model.UserLists;
 import io.xconf.model.XmlElement;
 import io.xconf.sip.Sip;
 import io.xconf.sip.SipClientHandler;
@@ -103,7 +104,7 @@ final class Referrals implements Call.Refers {
     SipIdentity referrer = caller.identity();
     String address = plain(target);
     if (!Request.BYE.equals(method)) {
-      if (Roster.listed(document, "deny-users-list", List.of(address))) {
+      if (UserLists.listed(document, UserLists.DENIED, List.of(address))) {
         request.respond(Response.FORBIDDEN, address + " is denied");
         return;
       }

@@ -7,7 +7,6 @@ import io.xconf.model.XmlElement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.xml.namespace.QName;
@@ -226,61 +225,6 @@ final class Roster {
   }
 
   /**
-   * Whether a list of targets under users (allowed-users-list, deny-users-list) names one of these
-   * identities: an XCON-USERID or an address, or a whole domain as {@code *@example.com}.
-   */
-  static boolean listed(XmlElement document, String list, List<String> identities) {
-    List<String> wanted = identities.stream().map(Roster::listable).toList();
-    return document
-        .child(USERS)
-        .flatMap(users -> users.child(xcon(list)))
-        .map(
-            targets ->
-                targets.children(xcon("target")).stream()
-                    .map(t -> t.attribute("uri"))
-                    .filter(uri -> uri != null)
-                    .anyMatch(uri -> names(uri, wanted)))
-        .orElse(false);
-  }
-
-  /** Whether a list of targets under users names anyone at all. */
-  static boolean namesAnyone(XmlElement document, String list) {
-    return document
-        .child(USERS)
-        .flatMap(users -> users.child(xcon(list)))
-        .map(targets -> !targets.children(xcon("target")).isEmpty())
-        .orElse(false);
-  }
-
-  private static boolean names(String target, List<String> identities) {
-    int wildcard = target.indexOf("*@");
-    if (wildcard >= 0) {
-      String domain = "@" + listable(target.substring(wildcard + 2)).toLowerCase(Locale.ROOT);
-      return identities.stream().anyMatch(id -> id.toLowerCase(Locale.ROOT).endsWith(domain));
-    }
-    return identities.contains(listable(target));
-  }
-
-  /**
-   * An address as the lists compare it: as SIP compares it loosely, and without a port, since a
-   * list names people, not the ports they use (sip:mallory@host:5080 is the mallory a deny list
-   * names as sip:mallory@host).
-   */
-  static String listable(String address) {
-    String comparable = UserIds.comparable(address);
-    int host = comparable.indexOf('@') + 1;
-    int port = comparable.lastIndexOf(':');
-    int literalEnd = comparable.lastIndexOf(']');
-    if (host > 0
-        && port > host
-        && port > literalEnd
-        && comparable.substring(port + 1).matches("\\d+")) {
-      return comparable.substring(0, port);
-    }
-    return comparable;
-  }
-
-  /**
    * Whether the conference's user for one of these identities (its entity, or one of its
    * associated-aors) has a boolean right set, e.g. allow-invite-users-dynamically (RFC 6501 section
    * 4.6.5); unset is false.
@@ -295,16 +239,6 @@ final class Roster {
         .map(XmlElement::text)
         .anyMatch(
             text -> text != null && (text.strip().equals("true") || text.strip().equals("1")));
-  }
-
-  /** RFC 6501 user-admission-policy: closedAuthenticated, openAuthenticated or anonymous. */
-  static Optional<String> admissionPolicy(XmlElement document) {
-    return document
-        .child(USERS)
-        .flatMap(users -> users.child(xcon("user-admission-policy")))
-        .map(XmlElement::text)
-        .map(String::strip)
-        .filter(text -> !text.isEmpty());
   }
 
   /** The user standing for an address: the one whose associated-aors or entity is that address. */

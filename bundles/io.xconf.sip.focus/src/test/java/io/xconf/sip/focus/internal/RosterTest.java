@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.xconf.model.UserLists;
 import io.xconf.model.XmlElement;
 import java.util.List;
 import org.junit.Test;
@@ -108,11 +109,12 @@ public class RosterTest {
             "sip:mallory@evil.example:5080",
             "<sip:mallory@EVIL.example:5080;transport=tcp>",
             "sip:eve@bad.example:5061")) {
-      assertTrue(denied, Roster.listed(document, "deny-users-list", List.of(denied)));
+      assertTrue(denied, UserLists.listed(document, UserLists.DENIED, List.of(denied)));
     }
-    assertFalse(Roster.listed(document, "deny-users-list", List.of("sip:alice@evil.example:5080")));
-    assertEquals("sip:m@[::1]", Roster.listable("sip:m@[::1]:5060"));
-    assertEquals("sip:m@[::1]", Roster.listable("sip:m@[::1]"));
-    assertEquals("a number is no port", "tel:4930123", Roster.listable("tel:4930123"));
+    assertFalse(
+        UserLists.listed(document, UserLists.DENIED, List.of("sip:alice@evil.example:5080")));
+    assertEquals("sip:m@[::1]", UserLists.listable("sip:m@[::1]:5060"));
+    assertEquals("sip:m@[::1]", UserLists.listable("sip:m@[::1]"));
+    assertEquals("a number is no port", "tel:4930123", UserLists.listable("tel:4930123"));
   }
 }
