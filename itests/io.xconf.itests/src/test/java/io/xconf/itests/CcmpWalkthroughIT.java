@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.XconfServer;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,8 @@ public class CcmpWalkthroughIT {
     assertEquals("3", CcmpHttp.field(inserted, "version"));
 
     // 6.6: Bob joins: a first-party userRequest/create (confUserID = userInfo entity) with his
-    // address of record and endpoint
+    // address of record. (With an endpoint the focus would call it, and record the call in new
+    // versions; CcmpSafetyIT and SipFocusIT cover that.)
     String joined =
         send(
             PUBLISHED,
@@ -158,9 +160,7 @@ public class CcmpWalkthroughIT {
                 + "\"><info:display-text>Bob</info:display-text><info:associated-aors><info:entry>"
                 + "<info:uri>sip:bob@pbx."
                 + DOMAIN
-                + "</info:uri></info:entry></info:associated-aors><info:endpoint entity=\"sip:bob@pbx."
-                + DOMAIN
-                + "\"/></userInfo></ccmp:userRequest>");
+                + "</info:uri></info:entry></info:associated-aors></userInfo></ccmp:userRequest>");
     assertEquals(joined, 200, CcmpHttp.responseCode(joined));
     assertEquals("4", CcmpHttp.field(joined, "version"));
 
@@ -272,13 +272,15 @@ public class CcmpWalkthroughIT {
     assertEquals(200, alice.post(confs).statusCode());
     assertEquals("bob cannot speak for alice", 401, CcmpHttp.responseCode(bob.post(confs).body()));
 
-    // The CCMP subject (section 10.2) instead of HTTP authentication.
+    // The CCMP subject (section 10.2) and Basic travel in clear: refused over plain HTTP (the
+    // subject's answer is 424 with a Digest challenge, as without credentials).
     String withSubject =
         confs.replace(
             "<confUserID>",
             "<subject><username>alice</username><password>secret</password></subject><confUserID>");
-    assertEquals(200, CcmpHttp.responseCode(server.ccmp().post(withSubject).body()));
-    // Basic travels in clear: refused over plain HTTP.
+    HttpResponse<String> subjectInClear = server.ccmp().post(withSubject);
+    assertEquals(401, subjectInClear.statusCode());
+    assertEquals(424, CcmpHttp.responseCode(subjectInClear.body()));
     assertEquals(401, curl("--basic", "alice:secret", confs).get(0).equals("401") ? 401 : 0);
     // An independent Digest client.
     List<String> digest = curl("--digest", "alice:secret", confs);
@@ -288,21 +290,7 @@ public class CcmpWalkthroughIT {
 
   @Test
   public void httpsWithTheCertificateMadeAtFirstStart() throws Exception {
-    // Trust exactly the certificate bin/xconf generated, as an operator would pin it.
-    Path keystore = server.data().resolve("xconf/https.p12");
-    char[] password =
-        Files.readString(server.data().resolve("xconf/https.password")).trim().toCharArray();
-    java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
-    try (var in = Files.newInputStream(keystore)) {
-      trusted.load(in, password);
-    }
-    javax.net.ssl.TrustManagerFactory trust =
-        javax.net.ssl.TrustManagerFactory.getInstance(
-            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
-    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+    java.net.http.HttpClient client = server.httpsClient();
 
     String confs =
         CcmpHttp.request(
@@ -313,8 +301,7 @@ public class CcmpWalkthroughIT {
                 .encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8));
     java.net.http.HttpResponse<String> response =
         client.send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("https://localhost:" + server.httpsPort() + "/ccmp"))
+            java.net.http.HttpRequest.newBuilder(server.httpsEndpoint())
                 .header("Content-Type", CcmpHttp.CCMP_TYPE)
                 .header("Authorization", basic)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(confs))
@@ -322,6 +309,22 @@ public class CcmpWalkthroughIT {
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(response.body(), 200, response.statusCode());
     assertEquals("Basic is accepted over TLS", 200, CcmpHttp.responseCode(response.body()));
+
+    // The CCMP subject (section 10.2) carries its password in clear: accepted over TLS only.
+    java.net.http.HttpResponse<String> withSubject =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(server.httpsEndpoint())
+                .header("Content-Type", CcmpHttp.CCMP_TYPE)
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        confs.replace(
+                            "<confUserID>",
+                            "<subject><username>alice</username><password>secret</password>"
+                                + "</subject><confUserID>")))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(withSubject.body(), 200, withSubject.statusCode());
+    assertEquals(200, CcmpHttp.responseCode(withSubject.body()));
   }
 
   /** curl's answer: the status of the last response, then its body. */

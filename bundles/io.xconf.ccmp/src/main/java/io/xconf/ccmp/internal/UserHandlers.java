@@ -215,7 +215,7 @@ final class UserHandlers {
           }
           XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
           if (!manages) {
-            UserRights.Refusal refusal = UserRights.onItself(user, sender);
+            UserRights.Refusal refusal = UserRights.onItself(user, sender, existing);
             if (refusal == null && existing == null) {
               refusal = UserRights.join(conference.document(), sender, user);
             }
@@ -244,7 +244,11 @@ final class UserHandlers {
                 response, CcmpResponseCode.USER_NOT_FOUND, "no user " + entity);
           }
           Set<String> before = entities(conference.document());
-          ConferenceObject updated = model.update(conference.uri(), joining(user), actor);
+          // Section 5.3.6: who joins by itself is called at its endpoints; a manager adding
+          // someone else calls them through allowed-users-list (RFC 6504 section 5.1).
+          ConferenceObject updated =
+              model.update(
+                  conference.uri(), self || sender == null ? joining(user) : withUser(user), actor);
           Set<String> added = entities(updated.document());
           added.removeAll(before);
           String created = added.isEmpty() ? entity : added.iterator().next();
@@ -290,7 +294,7 @@ final class UserHandlers {
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
           }
           XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
-          UserRights.Refusal refusal = manages ? null : UserRights.onItself(user, sender);
+          UserRights.Refusal refusal = manages ? null : UserRights.onItself(user, sender, existing);
           if (refusal != null) {
             return ModelBridge.answer(response, refusal.code(), refusal.reason());
           }

@@ -19,10 +19,13 @@ import javax.xml.namespace.QName;
  *
  * <ul>
  *   <li>{@code entity}, {@code state}, {@code display-text}, {@code languages};
- *   <li>{@code associated-aors} and {@code endpoint}s at its own account's addresses (anyone's
- *       address for an anonymous joiner, whose endpoint is all the focus has to call);
- *   <li>of an endpoint, its {@code entity} and {@code display-text}: the rest is the focus's
- *       report.
+ *   <li>{@code associated-aors} at its own account's SIP and tel addresses (other schemes, such as
+ *       mailto:, only describe it), and {@code endpoint}s there too (anyone's address for an
+ *       anonymous joiner, whose endpoint is all the focus has to call);
+ *   <li>of an endpoint, its {@code entity}, {@code display-text} and {@code media} (RFC 6504
+ *       section 7.1: a user silences a stream for itself), whose status it may narrow but not widen
+ *       again to send what a manager stopped (a moderator's mute, section 6.2, stays); the rest of
+ *       an endpoint is the focus's report.
  * </ul>
  *
  * Roles, the RFC 6501 rights ({@code allow-*-dynamically}), {@code provide-anonymity}, {@code
@@ -38,6 +41,10 @@ final class UserRights {
   private static final QName ENDPOINT = info("endpoint");
   private static final QName ENTRY = info("entry");
   private static final QName URI = info("uri");
+  private static final QName MEDIA = info("media");
+  private static final QName STATUS = info("status");
+  private static final Set<QName> MEDIA_PARTS =
+      Set.of(DISPLAY_TEXT, info("type"), info("label"), STATUS);
   private static final Set<QName> OWN_PARTS =
       Set.of(DISPLAY_TEXT, info("languages"), ASSOCIATED_AORS, ENDPOINT);
   private static final Set<String> JOIN_HANDLINGS = Set.of("allow", "authenticate", "confirm");
@@ -48,7 +55,7 @@ final class UserRights {
    * Null when a caller who does not manage the conference may set {@code user} on itself ({@code
    * sender} null: an anonymous joiner); else why not.
    */
-  static Refusal onItself(XmlElement user, Account sender) {
+  static Refusal onItself(XmlElement user, Account sender, XmlElement stored) {
     for (QName attribute : user.attributes().keySet()) {
       String name = attribute.getLocalPart();
       if (!attribute.getNamespaceURI().isEmpty()
@@ -62,25 +69,68 @@ final class UserRights {
         return managersOnly(part.name().getLocalPart());
       }
       if (part.name().equals(ASSOCIATED_AORS)) {
-        if (sender == null) {
-          return managersOnly("associated-aors of an anonymous user");
-        }
+        // A SIP or tel address among them would make calls from it this user's (RFC 6504
+        // section 6.3's newcomer gives a mailto: one, which only describes her).
         for (XmlElement entry : part.children(ENTRY)) {
           String uri = entry.child(URI).map(XmlElement::text).orElse(null);
-          if (!own.contains(Addresses.normalize(uri))) {
+          String address = Addresses.normalize(uri);
+          if (address != null && (own == null || !own.contains(address))) {
             return notYours(uri);
           }
         }
       }
       if (part.name().equals(ENDPOINT)) {
-        for (XmlElement detail : part.children()) {
-          if (!detail.name().equals(DISPLAY_TEXT)) {
-            return managersOnly("an endpoint's " + detail.name().getLocalPart());
-          }
-        }
         String uri = part.attribute("entity");
         if (sender != null && !own.contains(Addresses.normalize(uri))) {
           return notYours(uri);
+        }
+        for (XmlElement detail : part.children()) {
+          if (detail.name().equals(MEDIA)) {
+            Refusal media = media(detail, storedMedia(stored, uri, detail.attribute("id")));
+            if (media != null) {
+              return media;
+            }
+          } else if (!detail.name().equals(DISPLAY_TEXT)) {
+            return managersOnly("an endpoint's " + detail.name().getLocalPart());
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Refusal media(XmlElement media, XmlElement stored) {
+    for (XmlElement detail : media.children()) {
+      if (!MEDIA_PARTS.contains(detail.name())) {
+        return managersOnly("a medium's " + detail.name().getLocalPart());
+      }
+    }
+    String status = media.child(STATUS).map(XmlElement::text).map(String::strip).orElse(null);
+    String before =
+        stored == null
+            ? null
+            : stored.child(STATUS).map(XmlElement::text).map(String::strip).orElse(null);
+    if (sends(status) && before != null && !sends(before)) {
+      return managersOnly("sending again on a stopped medium");
+    }
+    return null;
+  }
+
+  private static boolean sends(String status) {
+    return "sendrecv".equals(status) || "sendonly".equals(status);
+  }
+
+  /** The stored medium of an endpoint of the user, by id; null when there is none. */
+  private static XmlElement storedMedia(XmlElement user, String endpoint, String id) {
+    if (user == null || endpoint == null || id == null) {
+      return null;
+    }
+    for (XmlElement stored : user.children(ENDPOINT)) {
+      if (endpoint.equals(stored.attribute("entity"))) {
+        for (XmlElement media : stored.children(MEDIA)) {
+          if (id.equals(media.attribute("id"))) {
+            return media;
+          }
         }
       }
     }

@@ -56,7 +56,27 @@ public class UserRightsTest {
                 XmlElement.leaf(info("display-text"), "Bob"),
                 endpoint("sip:bob@pbx.example.com;transport=tcp"),
                 endpoint("sip:bob@example.com")),
-            BOB));
+            BOB,
+            null));
+  }
+
+  @Test
+  public void aUserSilencesItsOwnMediaButDoesNotUndoAModeratorsMute() {
+    String phone = "sip:bob@pbx.example.com";
+    XmlElement stored = media(phone, "recvonly");
+    assertNull(UserRights.onItself(media(phone, "inactive"), BOB, stored));
+    assertNotNull(UserRights.onItself(media(phone, "sendrecv"), BOB, stored));
+    assertNull("a medium nobody stopped", UserRights.onItself(media(phone, "sendrecv"), BOB, null));
+  }
+
+  private static XmlElement media(String phone, String status) {
+    return bob(
+        endpoint(phone)
+            .withChildren(
+                List.of(
+                    XmlElement.of(info("media"))
+                        .withAttribute("id", "1")
+                        .withChildren(List.of(XmlElement.leaf(info("status"), status))))));
   }
 
   @Test
@@ -73,7 +93,7 @@ public class UserRightsTest {
             endpoint("sip:carol@example.com"),
             endpoint("sip:bob@pbx.example.com")
                 .withChildren(List.of(XmlElement.leaf(info("status"), "connected"))))) {
-      UserRights.Refusal refusal = UserRights.onItself(bob(part), BOB);
+      UserRights.Refusal refusal = UserRights.onItself(bob(part), BOB, null);
       assertNotNull(part.name().getLocalPart(), refusal);
       assertEquals(CcmpResponseCode.UNAUTHORIZED, refusal.code());
     }

@@ -104,6 +104,32 @@ public final class XconfServer implements AutoCloseable {
     return new CcmpHttp(httpPort());
   }
 
+  /**
+   * An HTTP client that trusts exactly the certificate bin/xconf made at its first start, as an
+   * operator would pin it.
+   */
+  public java.net.http.HttpClient httpsClient()
+      throws java.security.GeneralSecurityException, IOException {
+    Path keystore = data().resolve("xconf/https.p12");
+    char[] password = Files.readString(data().resolve("xconf/https.password")).trim().toCharArray();
+    java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      trusted.load(in, password);
+    }
+    javax.net.ssl.TrustManagerFactory trust =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    return java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+  }
+
+  /** The CCMP endpoint over HTTPS, by the name the certificate is made for. */
+  public java.net.URI httpsEndpoint() {
+    return java.net.URI.create("https://localhost:" + httpsPort() + "/ccmp");
+  }
+
   /** Runs {@code bin/xconf} in the background and waits until /ccmp answers. */
   public XconfServer start() throws IOException {
     if (process != null && process.isAlive()) {
