@@ -20,7 +20,9 @@ public interface XconCodec {
 
   /**
    * Reads a document into a binding class, whatever its root element is called (e.g. a {@code
-   * <conference-info>} into {@code ConferenceType}), with the same limits as requests.
+   * <conference-info>} into {@code ConferenceType}): the conversion of what the server holds
+   * already, so within the depth limit but not the size limit (what was stored is read back,
+   * whatever the limit has been set to since).
    */
   <T> T readBinding(byte[] xml, Class<T> type) throws MalformedDocumentException;
 

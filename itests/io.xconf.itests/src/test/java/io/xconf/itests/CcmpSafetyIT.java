@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.Digest;
 import io.xconf.itests.support.XconfServer;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.AfterClass;
@@ -31,6 +33,7 @@ public class CcmpSafetyIT {
   private static final String BOB = "xcon-userid:bob@" + DOMAIN;
   private static final String AUDIO_ROOM = "xcon:audio-room@" + DOMAIN;
   private static final String PASSWORD = "Zebra7";
+  private static final int LIMIT = 3 << 19;
 
   /** Bob's phone: an address of his account, where nothing answers. */
   private static final String BOB_PHONE = "sip:bob@127.0.0.1:5998";
@@ -46,6 +49,8 @@ public class CcmpSafetyIT {
             Path.of(System.getProperty("xconf.work"), "servers", "ccmp-safety", "data"), DOMAIN);
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
     assertEquals(0, server.user("add", "bob", "secret", "--uri", BOB_PHONE).exitCode());
+    // Above the 1 MiB default, to show that one setting moves every size limit together.
+    server.withEnvironment("XCONF_MAX_DOCUMENT_BYTES", String.valueOf(LIMIT));
     server.start();
     alice = server.ccmp().withDigest("alice", "secret");
     bob = server.ccmp().withDigest("bob", "secret");
@@ -221,6 +226,85 @@ public class CcmpSafetyIT {
         send(alice, ALICE, "conf", fields(conference, "delete", null, "<ccmp:confRequest/>"));
     assertEquals(423, CcmpHttp.responseCode(deletion));
     assertEquals(200, CcmpHttp.responseCode(retrieve(alice, ALICE, conference, PASSWORD)));
+  }
+
+  @Test
+  public void noChangeMakesAConferenceTooLargeToReadBack() throws Exception {
+    String conference = conference(null);
+    // A request above 1 MiB but within the limit is read: the codec honours the setting.
+    String first = anonymousJoin(conference, "a".repeat(1_100_000));
+    assertEquals(200, CcmpHttp.responseCode(first));
+    String version = CcmpHttp.field(retrieve(alice, ALICE, conference, null), "version");
+    String second = anonymousJoin(conference, "b".repeat(1_100_000));
+    assertEquals(second, 511, CcmpHttp.responseCode(second));
+    String read = retrieve(alice, ALICE, conference, null);
+    assertEquals("what was stored reads back", 200, CcmpHttp.responseCode(read));
+    assertEquals("nothing changed", version, CcmpHttp.field(read, "version"));
+    assertFalse(read.contains("bbbb"));
+    // Beyond the limit the request is not even read.
+    String tooLarge =
+        CcmpHttp.request(
+            PUBLISHED,
+            "ccmp-user-request-message-type",
+            userFields(
+                conference,
+                "create",
+                "xcon-userid:AUTO_GENERATE_1@" + DOMAIN,
+                "c".repeat(LIMIT),
+                null),
+            null);
+    assertEquals(413, server.ccmp().post(tooLarge).statusCode());
+  }
+
+  /** A client without an XCON-USERID enters (RFC 6503 section 5.3.6) under a display text. */
+  private static String anonymousJoin(String conference, String displayText) throws Exception {
+    HttpResponse<String> response =
+        server
+            .ccmp()
+            .post(
+                CcmpHttp.request(
+                    PUBLISHED,
+                    "ccmp-user-request-message-type",
+                    userFields(
+                        conference,
+                        "create",
+                        "xcon-userid:AUTO_GENERATE_1@" + DOMAIN,
+                        "<info:display-text>" + displayText + "</info:display-text>",
+                        null),
+                    null));
+    assertEquals(200, response.statusCode());
+    return response.body();
+  }
+
+  @Test
+  public void extensionsAskForThePasswordAndNeverTellIt() throws Exception {
+    String conference = conference(PASSWORD);
+    join(BOB, conference, PASSWORD);
+    Path deployed = XconfServer.home().resolve("deploy").resolve("safety-confsummary.jar");
+    try {
+      server.deploy(
+          XconfServer.home().resolve("extensions/io.xconf.ccmp.extension.confsummary.jar"),
+          deployed.getFileName().toString());
+      Await.until(
+          "confSummaryRequest in optionsResponse",
+          Duration.ofSeconds(30),
+          () -> send(alice, ALICE, "options", ""),
+          body -> body.contains("<name>confSummaryRequest</name>"));
+      String summary =
+          "<ccmp:extendedRequest><extensionName>confSummaryRequest</extensionName></ccmp:extendedRequest>";
+      String withoutPassword =
+          send(bob, BOB, "extended", fields(conference, "retrieve", null, summary));
+      assertEquals(withoutPassword, 423, CcmpHttp.responseCode(withoutPassword));
+      String withPassword =
+          send(bob, BOB, "extended", fields(conference, "retrieve", PASSWORD, summary));
+      assertEquals(withPassword, 200, CcmpHttp.responseCode(withPassword));
+      assertTrue(withPassword, withPassword.contains("<public>false</public>"));
+      assertFalse(
+          withPassword,
+          withPassword.substring(withPassword.indexOf("<response-code>")).contains(PASSWORD));
+    } finally {
+      Files.deleteIfExists(deployed);
+    }
   }
 
   @Test

@@ -25,7 +25,9 @@ public interface CcmpExtension {
 
   /**
    * Answers a request whose {@code extensionName} is {@link #name()}. The processor fills in the
-   * mirrored fields the extension leaves empty.
+   * mirrored fields the extension leaves empty. What it tells of a conference follows {@link
+   * io.xconf.ccmp.ConferenceAccess}: only to those who see it, after its password (RFC 6503 section
+   * 5.1), and never the password itself nor what {@code visible} hides.
    *
    * @param sender the authenticated account that owns the request's confUserID
    */

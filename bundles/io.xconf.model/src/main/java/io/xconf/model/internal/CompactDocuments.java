@@ -19,8 +19,11 @@ final class CompactDocuments {
 
   private static final int MAX_DEPTH = 64;
 
-  /** A stored own document: its deflated XML. Identity-compared by its cache key. */
-  record Compact(byte[] deflated) {}
+  /**
+   * A stored own document: its deflated XML and its size in bytes. Identity-compared by its cache
+   * key.
+   */
+  record Compact(byte[] deflated, int size) {}
 
   private final Map<Compact, XmlElement> recent;
 
@@ -38,7 +41,7 @@ final class CompactDocuments {
 
   /** Compacts a tree and keeps it parsed for now. */
   Compact compact(XmlElement own, byte[] xml) {
-    Compact compact = new Compact(deflate(xml));
+    Compact compact = new Compact(deflate(xml), xml.length);
     synchronized (recent) {
       recent.put(compact, own);
     }

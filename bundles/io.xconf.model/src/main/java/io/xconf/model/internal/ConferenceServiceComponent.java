@@ -66,6 +66,22 @@ public final class ConferenceServiceComponent implements ConferenceService {
             "Listed in every conference's conf-uris after its SIP URI; {id} stands for the"
                 + " conference id, e.g. https://meet.example.com/{id} or tel:+4930123456.")
     String[] accessUris() default {};
+
+    @AttributeDefinition(
+        name = "Largest document",
+        description =
+            "Bytes a conference object's own document may take; a change that would make it larger"
+                + " is refused (CCMP 511) and changes nothing. The same limit as a CCMP request's.",
+        min = "4096")
+    int maxDocumentBytes() default ConferenceTree.Limits.DEFAULT_DOCUMENT_BYTES;
+
+    @AttributeDefinition(
+        name = "Most users",
+        description =
+            "Users one conference or sidebar may list, whatever its maximum-user-count says;"
+                + " a change that would list more is refused (CCMP 511).",
+        min = "1")
+    int maxUsers() default ConferenceTree.Limits.DEFAULT_USERS;
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ConferenceServiceComponent.class);
@@ -105,6 +121,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
             blueprints,
             config.defaultBlueprint(),
             List.of(config.accessUris()),
+            new ConferenceTree.Limits(config.maxDocumentBytes(), config.maxUsers()),
             this::announce,
             Clock.systemUTC());
   }
@@ -120,6 +137,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
             BlueprintFiles.builtIn(),
             "default",
             List.of(),
+            ConferenceTree.Limits.DEFAULTS,
             this::announce,
             Clock.systemUTC());
   }

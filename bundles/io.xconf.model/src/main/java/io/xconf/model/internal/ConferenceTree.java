@@ -109,16 +109,31 @@ final class ConferenceTree {
   /** What changes with every version. */
   private record State(long version, CompactDocuments.Compact own, Instant modified) {}
 
+  /**
+   * What no change may make an object cross: its own document's size in bytes and its number of
+   * users. A change that would is refused whole; one that shrinks an object over a limit (set lower
+   * since) is let through.
+   */
+  record Limits(int maxDocumentBytes, int maxUsers) {
+    static final int DEFAULT_DOCUMENT_BYTES = 1 << 20;
+    static final int DEFAULT_USERS = 1000;
+    static final Limits DEFAULTS = new Limits(DEFAULT_DOCUMENT_BYTES, DEFAULT_USERS);
+  }
+
+  private final Limits limits;
+
   ConferenceTree(
       String domain,
       ConferenceStore store,
       Map<String, XmlElement> blueprints,
       String defaultBlueprintName,
       List<String> accessUriTemplates,
+      Limits limits,
       Consumer<ConferenceChange> events,
       Clock clock)
       throws StoreException {
     this.domain = domain;
+    this.limits = limits;
     this.accessUriTemplates = List.copyOf(accessUriTemplates);
     this.store = store;
     this.events = events;
@@ -246,9 +261,9 @@ final class ConferenceTree {
       throw new ModelException(ModelFailure.BAD_REQUEST, unacceptable.get());
     }
     byte[] ownXml = xml(own);
-
     XmlElement inherited = inheritable(core(parent));
     XmlElement unenforced = DocumentMerge.overlay(inherited, own);
+    checkLimits(ownXml.length, 0, users(unenforced), 0);
     for (Enforcement.Path path : enforcedOver(parent)) {
       if (!Objects.equals(Enforcement.at(unenforced, path), Enforcement.at(inherited, path))) {
         throw new ModelException(
@@ -366,6 +381,7 @@ final class ConferenceTree {
       }
       XmlElement effectiveBefore = effective(node);
       byte[] ownXml = xml(own);
+      checkLimits(ownXml.length, current.own().size(), users(after), users(before));
       State next =
           new State(current.version() + 1, documents.compact(own, ownXml), clock.instant());
       durably(new StoreWrite.Put(stored(node, next, ownXml)));
@@ -429,6 +445,31 @@ final class ConferenceTree {
       throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + uri);
     }
     return node;
+  }
+
+  /** Refuses a change that makes a document or its user list grow past its limit. */
+  private void checkLimits(int bytes, int bytesBefore, int users, int usersBefore)
+      throws ModelException {
+    if (bytes > limits.maxDocumentBytes() && bytes > bytesBefore) {
+      throw new ModelException(
+          ModelFailure.RESOURCES_NOT_AVAILABLE,
+          "the document would take "
+              + bytes
+              + " bytes; a conference object takes at most "
+              + limits.maxDocumentBytes());
+    }
+    if (users > limits.maxUsers() && users > usersBefore) {
+      throw new ModelException(
+          ModelFailure.RESOURCES_NOT_AVAILABLE,
+          "a conference object lists at most " + limits.maxUsers() + " users");
+    }
+  }
+
+  private static int users(XmlElement document) {
+    return document
+        .child(Names.USERS)
+        .map(users -> users.children(Names.info("user")).size())
+        .orElse(0);
   }
 
   private static void checkRoot(XmlElement document) throws ModelException {

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceObject;
@@ -44,14 +45,54 @@ public class ConferenceTreeTest {
   }
 
   private ConferenceTree newTree() throws Exception {
+    return newTree(ConferenceTree.Limits.DEFAULTS);
+  }
+
+  private ConferenceTree newTree(ConferenceTree.Limits limits) throws Exception {
     return new ConferenceTree(
         DOMAIN,
         store,
         BlueprintFiles.builtIn(),
         "default",
         List.of("https://meet.example.com/{id}"),
+        limits,
         changes::add,
         Clock.systemUTC());
+  }
+
+  @Test
+  public void noChangeMakesADocumentOrItsUsersGrowPastTheirLimits() throws Exception {
+    tree = newTree(new ConferenceTree.Limits(8192, 3));
+    ConferenceObject created = create(AUDIO_ROOM, null);
+    String big = "x".repeat(10_000);
+    try {
+      tree.update(
+          created.uri(),
+          conference(
+              "<conference-description><display-text>"
+                  + big
+                  + "</display-text></conference-description>"),
+          "xcon-userid:alice@example.com");
+      fail("a document of more than 8 KiB was stored");
+    } catch (ModelException e) {
+      assertEquals(ModelFailure.RESOURCES_NOT_AVAILABLE, e.failure());
+    }
+    StringBuilder users = new StringBuilder("<users>");
+    for (int i = 0; i < 4; i++) {
+      users.append("<user entity=\"xcon-userid:u").append(i).append("@example.com\"/>");
+    }
+    try {
+      tree.update(
+          created.uri(),
+          conference(users.append("</users>").toString()),
+          "xcon-userid:alice@example.com");
+      fail("four users were listed where three may be");
+    } catch (ModelException e) {
+      assertEquals(ModelFailure.RESOURCES_NOT_AVAILABLE, e.failure());
+    }
+    ConferenceObject after = tree.get(created.uri()).orElseThrow();
+    assertEquals("nothing changed", created.version(), after.version());
+    assertEquals(created.document(), after.document());
   }
 
   private ConferenceObject create(String parent, XmlElement document) throws ModelException {

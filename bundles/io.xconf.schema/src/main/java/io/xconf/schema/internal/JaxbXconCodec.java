@@ -147,7 +147,7 @@ public final class JaxbXconCodec implements XconCodec {
   public <T> T readBinding(byte[] xml, Class<T> type) throws MalformedDocumentException {
     GuardedReader reader = null;
     try {
-      reader = guardedReader(new java.io.ByteArrayInputStream(xml));
+      reader = guardedReader(new java.io.ByteArrayInputStream(xml), Long.MAX_VALUE);
       ValueErrors errors = new ValueErrors();
       T value = unmarshaller(errors).unmarshal(reader, type).getValue();
       if (errors.first != null) {
@@ -312,8 +312,12 @@ public final class JaxbXconCodec implements XconCodec {
 
   /** A reader within this codec's size and depth limits, refusing DTDs and entities. */
   private GuardedReader guardedReader(InputStream in) throws XMLStreamException {
+    return guardedReader(in, maxDocumentBytes);
+  }
+
+  private GuardedReader guardedReader(InputStream in, long maxBytes) throws XMLStreamException {
     return new GuardedReader(
-        inputs.get().createXMLStreamReader(new BoundedInputStream(in, maxDocumentBytes)), maxDepth);
+        inputs.get().createXMLStreamReader(new BoundedInputStream(in, maxBytes)), maxDepth);
   }
 
   private static final String REUSE_INSTANCE =

@@ -8,6 +8,7 @@ import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.Namespaces;
 import io.xconf.model.ObjectKind;
+import io.xconf.model.UserLists;
 import io.xconf.model.XmlElement;
 import io.xconf.schema.ccmp.CcmpExtendedRequestMessageType;
 import io.xconf.schema.ccmp.CcmpExtendedResponseMessageType;
@@ -86,6 +87,11 @@ public final class ConfSummaryExtension implements CcmpExtension {
     if (!ConferenceAccess.sees(conference, sender)) {
       return answer(response, CcmpResponseCode.UNAUTHORIZED, null);
     }
+    CcmpResponseCode password =
+        ConferenceAccess.passwordCheck(conference, sender, request.getConferencePassword());
+    if (password != null) {
+      return answer(response, password, null);
+    }
     response.getExtendedResponse().getAny().add(summary(conference.document()));
     response.setVersion(BigInteger.valueOf(conference.version()));
     return answer(response, CcmpResponseCode.SUCCESS, null);
@@ -120,13 +126,8 @@ public final class ConfSummaryExtension implements CcmpExtension {
 
   /** Everyone may join: join-handling allows it and no password is set. */
   private static boolean isPublic(XmlElement document) {
-    String joinHandling =
-        document
-            .child(info("users"))
-            .flatMap(u -> u.child(new QName(Namespaces.XCON, "join-handling")))
-            .map(XmlElement::text)
-            .orElse("allow");
-    return "allow".equals(joinHandling.trim()) && ConferenceAccess.passwords(document).isEmpty();
+    return "allow".equals(UserLists.joinHandling(document))
+        && ConferenceAccess.passwords(document).isEmpty();
   }
 
   private static List<String> media(XmlElement description) {
