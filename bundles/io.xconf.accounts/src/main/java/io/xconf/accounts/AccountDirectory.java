@@ -42,4 +42,14 @@ public interface AccountDirectory {
    * @return empty when the account does not exist or was not created for that realm
    */
   Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm);
+
+  /**
+   * The failed logins of each account name, which every way of logging in (Basic, the CCMP subject,
+   * HTTP and SIP Digest) counts and heeds, so that a guesser gains nothing by switching; {@link
+   * #authenticate} heeds it itself. Null when the directory keeps none (each verifier then keeps
+   * its own).
+   */
+  default LoginThrottle loginThrottle() {
+    return null;
+  }
 }

@@ -22,8 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Digest authentication (RFC 7616 for HTTP, RFC 3261 section 22 and RFC 8760 for SIP) against the
- * HA1 values of an {@link AccountDirectory}: SHA-256 and MD5, {@code qop=auth} and RFC 2069
- * clients. Nonces are a timestamp signed with a key of this instance and valid for five minutes, so
+ * HA1 values of an {@link AccountDirectory}: SHA-256 and MD5, {@code qop=auth} (and {@code
+ * auth-int} where the transport gives the body) and RFC 2069 clients. Failed responses are
+ * throttled per account name ({@link LoginThrottle}), and an unknown name costs what a known one
+ * does. Nonces are a timestamp signed with a key of this instance and valid for five minutes, so
  * issuing them costs no memory; what is remembered, per nonce a valid response used, is its highest
  * nonce count and which of the 64 below it were used (RFC 7616 section 3.4, RFC 3261 section 22.4),
  * so a captured Authorization header cannot be replayed: a second use (or a count too far behind)
@@ -38,9 +40,16 @@ public final class DigestVerifier {
    * @param account the authenticated account, or null
    * @param staleNonce the credentials were right but the nonce has expired: challenge again with
    *     {@code stale=true} so the client retries without asking its user
+   * @param throttled the credentials were not checked: their account name has failed too often of
+   *     late ({@link LoginThrottle}); no guess was made
    */
-  public record Outcome(Account account, boolean staleNonce) {
+  public record Outcome(Account account, boolean staleNonce, boolean throttled) {
     public static final Outcome NONE = new Outcome(null, false);
+    public static final Outcome THROTTLED = new Outcome(null, false, true);
+
+    public Outcome(Account account, boolean staleNonce) {
+      this(account, staleNonce, false);
+    }
 
     public Optional<Account> authenticated() {
       return Optional.ofNullable(account);
@@ -103,6 +112,8 @@ public final class DigestVerifier {
   private final LongSupplier clock;
   private final byte[] key = new byte[32];
   private final SecureRandom random = new SecureRandom();
+  private final LoginThrottle throttle;
+  private final String qopOffered;
 
   /** "algorithm:nonce" to its counts used: one nonce is offered with each algorithm at once. */
   private final Map<String, NonceUses> used = new ConcurrentHashMap<>();
@@ -123,7 +134,26 @@ public final class DigestVerifier {
       String realm,
       List<DigestAlgorithm> algorithms,
       LongSupplier clock) {
-    this(accounts, realm, algorithms, clock, MAX_REMEMBERED, MAX_REMEMBERED_PER_ACCOUNT);
+    this(accounts, realm, algorithms, clock, MAX_REMEMBERED, MAX_REMEMBERED_PER_ACCOUNT, "auth");
+  }
+
+  /**
+   * A verifier whose challenges offer {@code qop="auth,auth-int"}, for a transport that gives
+   * {@link #verify(String, String, Predicate, byte[])} the request's body (HTTP).
+   */
+  public static DigestVerifier signingBodies(
+      AccountDirectory accounts,
+      String realm,
+      List<DigestAlgorithm> algorithms,
+      LongSupplier clock) {
+    return new DigestVerifier(
+        accounts,
+        realm,
+        algorithms,
+        clock,
+        MAX_REMEMBERED,
+        MAX_REMEMBERED_PER_ACCOUNT,
+        "auth,auth-int");
   }
 
   DigestVerifier(
@@ -132,7 +162,9 @@ public final class DigestVerifier {
       List<DigestAlgorithm> algorithms,
       LongSupplier clock,
       int maxRemembered,
-      int maxRememberedPerAccount) {
+      int maxRememberedPerAccount,
+      String qopOffered) {
+    this.qopOffered = qopOffered;
     this.maxRemembered = maxRemembered;
     this.maxRememberedPerAccount = maxRememberedPerAccount;
     if (algorithms.isEmpty()) {
@@ -142,6 +174,8 @@ public final class DigestVerifier {
     this.realm = realm;
     this.algorithms = List.copyOf(algorithms);
     this.clock = clock;
+    this.throttle =
+        accounts.loginThrottle() != null ? accounts.loginThrottle() : LoginThrottle.standard(clock);
     random.nextBytes(key);
   }
 
@@ -154,7 +188,9 @@ public final class DigestVerifier {
     String common =
         "realm=\""
             + realm
-            + "\", qop=\"auth\", nonce=\""
+            + "\", qop=\""
+            + qopOffered
+            + "\", nonce=\""
             + newNonce()
             + "\""
             + (stale ? ", stale=true" : "");
@@ -169,6 +205,18 @@ public final class DigestVerifier {
    * @param uriMatches whether the credentials' {@code uri} names the request's target
    */
   public Outcome verify(String credentials, String method, Predicate<String> uriMatches) {
+    return verify(credentials, method, uriMatches, null);
+  }
+
+  /**
+   * Checks the value of an Authorization header whose scheme is Digest, {@code qop=auth-int}
+   * included when the request's body is given.
+   *
+   * @param body the request's body (the entity RFC 7616's auth-int signs), or null when the caller
+   *     cannot give it: auth-int is then refused
+   */
+  public Outcome verify(
+      String credentials, String method, Predicate<String> uriMatches, byte[] body) {
     Map<String, String> p = parameters(credentials);
     String username = p.get("username");
     String nonce = p.get("nonce");
@@ -186,28 +234,51 @@ public final class DigestVerifier {
     if (algorithm == null || !algorithms.contains(algorithm)) {
       return Outcome.NONE;
     }
-    Optional<String> ha1 = accounts.digestHa1(username, realm, algorithm);
-    if (ha1.isEmpty()) {
+    if (throttle.waitMillis(username) > 0) {
+      return Outcome.THROTTLED;
+    }
+    // An unknown name is checked against a made-up HA1: as long as a known one, and counted.
+    String ha1 =
+        accounts.digestHa1(username, realm, algorithm).orElseGet(() -> hash(algorithm, username));
+    String qop = p.get("qop");
+    String ha2;
+    if (qop == null || qop.equals("auth")) {
+      ha2 = hash(algorithm, method + ":" + uri);
+    } else if (qop.equals("auth-int") && body != null) {
+      // RFC 7616 section 3.4.3: the body is signed too.
+      ha2 = hash(algorithm, method + ":" + uri + ":" + hash(algorithm, body));
+    } else {
       return Outcome.NONE;
     }
-    String ha2 = hash(algorithm, method + ":" + uri);
-    String qop = p.get("qop");
     String expected;
     if (qop == null) {
-      expected = hash(algorithm, ha1.get() + ":" + nonce + ":" + ha2); // RFC 2069 clients
-    } else if (qop.equals("auth") && p.get("nc") != null && p.get("cnonce") != null) {
+      expected = hash(algorithm, ha1 + ":" + nonce + ":" + ha2); // RFC 2069 clients
+    } else if (p.get("nc") != null && p.get("cnonce") != null) {
       expected =
           hash(
               algorithm,
-              ha1.get() + ":" + nonce + ":" + p.get("nc") + ":" + p.get("cnonce") + ":auth:" + ha2);
+              ha1
+                  + ":"
+                  + nonce
+                  + ":"
+                  + p.get("nc")
+                  + ":"
+                  + p.get("cnonce")
+                  + ":"
+                  + qop
+                  + ":"
+                  + ha2);
     } else {
       return Outcome.NONE;
     }
     if (!MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.US_ASCII),
-        response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+            expected.getBytes(StandardCharsets.US_ASCII),
+            response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))
+        || accounts.byName(username).isEmpty()) {
+      throttle.failed(username);
       return Outcome.NONE;
     }
+    throttle.succeeded(username);
     // RFC 2069 clients send no count: their nonce is good once. RFC 7616: eight hex digits.
     if (qop != null && !p.get("nc").matches("[0-9a-fA-F]{1,8}")) {
       return Outcome.NONE;
@@ -310,6 +381,14 @@ public final class DigestVerifier {
       return mac.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every JDK has HmacSHA256", e);
+    }
+  }
+
+  private static String hash(DigestAlgorithm algorithm, byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm.javaName()).digest(data));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has " + algorithm.javaName(), e);
     }
   }
 

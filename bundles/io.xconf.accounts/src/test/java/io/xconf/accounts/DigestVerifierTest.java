@@ -208,7 +208,8 @@ public class DigestVerifierTest {
   @Test
   public void anAccountThatUsesUpItsNoncesLocksOutOnlyItself() {
     DigestVerifier verifier =
-        new DigestVerifier(DIRECTORY, REALM, List.of(DigestAlgorithm.SHA_256), now::get, 100, 3);
+        new DigestVerifier(
+            DIRECTORY, REALM, List.of(DigestAlgorithm.SHA_256), now::get, 100, 3, "auth");
     String uri = "sip:" + REALM;
     String kept = verifier.challenges(false).get(0);
     assertEquals(

@@ -11,11 +11,25 @@ import io.xconf.schema.CcmpNamespace;
  * @param namespace the CCMP namespace the answer was written in
  * @param authenticationRequired the request lacked valid credentials (424): a transport that can
  *     challenge (HTTP 401) should
+ * @param credentialsRefused the request carried credentials of its own (a {@code subject}) that
+ *     were checked and wrong: a guess, which the transport counts against its source
  */
 public record CcmpOutcome(
-    int responseCode, String requestType, CcmpNamespace namespace, boolean authenticationRequired) {
+    int responseCode,
+    String requestType,
+    CcmpNamespace namespace,
+    boolean authenticationRequired,
+    boolean credentialsRefused) {
 
   public CcmpOutcome(int responseCode, String requestType, CcmpNamespace namespace) {
-    this(responseCode, requestType, namespace, false);
+    this(responseCode, requestType, namespace, false, false);
+  }
+
+  public CcmpOutcome(
+      int responseCode,
+      String requestType,
+      CcmpNamespace namespace,
+      boolean authenticationRequired) {
+    this(responseCode, requestType, namespace, authenticationRequired, false);
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -45,10 +46,14 @@ public class CcmpSafetyIT {
   @BeforeClass
   public static void startServer() throws Exception {
     server =
+        // Written as an operator might: the server's names are lower case, and so must be the
+        // realm bin/xconf user add stores, else every Digest login here would fail.
         XconfServer.configure(
-            Path.of(System.getProperty("xconf.work"), "servers", "ccmp-safety", "data"), DOMAIN);
+            Path.of(System.getProperty("xconf.work"), "servers", "ccmp-safety", "data"),
+            "Safety.Example.NET");
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
     assertEquals(0, server.user("add", "bob", "secret", "--uri", BOB_PHONE).exitCode());
+    assertEquals(0, server.user("add", "carol", "secret").exitCode());
     // Above the 1 MiB default, to show that one setting moves every size limit together.
     server.withEnvironment("XCONF_MAX_DOCUMENT_BYTES", String.valueOf(LIMIT));
     server.start();
@@ -422,6 +427,80 @@ public class CcmpSafetyIT {
           address.equals("0100007F")
               || address.equals("0000000000000000FFFF00000100007F")
               || address.equals("00000000000000000000000001000000"));
+    }
+  }
+
+  @Test
+  public void guessingIsSlowedPerSourceAndPerAccount() throws Exception {
+    // The attacker comes from 127.0.0.2 (loopback too) and guesses carol's password.
+    String list =
+        CcmpHttp.request(
+            PUBLISHED,
+            "ccmp-confs-request-message-type",
+            "<ccmp:confsRequest/>",
+            "xcon-userid:carol@" + DOMAIN);
+    for (int guess = 0; guess < 6; guess++) {
+      RawResponse challenge = RawResponse.post("127.0.0.2", null, "");
+      assertEquals(401, challenge.status());
+      String wrong =
+          Digest.answer(
+              challenge.header("WWW-Authenticate"), "POST", "/ccmp", "carol", "guess" + guess, 1);
+      assertEquals("guess " + guess, 401, RawResponse.post("127.0.0.2", wrong, list).status());
+    }
+    // Five guesses are free; the sixth made the source wait.
+    RawResponse waiting = RawResponse.post("127.0.0.2", null, list);
+    assertEquals("nothing from there is checked while it waits", 429, waiting.status());
+    assertTrue(Integer.parseInt(waiting.header("Retry-After")) >= 1);
+
+    // Another source is not held up, but carol's account waits too, even for the right password.
+    CcmpHttp carol = server.ccmp().withDigest("carol", "secret");
+    assertEquals(401, carol.post(list).statusCode());
+    assertEquals(200, alice.post(list.replace("carol", "alice")).statusCode());
+    // The waits are short at first: carol gets in a moment later.
+    Await.until(
+        "carol's account to be checked again",
+        Duration.ofSeconds(10),
+        () -> server.ccmp().withDigest("carol", "secret").post(list).statusCode(),
+        status -> status == 200);
+  }
+
+  /** An HTTP/1.1 exchange from a chosen local address (Java's HttpClient cannot bind one). */
+  private record RawResponse(int status, Map<String, String> headers) {
+
+    String header(String name) {
+      return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    static RawResponse post(String from, String authorization, String body) throws Exception {
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.bind(new java.net.InetSocketAddress(from, 0));
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.httpPort()), 5000);
+        socket.setSoTimeout(20_000);
+        byte[] content = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String head =
+            "POST /ccmp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                + CcmpHttp.CCMP_TYPE
+                + "\r\nContent-Length: "
+                + content.length
+                + "\r\nConnection: close\r\n"
+                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                + "\r\n";
+        socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(content);
+        socket.getOutputStream().flush();
+        String response =
+            new String(
+                socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String[] lines = response.substring(0, response.indexOf("\r\n\r\n")).split("\r\n");
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+          int colon = lines[i].indexOf(':');
+          headers.putIfAbsent(
+              lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+              lines[i].substring(colon + 1).trim());
+        }
+        return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers);
+      }
     }
   }
 

@@ -34,6 +34,21 @@ public final class FileAccountDirectory implements AccountDirectory {
   private static final long VERIFIED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
   private static final int MAX_VERIFIED = 10_000;
 
+  /** A hash no password matches, made once, at the cost of a real one. */
+  private static final class UnknownName {
+    static final String HASH =
+        new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS)
+            .hash(java.util.UUID.randomUUID().toString());
+  }
+
+  /** Failed password checks per account name (Basic, the CCMP subject). */
+  private final io.xconf.accounts.LoginThrottle throttle =
+      io.xconf.accounts.LoginThrottle.standard(System::currentTimeMillis);
+
+  /** Accounts whose Digest realm is not the server's, told once each. */
+  private final java.util.Set<String> realmWarned =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** A password check that succeeded, valid until {@code until} for this stored hash only. */
   private record Verified(String passwordHash, long until) {}
 
@@ -112,8 +127,14 @@ public final class FileAccountDirectory implements AccountDirectory {
 
   @Override
   public Optional<Account> authenticate(String name, String password) {
+    if (name == null || password == null || throttle.waitMillis(name) > 0) {
+      return Optional.empty();
+    }
     StoredAccount stored = current().byName().get(name);
-    if (stored == null || password == null) {
+    if (stored == null) {
+      // As slow as a wrong password, so that the time taken does not tell which names exist.
+      PasswordHasher.matches(password, UnknownName.HASH);
+      throttle.failed(name);
       return Optional.empty();
     }
     // The slow hash would dominate every request: a match is remembered briefly, under a digest
@@ -127,8 +148,10 @@ public final class FileAccountDirectory implements AccountDirectory {
       return Optional.of(stored.account());
     }
     if (!PasswordHasher.matches(password, stored.passwordHash())) {
+      throttle.failed(name);
       return Optional.empty();
     }
+    throttle.succeeded(name);
     if (recentlyVerified.size() >= MAX_VERIFIED) {
       recentlyVerified.clear();
     }
@@ -149,9 +172,25 @@ public final class FileAccountDirectory implements AccountDirectory {
   }
 
   @Override
+  public io.xconf.accounts.LoginThrottle loginThrottle() {
+    return throttle;
+  }
+
+  @Override
   public Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm) {
     StoredAccount stored = current().byName().get(name);
-    if (stored == null || !stored.realm().equals(realm)) {
+    if (stored == null) {
+      return Optional.empty();
+    }
+    if (!stored.realm().equals(realm)) {
+      if (realmWarned.add(name)) {
+        LOG.warn(
+            "Account {} was made for the Digest realm '{}', but this server's is '{}': its Digest"
+                + " logins fail. Add it again (bin/xconf user remove, then add) under this domain.",
+            name,
+            stored.realm(),
+            realm);
+      }
       return Optional.empty();
     }
     return Optional.ofNullable(stored.ha1().get(algorithm));

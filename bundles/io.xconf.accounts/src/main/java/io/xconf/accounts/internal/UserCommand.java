@@ -33,18 +33,33 @@ public final class UserCommand {
           "usage: xconf user add NAME [PASSWORD] [--admin] [--uri URI]...",
           "       xconf user list",
           "       xconf user remove NAME",
-          "Without PASSWORD, add reads it from the first line of standard input.");
+          "Without PASSWORD, add asks for it on the terminal, or reads the first line of standard",
+          "input when there is no terminal. A PASSWORD given on the command line shows in ps and",
+          "in the shell's history.");
 
   private final PrintStream out;
   private final PrintStream err;
   private final BufferedReader in;
   private final PasswordHasher hasher;
 
+  /** Whether a terminal, if there is one, may be asked (the command run by a user, not a test). */
+  private final boolean interactive;
+
   UserCommand(PrintStream out, PrintStream err, BufferedReader in, PasswordHasher hasher) {
+    this(out, err, in, hasher, false);
+  }
+
+  private UserCommand(
+      PrintStream out,
+      PrintStream err,
+      BufferedReader in,
+      PasswordHasher hasher,
+      boolean interactive) {
     this.out = out;
     this.err = err;
     this.in = in;
     this.hasher = hasher;
+    this.interactive = interactive;
   }
 
   /**
@@ -56,7 +71,11 @@ public final class UserCommand {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     UserCommand command =
         new UserCommand(
-            System.out, System.err, stdin, new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS));
+            System.out,
+            System.err,
+            stdin,
+            new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS),
+            true);
     System.exit(command.run(args));
   }
 
@@ -74,7 +93,9 @@ public final class UserCommand {
     }
     try {
       Map<String, String> settings = serverSettings(Paths.get(etc), data);
-      String domain = settings.getOrDefault("domain", "localhost").trim();
+      // The server takes its domain in lower case (DomainNames): the realm must be the same.
+      String domain =
+          settings.getOrDefault("domain", "localhost").trim().toLowerCase(java.util.Locale.ROOT);
       String stateDirectory = settings.getOrDefault("stateDirectory", "").trim();
       Path state = stateDirectory.isEmpty() ? Paths.get(data, "xconf") : Paths.get(stateDirectory);
       AccountFile file = new AccountFile(state);
@@ -109,7 +130,18 @@ public final class UserCommand {
       return usage();
     }
     String name = args.get(0);
-    String password = args.size() == 2 ? args.get(1) : in.readLine();
+    String password;
+    if (args.size() == 2) {
+      err.println(
+          "xconf user: warning: a password on the command line shows in ps and in the shell's"
+              + " history; leave it out to be asked for it");
+      password = args.get(1);
+    } else {
+      password = readPassword(name);
+    }
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("no password given for " + name);
+    }
     StoredAccount stored = StoredAccount.create(hasher, name, password, domain, admin, uris);
     boolean[] existed = {false};
     file.update(
@@ -126,6 +158,20 @@ public final class UserCommand {
     }
     out.println("added " + describe(stored.account()));
     return OK;
+  }
+
+  /** From the terminal without echo, typed twice; else the first line of standard input. */
+  private String readPassword(String name) throws IOException {
+    java.io.Console console = System.console();
+    if (console == null || !interactive) {
+      return in.readLine();
+    }
+    char[] first = console.readPassword("Password for %s: ", name);
+    char[] again = console.readPassword("The same again: ");
+    if (first == null || again == null || !java.util.Arrays.equals(first, again)) {
+      throw new IllegalArgumentException("the two passwords differ");
+    }
+    return new String(first);
   }
 
   private int list(AccountFile file) throws IOException {

@@ -99,11 +99,13 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     CcmpRequestMessageType message = request.message();
     CcmpResponseMessageType response;
     boolean challenge = false;
+    boolean refused = false;
     if (allowedWithoutCredentials(message)) {
       response = answer(request, null);
     } else {
       // Section 10.2's subject carries a password in clear: only over TLS, like HTTP Basic.
       boolean subjectHeard = caller.acceptsPasswords() || message.getSubject() == null;
+      boolean subjectThrottled = message.getSubject() != null && throttled(message.getSubject());
       Optional<Account> sender =
           caller
               .account()
@@ -111,6 +113,11 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
       String claimed = message.getConfUserID() == null ? "" : message.getConfUserID().trim();
       if (sender.isEmpty()) {
         challenge = true;
+        refused =
+            subjectHeard
+                && message.getSubject() != null
+                && caller.account().isEmpty()
+                && !subjectThrottled;
         response =
             error(
                 message,
@@ -134,7 +141,11 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
         response = answer(request, sender.get());
       }
     }
-    return send(request, response, challenge, out);
+    CcmpOutcome outcome = send(request, response, challenge, out);
+    return refused
+        ? new CcmpOutcome(
+            outcome.responseCode(), outcome.requestType(), outcome.namespace(), true, true)
+        : outcome;
   }
 
   @Override
@@ -188,17 +199,26 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
             && (message.getConfUserID() == null || message.getConfUserID().isBlank()));
   }
 
+  /** Whether the subject's account name waits after failed logins (then nothing was checked). */
+  private boolean throttled(SubjectType subject) {
+    io.xconf.accounts.LoginThrottle throttle = accounts.loginThrottle();
+    return throttle != null
+        && subject.getUsername() != null
+        && throttle.waitMillis(subjectName(subject.getUsername().trim())) > 0;
+  }
+
+  private String subjectName(String username) {
+    return username.startsWith("xcon-userid:")
+        ? accounts.byUserId(username).map(Account::name).orElse("")
+        : username;
+  }
+
   /** The account of the CCMP subject (section 10.2): its login name or its XCON-USERID. */
   private Optional<Account> fromSubject(SubjectType subject) {
     if (subject == null || subject.getUsername() == null || subject.getPassword() == null) {
       return Optional.empty();
     }
-    String username = subject.getUsername().trim();
-    String name =
-        username.startsWith("xcon-userid:")
-            ? accounts.byUserId(username).map(Account::name).orElse("")
-            : username;
-    return accounts.authenticate(name, subject.getPassword());
+    return accounts.authenticate(subjectName(subject.getUsername().trim()), subject.getPassword());
   }
 
   private CcmpResponseMessageType answer(CcmpRequestDocument document, Account sender) {

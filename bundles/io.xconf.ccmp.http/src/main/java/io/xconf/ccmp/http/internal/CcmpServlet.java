@@ -2,6 +2,7 @@ package io.xconf.ccmp.http.internal;
 
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.DigestVerifier;
+import io.xconf.accounts.LoginThrottle;
 import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
@@ -87,6 +88,9 @@ public final class CcmpServlet extends HttpServlet {
 
   private final transient HttpService http;
 
+  /** Wrong credentials per source address (Basic, Digest, the CCMP subject). */
+  private final transient LoginThrottle guesses = LoginThrottle.standard(System::currentTimeMillis);
+
   /**
    * Registered through the HttpService rather than the Whiteboard: Pax Web 8's Whiteboard can miss
    * the default context when the servlet and the context appear at the same moment at start-up, and
@@ -160,19 +164,6 @@ public final class CcmpServlet extends HttpServlet {
           "CCMP requests are at most " + maxRequestBytes + " bytes");
       return;
     }
-    String query = request.getQueryString();
-    DigestVerifier.Outcome authentication =
-        authenticator.authenticate(
-            request.getHeader("Authorization"),
-            request.getMethod(),
-            request.getRequestURI() + (query == null ? "" : "?" + query),
-            request.isSecure());
-    if (request.getContentLengthLong() == 0 && authentication.account() == null) {
-      // No CCMP request at all: an HTTP client probing for its Digest challenge (curl does).
-      challenge(response, authentication.staleNonce());
-      response.setContentLength(0);
-      return;
-    }
     // The whole request is read before a processing slot is taken, so slow senders wait in
     // Jetty's idle timeout and cannot occupy the slots.
     byte[] ccmpRequest =
@@ -184,15 +175,55 @@ public final class CcmpServlet extends HttpServlet {
           "CCMP requests are at most " + maxRequestBytes + " bytes");
       return;
     }
+    String source = request.getRemoteAddr();
+    long wait = guesses.waitMillis(source);
+    if (wait > 0) {
+      // Too many wrong credentials from here: nothing is checked until the wait is over.
+      response.setHeader("Retry-After", String.valueOf((wait + 999) / 1000));
+      response.sendError(429, "too many failed logins from " + source + "; try again later");
+      return;
+    }
+    String authorization = request.getHeader("Authorization");
+    if (ccmpRequest.length == 0 && authorization == null) {
+      // No CCMP request at all: an HTTP client probing for its Digest challenge (curl does).
+      challenge(response, false);
+      response.setContentLength(0);
+      return;
+    }
     ByteArrayOutputStream body = new ByteArrayOutputStream(2048);
+    DigestVerifier.Outcome authentication = DigestVerifier.Outcome.NONE;
     CcmpOutcome outcome;
+    // Checking a password is slow on purpose (PBKDF2): it takes a slot like the work it guards.
     if (acquireSlot()) {
       try {
+        String query = request.getQueryString();
+        authentication =
+            authenticator.authenticate(
+                authorization,
+                request.getMethod(),
+                request.getRequestURI() + (query == null ? "" : "?" + query),
+                request.isSecure(),
+                ccmpRequest);
+        if (authorization != null && authentication.account() == null) {
+          if (!authentication.staleNonce()
+              && !authentication.throttled()
+              && authenticator.checks(authorization, request.isSecure())) {
+            guesses.failed(source);
+          }
+          if (ccmpRequest.length == 0) {
+            challenge(response, authentication.staleNonce());
+            response.setContentLength(0);
+            return;
+          }
+        }
         outcome =
             processor.process(
                 new ByteArrayInputStream(ccmpRequest),
                 body,
                 new CcmpCaller(authentication.account(), request.isSecure(), basicOverPlainHttp));
+        if (outcome.credentialsRefused()) {
+          guesses.failed(source);
+        }
       } finally {
         slots.release();
       }

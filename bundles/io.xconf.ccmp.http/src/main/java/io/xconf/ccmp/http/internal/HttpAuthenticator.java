@@ -4,6 +4,7 @@ import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.DigestAlgorithm;
 import io.xconf.accounts.DigestVerifier;
 import io.xconf.accounts.DigestVerifier.Outcome;
+import io.xconf.accounts.LoginThrottle;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -24,7 +25,7 @@ final class HttpAuthenticator {
       AccountDirectory accounts, String realm, boolean basicOverPlainHttp, LongSupplier clock) {
     this.accounts = accounts;
     this.digest =
-        new DigestVerifier(
+        DigestVerifier.signingBodies(
             accounts, realm, List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), clock);
     this.basicOverPlainHttp = basicOverPlainHttp;
   }
@@ -35,6 +36,14 @@ final class HttpAuthenticator {
   }
 
   Outcome authenticate(String authorization, String method, String requestUri, boolean secure) {
+    return authenticate(authorization, method, requestUri, secure, null);
+  }
+
+  /**
+   * @param body the request's body, which {@code qop=auth-int} signs
+   */
+  Outcome authenticate(
+      String authorization, String method, String requestUri, boolean secure, byte[] body) {
     if (authorization == null) {
       return Outcome.NONE;
     }
@@ -51,8 +60,18 @@ final class HttpAuthenticator {
     // Clients put the path or the absolute URI into uri= (RFC 7616 section 3.4).
     return scheme.equals("digest")
         ? digest.verify(
-            credentials, method, uri -> uri.equals(requestUri) || uri.endsWith(requestUri))
+            credentials, method, uri -> uri.equals(requestUri) || uri.endsWith(requestUri), body)
         : Outcome.NONE;
+  }
+
+  /**
+   * Whether credentials of this header are checked at all here (Digest; Basic only over TLS or
+   * where allowed): a refusal of unchecked ones is no failed guess.
+   */
+  boolean checks(String authorization, boolean secure) {
+    String trimmed = authorization == null ? "" : authorization.trim().toLowerCase(Locale.ROOT);
+    return trimmed.startsWith("digest ")
+        || (trimmed.startsWith("basic ") && (secure || basicOverPlainHttp));
   }
 
   private Outcome basic(String credentials) {
@@ -65,6 +84,10 @@ final class HttpAuthenticator {
     int colon = decoded.indexOf(':');
     if (colon < 0) {
       return Outcome.NONE;
+    }
+    LoginThrottle throttle = accounts.loginThrottle();
+    if (throttle != null && throttle.waitMillis(decoded.substring(0, colon)) > 0) {
+      return Outcome.THROTTLED;
     }
     return new Outcome(
         accounts

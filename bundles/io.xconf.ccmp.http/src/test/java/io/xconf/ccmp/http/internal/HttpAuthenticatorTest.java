@@ -93,9 +93,52 @@ public class HttpAuthenticatorTest {
     List<String> challenges = authenticator.challenges(false);
     assertTrue(
         challenges.get(0),
-        challenges.get(0).startsWith("Digest realm=\"example.com\", qop=\"auth\", nonce=\""));
+        challenges
+            .get(0)
+            .startsWith("Digest realm=\"example.com\", qop=\"auth,auth-int\", nonce=\""));
     assertTrue(challenges.get(0).endsWith("algorithm=SHA-256"));
     assertTrue(challenges.get(1).endsWith("algorithm=MD5"));
+  }
+
+  @Test
+  public void qopAuthIntSignsTheBody() {
+    String challenge = authenticator.challenges(false).get(0);
+    Map<String, String> p = DigestVerifier.parameters(challenge.substring("Digest ".length()));
+    String body = "<ccmp:ccmpRequest/>";
+    String ha1 = DigestVerifier.hash(DigestAlgorithm.SHA_256, "alice:" + REALM + ":secret");
+    String ha2 =
+        DigestVerifier.hash(
+            DigestAlgorithm.SHA_256,
+            "POST:/ccmp:" + DigestVerifier.hash(DigestAlgorithm.SHA_256, body));
+    String response =
+        DigestVerifier.hash(
+            DigestAlgorithm.SHA_256,
+            ha1 + ":" + p.get("nonce") + ":00000001:0a4f113b:auth-int:" + ha2);
+    String authorization =
+        "Digest username=\"alice\", realm=\""
+            + REALM
+            + "\", nonce=\""
+            + p.get("nonce")
+            + "\", uri=\"/ccmp\", algorithm=SHA-256, qop=auth-int, nc=00000001,"
+            + " cnonce=\"0a4f113b\", response=\""
+            + response
+            + "\"";
+    assertNull(
+        "another body",
+        authenticator
+            .authenticate(
+                authorization,
+                "POST",
+                "/ccmp",
+                false,
+                "<ccmp:ccmpRequest>x</ccmp:ccmpRequest>".getBytes(StandardCharsets.UTF_8))
+            .account());
+    assertEquals(
+        ALICE,
+        authenticator
+            .authenticate(
+                authorization, "POST", "/ccmp", false, body.getBytes(StandardCharsets.UTF_8))
+            .account());
   }
 
   @Test
