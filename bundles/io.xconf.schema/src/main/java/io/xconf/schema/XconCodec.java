@@ -4,6 +4,7 @@ import io.xconf.schema.ccmp.CcmpResponseMessageType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -28,6 +29,14 @@ public interface XconCodec {
 
   /** Writes a binding as a document whose root element is {@code element}, as UTF-8. */
   <T> byte[] writeBinding(javax.xml.namespace.QName element, Class<T> type, T value);
+
+  /**
+   * Why a {@code <conference-info>} document is not valid against RFC 4575 and RFC 6501 (the data
+   * model a client may store), or empty when it is. What the bindings read leniently (an attribute
+   * no type declares, a required one missing) is caught here, before anything is stored that would
+   * make later answers invalid.
+   */
+  Optional<String> invalidity(byte[] conferenceInfo);
 
   /** Writes {@code <ccmpResponse>} around the message, in the given namespace, as UTF-8. */
   void writeCcmpResponse(CcmpResponseMessageType message, CcmpNamespace namespace, OutputStream out)

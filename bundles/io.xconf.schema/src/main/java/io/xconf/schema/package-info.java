@@ -4,7 +4,7 @@
  * {@code xcon} sub-packages.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.xconf.schema;
 
 import org.osgi.annotation.bundle.Export;

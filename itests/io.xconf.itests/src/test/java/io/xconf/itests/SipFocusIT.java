@@ -391,6 +391,45 @@ public class SipFocusIT {
   }
 
   /**
+   * RFC 6503 section 5.3.6: a user who adds itself with an endpoint is called there. The organizer,
+   * listed already, adds its phone; the focus calls it, as her call.
+   */
+  @Test
+  public void anOrganizerWhoAddsItselfWithAnEndpointIsCalledThere() throws Exception {
+    int uasPort = FreePorts.next();
+    try (Sipp phone = Sipp.answer(work.resolve("self-join"), uasPort, evenFreePort())) {
+      Thread.sleep(500); // sipp binds its port
+      String conference = alice.create();
+      String endpoint = "sip:alice@127.0.0.1:" + uasPort;
+      String added =
+          alice.ccmp(
+              "user",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>create</operation><ccmp:userRequest><userInfo entity=\""
+                  + ALICE
+                  + "\"><info:endpoint entity=\""
+                  + endpoint
+                  + "\"/></userInfo></ccmp:userRequest>");
+      assertEquals(added, 200, CcmpHttp.responseCode(added));
+      String roster =
+          Await.until(
+              "alice's phone connected",
+              Duration.ofSeconds(20),
+              () -> alice.retrieve(conference),
+              body ->
+                  body.contains("<info:endpoint entity=\"" + endpoint + "\">")
+                      && body.contains("<info:status>connected</info:status>"));
+      String aliceUser = roster.substring(roster.indexOf("<info:user entity=\"" + ALICE + "\""));
+      assertTrue(
+          "the call is hers: " + roster,
+          aliceUser.substring(0, aliceUser.indexOf("</info:user>")).contains(endpoint));
+      assertEquals(200, CcmpHttp.responseCode(alice.delete(conference)));
+      assertEquals("the phone got its BYE: " + phone.log(), 0, phone.await(30));
+    }
+  }
+
+  /**
    * The standalone registrar: bob's phone registers with his account's Digest credentials, a call
    * to his address goes through the focus to the registered contact, and a conference that dials
    * out to sip:bob@domain reaches him there.

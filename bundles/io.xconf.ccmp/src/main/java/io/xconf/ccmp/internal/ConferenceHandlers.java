@@ -251,7 +251,7 @@ final class ConferenceHandlers {
           XmlElement document =
               confInfo == null
                   ? null
-                  : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo);
+                  : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo, false);
           document =
               TargetUsers.addedFor(document, null, model, TargetUsers.domainOf(sender.userId()));
           ConferenceObject created =
@@ -281,7 +281,7 @@ final class ConferenceHandlers {
           }
           XmlElement update =
               keepingOrganizers(
-                  bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo),
+                  bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, confInfo, true),
                   current);
           update =
               TargetUsers.addedFor(update, current, model, TargetUsers.domainOf(sender.userId()));

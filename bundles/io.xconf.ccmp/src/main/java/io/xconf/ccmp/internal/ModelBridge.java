@@ -14,6 +14,7 @@ import io.xconf.schema.ccmp.OperationType;
 import io.xconf.schema.conferenceinfo.ConferenceType;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.xml.namespace.QName;
 
@@ -46,14 +47,65 @@ final class ModelBridge {
     this.codec = codec;
   }
 
-  /** A binding (conference-type, users-type, user-type) as the model's tree, named {@code name}. */
-  <T> XmlElement tree(QName name, Class<T> type, T binding) throws ModelException {
+  /**
+   * A client's binding (conference-type, users-type, user-type) as the model's tree, named {@code
+   * name}, once it is valid against RFC 4575 and RFC 6501: the bindings read leniently, and what a
+   * client stores is what every later answer carries. Invalid: 409 in an update (section 5.3.4, not
+   * feasible), else 400.
+   */
+  <T> XmlElement tree(QName name, Class<T> type, T binding, boolean update) throws ModelException {
+    XmlElement tree;
     try {
-      return XmlDocuments.parse(codec.writeBinding(name, type, binding), MAX_DEPTH);
+      tree = XmlDocuments.parse(codec.writeBinding(name, type, binding), MAX_DEPTH);
     } catch (MalformedXmlException | IllegalArgumentException e) {
       throw new ModelException(
           io.xconf.model.ModelFailure.BAD_REQUEST, "unreadable document: " + e.getMessage());
     }
+    Optional<String> invalid =
+        codec.invalidity(XmlDocuments.toBytes(asDocument(tree), XmlDocuments.RFC_PREFIXES));
+    if (invalid.isPresent()) {
+      throw new ModelException(
+          update ? io.xconf.model.ModelFailure.CONFLICT : io.xconf.model.ModelFailure.BAD_REQUEST,
+          "not valid against RFC 4575/6501: " + invalid.get());
+    }
+    return tree;
+  }
+
+  /**
+   * A fragment inside the {@code <conference-info>} the schema can check it in, without the empty
+   * elements that ask a partial update to remove what they name (an empty {@code
+   * <maximum-user-count/>} is a removal, not a count).
+   */
+  private static XmlElement asDocument(XmlElement fragment) {
+    XmlElement tree = withoutRemovals(fragment);
+    XmlElement document =
+        tree.name().equals(CONFERENCE_INFO)
+            ? tree
+            : conferenceWith(
+                tree.name().equals(USERS)
+                    ? tree
+                    : XmlElement.of(USERS).withChildren(List.of(tree)));
+    // The object's own XCON-URI is the model's to give: a client may leave it out.
+    return document.attribute("entity") == null
+        ? document.withAttribute("entity", "xcon:unnamed@invalid")
+        : document;
+  }
+
+  private static XmlElement withoutRemovals(XmlElement element) {
+    if (element.children().isEmpty()) {
+      return element;
+    }
+    List<XmlElement> kept = new java.util.ArrayList<>();
+    for (XmlElement child : element.children()) {
+      boolean removal =
+          child.children().isEmpty()
+              && child.attributes().isEmpty()
+              && (child.text() == null || child.text().isEmpty());
+      if (!removal) {
+        kept.add(withoutRemovals(child));
+      }
+    }
+    return element.withChildren(kept);
   }
 
   /** A model tree as a binding. */

@@ -170,7 +170,7 @@ final class SidebarHandlers {
           XmlElement tree =
               document == null
                   ? null
-                  : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, document);
+                  : bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, document, false);
           return withDocument(
               response,
               model.create(new CreateRequest(kind, main.uri(), tree, sender.userId())),
@@ -195,7 +195,7 @@ final class SidebarHandlers {
                 response, CcmpResponseCode.UNAUTHORIZED, "only who manages the sidebar changes it");
           }
           XmlElement update =
-              bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, document);
+              bridge.tree(ModelBridge.CONFERENCE_INFO, ConferenceType.class, document, true);
           return withDocument(response, model.update(confObjId, update, sender.userId()), sender);
         }
         case DELETE -> {

@@ -118,7 +118,7 @@ final class UserHandlers {
           return ModelBridge.answer(
               response, CcmpResponseCode.BAD_REQUEST, "update needs usersInfo");
         }
-        XmlElement users = bridge.tree(ModelBridge.USERS, UsersType.class, usersInfo);
+        XmlElement users = bridge.tree(ModelBridge.USERS, UsersType.class, usersInfo, true);
         XmlElement update =
             TargetUsers.addedFor(
                 ConferenceHandlers.keepingOrganizers(ModelBridge.conferenceWith(users), conference),
@@ -191,6 +191,15 @@ final class UserHandlers {
             response, CcmpResponseCode.BAD_REQUEST, "userRequest needs userInfo with an entity");
       }
       String entity = userInfo.getEntity().trim();
+      if (!entity.matches("[a-zA-Z][a-zA-Z0-9+.-]*:\\S+")
+          || (entity.contains("AUTO_GENERATE_")
+              && !entity.matches("xcon-userid:AUTO_GENERATE_\\d+@\\S+"))) {
+        return ModelBridge.answer(
+            response,
+            CcmpResponseCode.BAD_REQUEST,
+            "a user's entity is an XCON-USERID or a URI (a placeholder"
+                + " xcon-userid:AUTO_GENERATE_1@domain)");
+      }
       boolean self = sender != null && entity.equals(sender.userId());
       boolean manages = ConferenceAccess.manages(conference, sender);
       String actor = sender == null ? entity : sender.userId();
@@ -213,7 +222,7 @@ final class UserHandlers {
           if (password != null) {
             return ModelBridge.answer(response, password, null);
           }
-          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
+          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo, false);
           if (!manages) {
             UserRights.Refusal refusal = UserRights.onItself(user, sender, existing);
             if (refusal == null && existing == null) {
@@ -293,7 +302,7 @@ final class UserHandlers {
             return ModelBridge.answer(
                 response, CcmpResponseCode.USER_NOT_FOUND, entity + " is not in the conference");
           }
-          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo);
+          XmlElement user = bridge.tree(ModelBridge.USER, UserType.class, userInfo, true);
           UserRights.Refusal refusal = manages ? null : UserRights.onItself(user, sender, existing);
           if (refusal != null) {
             return ModelBridge.answer(response, refusal.code(), refusal.reason());

@@ -288,6 +288,79 @@ public class ModelHandlersTest {
     assertEquals(400, code(send(ALICE, "conf", "<ccmp:confRequest/>")));
   }
 
+  /** Found by fuzzing: a user whose entity was no URI made every later answer schema-invalid. */
+  @Test
+  public void entitiesThatAreNoUrisAreRefused() throws Exception {
+    String uri =
+        field(
+            send(
+                ALICE,
+                "conf",
+                "<confObjID>"
+                    + AUDIO_ROOM
+                    + "</confObjID><operation>create</operation><ccmp:confRequest/>"),
+            "confObjID");
+    String target = "<confObjID>" + uri + "</confObjID>";
+    assertEquals(
+        400,
+        code(
+            send(
+                null,
+                "user",
+                target
+                    + "<operation>create</operation><ccmp:userRequest><userInfo entity=\"\u0080con-userid:AUTO_GENERATE_1@example-com\"/></ccmp:userRequest>")));
+    assertEquals(
+        409,
+        code(
+            send(
+                ALICE,
+                "users",
+                target
+                    + "<operation>update</operation><ccmp:usersRequest><usersInfo><info:user entity=\"no uri at all\"/></usersInfo></ccmp:usersRequest>")));
+    assertEquals(
+        409,
+        code(
+            send(
+                ALICE,
+                "users",
+                target
+                    + "<operation>update</operation><ccmp:usersRequest><usersInfo><xcon:allowed-users-list><xcon:target uri=\"a b\" method=\"dial-out\"/></xcon:allowed-users-list></usersInfo></ccmp:usersRequest>")));
+  }
+
+  /**
+   * Found by fuzzing: the bindings keep an attribute no type declares, and once stored it made
+   * every later answer about the conference invalid against RFC 6503.
+   */
+  @Test
+  public void whatIsNotValidAgainstTheDataModelIsNotStored() throws Exception {
+    String uri =
+        field(
+            send(
+                ALICE,
+                "conf",
+                "<confObjID>"
+                    + AUDIO_ROOM
+                    + "</confObjID><operation>create</operation><ccmp:confRequest/>"),
+            "confObjID");
+    String target = "<confObjID>" + uri + "</confObjID>";
+    assertEquals(
+        400,
+        code(
+            send(
+                null,
+                "user",
+                target
+                    + "<operation>create</operation><ccmp:userRequest><userInfo entity=\"xcon-userid:AUTO_GENERATE_1@example.com\"><info:endpoint entAity=\"sip:g@example.org\"/></userInfo></ccmp:userRequest>")));
+    String update =
+        send(
+            ALICE,
+            "users",
+            target
+                + "<operation>update</operation><ccmp:usersRequest><usersInfo><xcon:allowed-users-list><xcon:target uri=\"sip:x@example.org\"/></xcon:allowed-users-list></usersInfo></ccmp:usersRequest>");
+    assertEquals("a target without its method", 409, code(update));
+    assertEquals("1", field(update, "version"));
+  }
+
   @Test
   public void aConferencePasswordIsAskedOfEveryoneAndShownToManagersOnly() throws Exception {
     String uri =

@@ -4,6 +4,7 @@ import io.xconf.model.XmlElement;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,6 +93,10 @@ final class Feasibility {
 
   private static final Type MEDIA_STATUS_TYPE =
       new Type("recvonly, sendonly, sendrecv or inactive", MEDIA_STATUS);
+
+  /** Attributes of type anyURI that name someone or something: entities, list targets. */
+  private static final List<String> URI_ATTRIBUTES = List.of("entity", "uri");
+
   private static final QName STATUS = Names.info("status");
   private static final QName ENDPOINT = Names.info("endpoint");
   private static final QName MAXIMUM_USER_COUNT = Names.info("maximum-user-count");
@@ -137,6 +142,13 @@ final class Feasibility {
   }
 
   private static Optional<String> check(XmlElement element, XmlElement parent) {
+    // The root's entity is the object's own XCON-URI, which the model gives whatever is sent.
+    for (String name : parent == null ? List.<String>of() : URI_ATTRIBUTES) {
+      String uri = element.attribute(name);
+      if (uri != null && !isUri(uri)) {
+        return Optional.of(name + " must be a URI, not \"" + abbreviated(uri) + "\"");
+      }
+    }
     String state = element.attribute("state");
     if (state != null && !Set.of("full", "partial", "deleted").contains(state)) {
       return Optional.of(
@@ -167,6 +179,15 @@ final class Feasibility {
       }
     }
     return Optional.empty();
+  }
+
+  /** An absolute URI (RFC 3986), as the schemas' anyURI entities and targets are meant to be. */
+  private static boolean isUri(String value) {
+    try {
+      return new java.net.URI(value.strip()).getScheme() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static boolean isDeletion(XmlElement element) {

@@ -22,16 +22,22 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.Schema;
+import javax.xml.validation.Validator;
 import org.glassfish.jaxb.runtime.v2.JAXBContextFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.xml.sax.SAXException;
 
 /** {@link XconCodec} on the JAXB RI, configured by PID {@code io.xconf.schema.codec}. */
 @Component(service = XconCodec.class, configurationPid = "io.xconf.schema.codec")
@@ -66,6 +72,7 @@ public final class JaxbXconCodec implements XconCodec {
   private final RfcPrefixes prefixes = new RfcPrefixes();
   private final int maxDocumentBytes;
   private final int maxDepth;
+  private volatile Schema dataModel;
 
   @Activate
   public JaxbXconCodec(Config config) {
@@ -159,6 +166,36 @@ public final class JaxbXconCodec implements XconCodec {
     } finally {
       close(reader);
     }
+  }
+
+  @Override
+  public Optional<String> invalidity(byte[] conferenceInfo) {
+    try {
+      Validator validator = dataModel().newValidator();
+      validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+      validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+      validator.validate(new StreamSource(new java.io.ByteArrayInputStream(conferenceInfo)));
+      return Optional.empty();
+    } catch (SAXException e) {
+      String message = e.getMessage() == null ? "invalid" : e.getMessage();
+      return Optional.of(message.length() > 300 ? message.substring(0, 300) + "..." : message);
+    } catch (IOException e) {
+      throw new IllegalStateException("a document in memory could not be read", e);
+    }
+  }
+
+  /** RFC 6503's schema, which imports RFC 4575's and RFC 6501's: compiled once, when first used. */
+  private Schema dataModel() throws SAXException {
+    Schema compiled = dataModel;
+    if (compiled == null) {
+      synchronized (this) {
+        if (dataModel == null) {
+          dataModel = io.xconf.schema.XconSchemas.ccmp();
+        }
+        compiled = dataModel;
+      }
+    }
+    return compiled;
   }
 
   @Override
