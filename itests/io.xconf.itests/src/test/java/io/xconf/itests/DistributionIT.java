@@ -81,12 +81,17 @@ public class DistributionIT {
   @Test
   public void accountsSurviveRestartsAndChangeWhileRunning() throws Exception {
     try (XconfServer server = XconfServer.configure(data("data"), "dist.example.net")) {
-      Result added = server.user("add", "alice", "secret");
+      // The password from standard input, as a script would give it (a terminal would be asked).
+      Result added = server.userWithInput("secret\n", "add", "alice");
       assertEquals(added.output(), 0, added.exitCode());
       assertEquals("added alice\txcon-userid:alice@dist.example.net\n", added.output());
 
       server.start();
-      assertEquals(0, server.user("add", "bob", "pw", "--admin").exitCode());
+      Result onTheCommandLine = server.user("add", "bob", "pw", "--admin");
+      assertEquals(0, onTheCommandLine.exitCode());
+      assertTrue(
+          onTheCommandLine.output(),
+          onTheCommandLine.output().contains("shows in ps and in the shell's history"));
       assertEquals(1, server.user("add", "alice", "other").exitCode());
       server.stop();
 

@@ -4,7 +4,6 @@ import io.xconf.model.XmlElement;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -94,9 +93,6 @@ final class Feasibility {
   private static final Type MEDIA_STATUS_TYPE =
       new Type("recvonly, sendonly, sendrecv or inactive", MEDIA_STATUS);
 
-  /** Attributes of type anyURI that name someone or something: entities, list targets. */
-  private static final List<String> URI_ATTRIBUTES = List.of("entity", "uri");
-
   private static final QName STATUS = Names.info("status");
   private static final QName ENDPOINT = Names.info("endpoint");
   private static final QName MAXIMUM_USER_COUNT = Names.info("maximum-user-count");
@@ -143,11 +139,14 @@ final class Feasibility {
 
   private static Optional<String> check(XmlElement element, XmlElement parent) {
     // The root's entity is the object's own XCON-URI, which the model gives whatever is sent.
-    for (String name : parent == null ? List.<String>of() : URI_ATTRIBUTES) {
-      String uri = element.attribute(name);
-      if (uri != null && !isUri(uri)) {
-        return Optional.of(name + " must be a URI, not \"" + abbreviated(uri) + "\"");
-      }
+    String entity = parent == null ? null : element.attribute("entity");
+    if (entity != null && !isUri(entity, true)) {
+      return Optional.of("entity must be a URI, not \"" + abbreviated(entity) + "\"");
+    }
+    // A list target may name a whole domain: *@example.com.
+    String target = element.attribute("uri");
+    if (target != null && !isUri(target, false)) {
+      return Optional.of("uri must be a URI, not \"" + abbreviated(target) + "\"");
     }
     String state = element.attribute("state");
     if (state != null && !Set.of("full", "partial", "deleted").contains(state)) {
@@ -181,10 +180,14 @@ final class Feasibility {
     return Optional.empty();
   }
 
-  /** An absolute URI (RFC 3986), as the schemas' anyURI entities and targets are meant to be. */
-  private static boolean isUri(String value) {
+  /** A URI reference (RFC 3986), absolute when {@code absolute}. */
+  private static boolean isUri(String value, boolean absolute) {
+    if (value.isBlank()) {
+      return false;
+    }
     try {
-      return new java.net.URI(value.strip()).getScheme() != null;
+      java.net.URI uri = new java.net.URI(value.strip());
+      return !absolute || uri.getScheme() != null;
     } catch (java.net.URISyntaxException e) {
       return false;
     }

@@ -196,11 +196,20 @@ public final class XconfServer implements AutoCloseable {
 
   /** Runs {@code bin/xconf user ARGS} with this instance's settings. */
   public UserCommandRunner.Result user(String... args) throws IOException, InterruptedException {
+    return userWithInput("", args);
+  }
+
+  /** Runs {@code bin/xconf user ARGS} with {@code input} as its standard input (no terminal). */
+  public UserCommandRunner.Result userWithInput(String input, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(home.resolve("bin/xconf").toString(), "user"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(environment);
     Process user = builder.start();
+    try (var stdin = user.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
     String output = new String(user.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!user.waitFor(60, TimeUnit.SECONDS)) {
       user.destroyForcibly();
