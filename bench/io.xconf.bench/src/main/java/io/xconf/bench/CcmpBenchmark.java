@@ -15,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,34 +28,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /**
- * CCMP over HTTP against the packed distribution, side by side with a trivial servlet answering the
- * same number of bytes in the same server: keep-alive clients, each with its own connection,
- * authenticated by the CCMP subject. Reports requests per second and latency percentiles for the
- * trivial servlet, retrieve of a 20-user conference, update and create, then the p99 of retrieve at
- * half its peak rate. Trivial servlet and retrieve are alternated for several rounds and the median
- * round is reported. Arguments: {@code seconds=10 clients=8 rounds=5}.
+ * CCMP over HTTP against the packed distribution, measured with {@code wrk} (Debian package)
+ * against a bare Jetty 9.4 outside Karaf that answers the same number of bytes ({@link BareJetty}),
+ * so that neither the load generator nor a shared server hides the server's cost: the retrieve of a
+ * 20-user conference, 16 connections, after a warm-up long enough for the JIT to reach its steady
+ * rate. The two alternate for a second round. Then, with keep-alive Java clients: update, durable
+ * create, and the p99 of retrieve at half its peak. Arguments: {@code warmup=40 seconds=30
+ * clients=8}.
  */
 public final class CcmpBenchmark {
 
   private static final String DOMAIN = Bench.DOMAIN;
+  private static final int CONNECTIONS = 16;
 
   private record Result(double perSecond, double p50Millis, double p99Millis, long errors) {}
 
   private CcmpBenchmark() {}
 
-  private static int medianIndex(List<Double> values) {
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < values.size(); i++) {
-      order.add(i);
-    }
-    order.sort(java.util.Comparator.comparing(values::get));
-    return order.get(order.size() / 2);
-  }
-
   public static void main(String[] args) throws Exception {
-    int seconds = argument(args, "seconds", 10);
+    int warmup = argument(args, "warmup", 40);
+    int seconds = argument(args, "seconds", 30);
     int clients = argument(args, "clients", 8);
-    int rounds = argument(args, "rounds", 5);
     Path home = Path.of(System.getProperty("xconf.home")).toAbsolutePath().normalize();
     Path data = Files.createTempDirectory("xconf-ccmp-bench");
     int port = freePort();
@@ -66,16 +58,15 @@ public final class CcmpBenchmark {
             "XCONF_HTTPS_PORT", String.valueOf(freePort()),
             "XCONF_SIP_PORT", String.valueOf(freePort()),
             "XCONF_DOMAIN", DOMAIN,
-            "XCONF_DATA", data.toString());
+            "XCONF_DATA", data.toString(),
+            // The clients send the CCMP subject, on loopback: allowed in clear for the benchmark.
+            "XCONF_CCMP_PASSWORDS_OVER_PLAIN_HTTP", "true");
     run(home, environment, "user", "add", "bench", "secret", "--admin");
-    Path echo = home.resolve("deploy/xconf-bench-echo.jar");
-    Files.copy(
-        Path.of(System.getProperty("xconf.bench.echo")), echo, StandardCopyOption.REPLACE_EXISTING);
     URI ccmp = URI.create("http://127.0.0.1:" + port + "/ccmp");
     Process server = Bench.start(home, environment, data.resolve("stdout.log"), ccmp);
+    Process bare = null;
     try {
       HttpClient setup = client();
-      awaitEcho(setup, URI.create("http://127.0.0.1:" + port + "/bench/echo"));
       String conference = field(post(setup, ccmp, create()), "confObjID");
       String retrieve =
           request(
@@ -83,69 +74,130 @@ public final class CcmpBenchmark {
               "<confObjID>"
                   + conference
                   + "</confObjID><operation>retrieve</operation><ccmp:confRequest/>");
-      int size = post(setup, ccmp, retrieve).length();
-      URI echoUri = URI.create("http://127.0.0.1:" + port + "/bench/echo?size=" + size);
+      String answer = post(setup, ccmp, retrieve);
+      if (!answer.contains("<response-code>200</response-code>")) {
+        throw new IllegalStateException("retrieve failed: " + answer);
+      }
+      int size = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      int barePort = freePort();
+      bare =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx1g",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  BareJetty.class.getName(),
+                  String.valueOf(barePort),
+                  String.valueOf(size))
+              .redirectErrorStream(true)
+              .redirectOutput(data.resolve("bare-jetty.log").toFile())
+              .start();
+      URI bareUri = URI.create("http://127.0.0.1:" + barePort + "/ccmp");
+      awaitAnswer(setup, bareUri);
+      Path script = data.resolve("retrieve.lua");
+      Files.writeString(
+          script,
+          "wrk.method = \"POST\"\n"
+              + "wrk.headers[\"Content-Type\"] = \"application/ccmp+xml\"\n"
+              + "wrk.body = [==["
+              + retrieve
+              + "]==]\n");
+      System.out.printf(
+          Locale.ROOT,
+          "machine: %d cores; wrk, %d connections, %d s warm-up then %d s; answers of %d bytes%n",
+          Runtime.getRuntime().availableProcessors(),
+          CONNECTIONS,
+          warmup,
+          seconds,
+          size);
+
+      wrk(bareUri, script, warmup);
+      Result bare1 = wrk(bareUri, script, seconds);
+      wrk(ccmp, script, warmup);
+      Result ccmp1 = wrk(ccmp, script, seconds);
+      Result bare2 = wrk(bareUri, script, seconds);
+      Result ccmp2 = wrk(ccmp, script, seconds);
+      report("bare Jetty 9.4, same answer size (round 1)", bare1);
+      report("CCMP retrieve, 20-user conference (round 1)", ccmp1);
+      report("bare Jetty 9.4, same answer size (round 2)", bare2);
+      report("CCMP retrieve, 20-user conference (round 2)", ccmp2);
+      System.out.printf(
+          Locale.ROOT,
+          "CCMP retrieve / bare Jetty: %.2f (round 1), %.2f (round 2)%n",
+          ccmp1.perSecond() / bare1.perSecond(),
+          ccmp2.perSecond() / bare2.perSecond());
+      bare.destroy();
+
       List<String> own = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         own.add(field(post(setup, ccmp, create()), "confObjID"));
       }
-      System.out.printf(
-          Locale.ROOT,
-          "machine: %d cores; %d keep-alive clients, %d s per run after 3 s warm-up; answers of %d bytes%n",
-          Runtime.getRuntime().availableProcessors(),
-          clients,
-          seconds,
-          size);
-
-      // Both warmed up first (the JIT compiles JAXB's paths late); then alternated, because a
-      // shared 2-core VM drifts by tens of percent from one ten-second run to the next.
-      load(echoUri, clients, 3, 0, c -> retrieve);
-      load(ccmp, clients, 5, 0, c -> retrieve);
-      List<Result> trivialRounds = new ArrayList<>();
-      List<Result> retrieveRounds = new ArrayList<>();
-      List<Double> ratios = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        Result trivialRound = load(echoUri, clients, seconds, 0, c -> retrieve);
-        Result retrieveRound = load(ccmp, clients, seconds, 0, c -> retrieve);
-        trivialRounds.add(trivialRound);
-        retrieveRounds.add(retrieveRound);
-        ratios.add(retrieveRound.perSecond() / trivialRound.perSecond());
-        System.out.printf(
-            Locale.ROOT,
-            "round %d: trivial %.0f req/s, CCMP retrieve %.0f req/s: %.0f%%%n",
-            round + 1,
-            trivialRound.perSecond(),
-            retrieveRound.perSecond(),
-            100 * ratios.get(round));
-      }
-      int median = medianIndex(ratios);
-      Result trivial = trivialRounds.get(median);
-      Result retrieves = retrieveRounds.get(median);
       int[] counter = {0};
-      Result updates =
-          load(ccmp, clients, seconds, 0, c -> update(own.get(c), "s" + (counter[0]++)));
-      Result creates = load(ccmp, clients, seconds, 0, c -> create());
-      Result halfPeak = load(ccmp, clients, seconds, retrieves.perSecond() / 2, c -> retrieve);
-      report("trivial servlet, same answer size", trivial);
-      report("CCMP retrieve, 20-user conference", retrieves);
+      Result updates = load(ccmp, clients, 10, 0, c -> update(own.get(c), "s" + (counter[0]++)));
+      Result creates = load(ccmp, clients, 10, 0, c -> create());
+      Result halfPeak = load(ccmp, clients, 10, ccmp2.perSecond() / 2, c -> retrieve);
       report("CCMP update (each client its conference)", updates);
       report("CCMP create, 20 users, durable", creates);
       report(
           String.format(
-              Locale.ROOT,
-              "CCMP retrieve paced at half its peak (%.0f/s)",
-              retrieves.perSecond() / 2),
+              Locale.ROOT, "CCMP retrieve paced at half its peak (%.0f/s)", ccmp2.perSecond() / 2),
           halfPeak);
-      System.out.printf(
-          Locale.ROOT,
-          "CCMP retrieve / trivial servlet: %.0f%% (median round of %d)%n",
-          100 * retrieves.perSecond() / trivial.perSecond(),
-          rounds);
     } finally {
+      if (bare != null) {
+        bare.destroy();
+      }
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
-      Files.deleteIfExists(echo);
     }
+  }
+
+  /** {@code wrk} with 2 threads and {@link #CONNECTIONS} connections, for {@code seconds}. */
+  private static Result wrk(URI uri, Path script, int seconds) throws Exception {
+    Process wrk =
+        new ProcessBuilder(
+                "wrk",
+                "-t2",
+                "-c" + CONNECTIONS,
+                "-d" + seconds + "s",
+                "--latency",
+                "-s",
+                script.toString(),
+                uri.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(wrk.getInputStream().readAllBytes());
+    if (wrk.waitFor() != 0) {
+      throw new IllegalStateException("wrk failed:\n" + output);
+    }
+    java.util.regex.Matcher rate =
+        java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
+    if (!rate.find()) {
+      throw new IllegalStateException("no rate in wrk's output:\n" + output);
+    }
+    java.util.regex.Matcher errors =
+        java.util.regex.Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(output);
+    return new Result(
+        Double.parseDouble(rate.group(1)),
+        wrkPercentile(output, "50%"),
+        wrkPercentile(output, "99%"),
+        errors.find() ? Long.parseLong(errors.group(1)) : 0);
+  }
+
+  /** A latency percentile of wrk's {@code --latency} table, in milliseconds. */
+  private static double wrkPercentile(String output, String percentile) {
+    java.util.regex.Matcher line =
+        java.util.regex.Pattern.compile(
+                "\\s" + java.util.regex.Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)")
+            .matcher(output);
+    if (!line.find()) {
+      return Double.NaN;
+    }
+    double value = Double.parseDouble(line.group(1));
+    return switch (line.group(2)) {
+      case "us" -> value / 1000;
+      case "s" -> value * 1000;
+      default -> value;
+    };
   }
 
   /**
@@ -275,23 +327,23 @@ public final class CcmpBenchmark {
             + "</confInfo></ccmp:confRequest>");
   }
 
-  /** The trivial servlet, dropped into deploy/ before the start, answering. */
-  private static void awaitEcho(HttpClient http, URI echo) throws Exception {
+  /** The bare Jetty, started, answering. */
+  private static void awaitAnswer(HttpClient http, URI uri) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> answer =
             http.send(
-                HttpRequest.newBuilder(echo).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() == 200) {
           return;
         }
       } catch (IOException notYet) {
-        // deploying
+        // starting
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
-    throw new IllegalStateException("the trivial servlet did not come up");
+    throw new IllegalStateException("the bare Jetty did not come up");
   }
 }

@@ -74,7 +74,10 @@ public final class SipBenchmark {
             "XCONF_DOMAIN",
             DOMAIN,
             "XCONF_DATA",
-            data.toString());
+            data.toString(),
+            // The CCMP client sends the subject, on loopback: allowed in clear for the benchmark.
+            "XCONF_CCMP_PASSWORDS_OVER_PLAIN_HTTP",
+            "true");
     run(home, environment, "user", "add", "bench", "secret", "--admin");
     URI ccmp = URI.create("http://127.0.0.1:" + httpPort + "/ccmp");
     Process server = Bench.start(home, environment, data.resolve("stdout.log"), ccmp);

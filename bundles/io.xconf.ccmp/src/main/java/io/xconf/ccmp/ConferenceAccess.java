@@ -101,20 +101,30 @@ public final class ConferenceAccess {
   }
 
   public static List<String> passwords(XmlElement document) {
-    List<String> passwords = new ArrayList<>();
-    document
-        .child(DESCRIPTION)
-        .flatMap(d -> d.child(CONF_URIS))
-        .ifPresent(
-            uris -> {
-              for (XmlElement entry : uris.children()) {
-                for (XmlElement password : entry.children(PASSWORD)) {
-                  if (password.text() != null && !password.text().isEmpty()) {
-                    passwords.add(password.text());
-                  }
-                }
+    // On every request about a conference: plain loops, and nothing made when there is none.
+    List<String> passwords = List.of();
+    for (XmlElement description : document.children()) {
+      if (!description.name().equals(DESCRIPTION)) {
+        continue;
+      }
+      for (XmlElement uris : description.children()) {
+        if (!uris.name().equals(CONF_URIS)) {
+          continue;
+        }
+        for (XmlElement entry : uris.children()) {
+          for (XmlElement password : entry.children()) {
+            if (password.name().equals(PASSWORD)
+                && password.text() != null
+                && !password.text().isEmpty()) {
+              if (passwords.isEmpty()) {
+                passwords = new ArrayList<>(1);
               }
-            });
+              passwords.add(password.text());
+            }
+          }
+        }
+      }
+    }
     return passwords;
   }
 

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The account directory kept in {@code accounts.properties} in the state folder. The offline {@code
- * xconf user} command may change the file while the server runs: every lookup checks the file's
- * identity (a stat, no read) and reloads it when it was replaced.
+ * xconf user} command may change the file while the server runs: a lookup checks the file's
+ * identity (a stat, no read; at most every 100 ms) and reloads it when it was replaced.
  */
 @Component(service = AccountDirectory.class)
 public final class FileAccountDirectory implements AccountDirectory {
@@ -54,8 +54,19 @@ public final class FileAccountDirectory implements AccountDirectory {
 
   private final java.util.Map<String, Verified> recentlyVerified =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.concurrent.ConcurrentHashMap<
+          String, java.util.concurrent.CompletableFuture<Boolean>>
+      checking = new java.util.concurrent.ConcurrentHashMap<>();
   private final AccountFile file;
   private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+  /** How long a look at the file (a stat) stands: a change shows within this. */
+  private static final long DEFAULT_LOOK_NANOS =
+      java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final long lookNanos;
+  private volatile long lastLookNanos;
 
   /** What was read, and the identity of the file it was read from. */
   private record Snapshot(
@@ -98,7 +109,14 @@ public final class FileAccountDirectory implements AccountDirectory {
 
   @Activate
   public FileAccountDirectory(@Reference ServerIdentity identity) {
+    this(identity, DEFAULT_LOOK_NANOS);
+  }
+
+  /** For tests: a directory that looks at its file as often as {@code lookNanos} allows. */
+  FileAccountDirectory(ServerIdentity identity, long lookNanos) {
     this.file = new AccountFile(identity.stateDirectory());
+    this.lookNanos = lookNanos;
+    this.lastLookNanos = System.nanoTime() - lookNanos;
     LOG.info("Accounts are read from {}: {} known", file.path(), all().size());
   }
 
@@ -145,10 +163,14 @@ public final class FileAccountDirectory implements AccountDirectory {
     if (verified != null
         && verified.passwordHash() == stored.passwordHash()
         && now < verified.until()) {
+      if (verified.until() - now < VERIFIED_NANOS / 2) {
+        // Kept while in use (a changed password ends it at once): no client that keeps sending
+        // the same credentials pays the slow hash again every minute.
+        recentlyVerified.put(key, new Verified(stored.passwordHash(), now + VERIFIED_NANOS));
+      }
       return Optional.of(stored.account());
     }
-    if (!PasswordHasher.matches(password, stored.passwordHash())) {
-      throttle.failed(name);
+    if (!matchesOnce(key, password, stored.passwordHash())) {
       return Optional.empty();
     }
     throttle.succeeded(name);
@@ -159,7 +181,39 @@ public final class FileAccountDirectory implements AccountDirectory {
     return Optional.of(stored.account());
   }
 
+  /**
+   * The slow check of one set of credentials, made by one thread while the others that bring the
+   * same credentials wait for its answer: many connections of one client starting at once must not
+   * each hash the password. A failure counts once against the name.
+   */
+  private boolean matchesOnce(String key, String password, String passwordHash) {
+    java.util.concurrent.CompletableFuture<Boolean> mine =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
+    if (running != null) {
+      return running.join();
+    }
+    try {
+      boolean matches = PasswordHasher.matches(password, passwordHash);
+      if (!matches) {
+        throttle.failed(key.substring(0, key.indexOf('\n')));
+      }
+      mine.complete(matches);
+      return matches;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      checking.remove(key, mine);
+    }
+  }
+
+  /** The account name, a line break, then a digest of name and password. */
   private static String credentialKey(String name, String password) {
+    return name + "\n" + credentialDigest(name, password);
+  }
+
+  private static String credentialDigest(String name, String password) {
     try {
       java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
       sha256.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -197,8 +251,14 @@ public final class FileAccountDirectory implements AccountDirectory {
   }
 
   private Snapshot current() {
-    Object version = fileVersion();
+    long now = System.nanoTime();
     Snapshot known = snapshot;
+    if (now - lastLookNanos < lookNanos && known != Snapshot.EMPTY) {
+      // A request looks accounts up several times: the file is looked at once in a while.
+      return known;
+    }
+    lastLookNanos = now;
+    Object version = fileVersion();
     if (Objects.equals(version, known.fileVersion())) {
       return known;
     }

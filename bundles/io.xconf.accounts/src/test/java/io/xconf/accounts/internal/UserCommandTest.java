@@ -67,7 +67,8 @@ public class UserCommandTest {
           public Path stateDirectory() {
             return state;
           }
-        });
+        },
+        0);
   }
 
   @Test

@@ -133,15 +133,11 @@ final class ConferenceHandlers {
   }
 
   /**
-   * Null when {@code sender} may read the conference; else 401, 423 or 422. (For those who see it,
-   * {@link ModelMessageHandler} checked the password already.)
+   * Null when {@code sender} may read the conference; else 401. (For those who see it, {@link
+   * ModelMessageHandler} checked the password already.)
    */
-  static CcmpResponseCode readRefusal(
-      ConferenceObject conference, Account sender, String password) {
-    if (!ConferenceAccess.sees(conference, sender)) {
-      return CcmpResponseCode.UNAUTHORIZED;
-    }
-    return ConferenceAccess.passwordCheck(conference, sender, password);
+  static CcmpResponseCode readRefusal(ConferenceObject conference, Account sender) {
+    return ConferenceAccess.sees(conference, sender) ? null : CcmpResponseCode.UNAUTHORIZED;
   }
 
   /** blueprintRequest: retrieve only (Table 1: the rest is N/A*). */
@@ -261,8 +257,7 @@ final class ConferenceHandlers {
         }
         case RETRIEVE -> {
           ConferenceObject conference = existing(model, confObjId, ObjectKind.CONFERENCE);
-          CcmpResponseCode refused =
-              readRefusal(conference, sender, request.getConferencePassword());
+          CcmpResponseCode refused = readRefusal(conference, sender);
           return refused != null
               ? ModelBridge.answer(response, refused, null)
               : withDocument(response, conference, sender);

@@ -90,8 +90,7 @@ final class SidebarHandlers {
     R answer(Q request, R response, Account sender) throws ModelException {
       ConferenceObject conference =
           ConferenceHandlers.existing(model, request.getConfObjID(), ObjectKind.CONFERENCE);
-      CcmpResponseCode refused =
-          ConferenceHandlers.readRefusal(conference, sender, request.getConferencePassword());
+      CcmpResponseCode refused = ConferenceHandlers.readRefusal(conference, sender);
       if (refused != null) {
         return ModelBridge.answer(response, refused, null);
       }
@@ -178,8 +177,7 @@ final class SidebarHandlers {
         }
         case RETRIEVE -> {
           ConferenceObject sidebar = ConferenceHandlers.existing(model, confObjId, kind);
-          CcmpResponseCode refused =
-              ConferenceHandlers.readRefusal(sidebar, sender, request.getConferencePassword());
+          CcmpResponseCode refused = ConferenceHandlers.readRefusal(sidebar, sender);
           return refused != null
               ? ModelBridge.answer(response, refused, null)
               : withDocument(response, sidebar, sender);

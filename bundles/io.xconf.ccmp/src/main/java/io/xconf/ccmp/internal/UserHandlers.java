@@ -127,8 +127,7 @@ final class UserHandlers {
                 TargetUsers.domainOf(sender.userId()));
         conference = model.update(conference.uri(), update, sender.userId());
       } else {
-        CcmpResponseCode refused =
-            ConferenceHandlers.readRefusal(conference, sender, request.getConferencePassword());
+        CcmpResponseCode refused = ConferenceHandlers.readRefusal(conference, sender);
         if (refused != null) {
           return ModelBridge.answer(response, refused, null);
         }
@@ -276,8 +275,7 @@ final class UserHandlers {
         }
         case RETRIEVE -> {
           if (!self) {
-            CcmpResponseCode refused =
-                ConferenceHandlers.readRefusal(conference, sender, request.getConferencePassword());
+            CcmpResponseCode refused = ConferenceHandlers.readRefusal(conference, sender);
             if (refused != null) {
               return ModelBridge.answer(response, refused, null);
             }

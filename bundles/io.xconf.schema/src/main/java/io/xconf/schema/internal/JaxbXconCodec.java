@@ -67,6 +67,8 @@ public final class JaxbXconCodec implements XconCodec {
   private final ThreadLocal<XMLInputFactory> inputs =
       ThreadLocal.withInitial(JaxbXconCodec::reusingInputFactory);
 
+  private final ThreadLocal<Unmarshaller> unmarshallers = new ThreadLocal<>();
+
   private final XMLOutputFactory outputs;
   private final io.xconf.schema.ccmp.ObjectFactory ccmp = new io.xconf.schema.ccmp.ObjectFactory();
   private final RfcPrefixes prefixes = new RfcPrefixes();
@@ -138,6 +140,7 @@ public final class JaxbXconCodec implements XconCodec {
       // the request's own terms (RFC 6503 gives 409 to an update with unacceptable values).
       return new CcmpRequestDocument(message, namespace, errors.first);
     } catch (XMLStreamException | JAXBException | RuntimeException e) {
+      unmarshallers.remove();
       // RuntimeException too: hostile input can make the parser or the RI throw unchecked
       // (e.g. a response type where a request type belongs); it is still just a bad document.
       IOException transport = transportFailure(e);
@@ -162,6 +165,7 @@ public final class JaxbXconCodec implements XconCodec {
       }
       return value;
     } catch (XMLStreamException | JAXBException | RuntimeException e) {
+      unmarshallers.remove();
       throw new MalformedDocumentException(describe(e), null, null, e);
     } finally {
       close(reader);
@@ -379,8 +383,16 @@ public final class JaxbXconCodec implements XconCodec {
     }
   }
 
+  /**
+   * This thread's unmarshaller, told where to report this document's errors. Making one per request
+   * cost more than reading a small request; one that saw a failure is dropped, not reused.
+   */
   private Unmarshaller unmarshaller(ValueErrors errors) throws JAXBException {
-    Unmarshaller unmarshaller = context.createUnmarshaller();
+    Unmarshaller unmarshaller = unmarshallers.get();
+    if (unmarshaller == null) {
+      unmarshaller = context.createUnmarshaller();
+      unmarshallers.set(unmarshaller);
+    }
     unmarshaller.setEventHandler(errors);
     return unmarshaller;
   }
