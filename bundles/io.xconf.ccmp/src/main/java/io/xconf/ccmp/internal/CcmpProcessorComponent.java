@@ -240,8 +240,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
         return extended(extended, sender);
       }
       StandardMessageNameType name = ResponseTypes.standardName(request);
-      Optional<CcmpMessageHandler> handler =
-          handlers.stream().filter(h -> h.message() == name).findFirst();
+      Optional<CcmpMessageHandler> handler = handlerOf(name);
       if (handler.isEmpty()) {
         return error(
             request,
@@ -258,6 +257,15 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
       LOG.error("CCMP {} failed", xsiType(request), e);
       return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
     }
+  }
+
+  private Optional<CcmpMessageHandler> handlerOf(StandardMessageNameType name) {
+    for (CcmpMessageHandler handler : handlers) {
+      if (handler.message() == name) {
+        return Optional.of(handler);
+      }
+    }
+    return Optional.empty();
   }
 
   private CcmpResponseMessageType refuseInvalidValue(
@@ -351,9 +359,18 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     }
   }
 
+  /** The xsi:type of each request class, read from its binding's annotation once. */
+  private static final ClassValue<String> XSI_TYPES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> requestClass) {
+          jakarta.xml.bind.annotation.XmlType type =
+              requestClass.getAnnotation(jakarta.xml.bind.annotation.XmlType.class);
+          return type == null ? requestClass.getSimpleName() : type.name();
+        }
+      };
+
   private static String xsiType(CcmpRequestMessageType request) {
-    jakarta.xml.bind.annotation.XmlType type =
-        request.getClass().getAnnotation(jakarta.xml.bind.annotation.XmlType.class);
-    return type == null ? request.getClass().getSimpleName() : type.name();
+    return XSI_TYPES.get(request.getClass());
   }
 }

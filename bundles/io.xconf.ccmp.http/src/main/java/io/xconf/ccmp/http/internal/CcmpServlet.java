@@ -237,11 +237,13 @@ public final class CcmpServlet extends HttpServlet {
               CcmpResponseCode.REQUEST_TIMEOUT,
               "the server is busy; try again");
     }
-    LOG.debug(
-        "CCMP {} from {} answered {}",
-        outcome.requestType(),
-        request.getRemoteAddr(),
-        outcome.responseCode());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "CCMP {} from {} answered {}",
+          outcome.requestType(),
+          request.getRemoteAddr(),
+          outcome.responseCode());
+    }
     if (outcome.authenticationRequired()) {
       // Section 10.2 credentials missing or wrong: challenge, with the CCMP 424 as the body.
       challenge(response, authentication.staleNonce());
