@@ -30,6 +30,12 @@ public final class LoginThrottle {
   private final long maxWaitMillis;
   private final Map<String, Failures> byKey;
 
+  /**
+   * The keys with failures, readable without the lock: every login asks, and almost all of them
+   * have none.
+   */
+  private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public LoginThrottle(
       LongSupplier clockMillis,
       int freeFailures,
@@ -46,30 +52,41 @@ public final class LoginThrottle {
 
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, Failures> eldest) {
-            return size() > maxKeys;
+            if (size() > maxKeys) {
+              failing.remove(eldest.getKey());
+              return true;
+            }
+            return false;
           }
         };
   }
 
   /** Milliseconds until an attempt of this key is checked again; 0 when it may try now. */
-  public synchronized long waitMillis(String key) {
-    Failures failures = byKey.get(key);
-    if (failures == null) {
+  public long waitMillis(String key) {
+    if (!failing.contains(key)) {
       return 0;
     }
-    long now = clock.getAsLong();
-    if (now - failures.lastMillis > maxWaitMillis * 10) {
-      // Long quiet: the key starts afresh.
-      byKey.remove(key);
-      return 0;
+    synchronized (this) {
+      Failures failures = byKey.get(key);
+      if (failures == null) {
+        return 0;
+      }
+      long now = clock.getAsLong();
+      if (now - failures.lastMillis > maxWaitMillis * 10) {
+        // Long quiet: the key starts afresh.
+        byKey.remove(key);
+        failing.remove(key);
+        return 0;
+      }
+      return Math.max(0, failures.notBeforeMillis - now);
     }
-    return Math.max(0, failures.notBeforeMillis - now);
   }
 
   /** Counts a failed attempt that was checked. */
   public synchronized void failed(String key) {
     long now = clock.getAsLong();
     Failures failures = byKey.computeIfAbsent(key, k -> new Failures());
+    failing.add(key);
     failures.count++;
     failures.lastMillis = now;
     int beyond = failures.count - freeFailures;
@@ -80,7 +97,12 @@ public final class LoginThrottle {
   }
 
   /** A checked attempt that succeeded: the key's failures are forgotten. */
-  public synchronized void succeeded(String key) {
-    byKey.remove(key);
+  public void succeeded(String key) {
+    if (failing.contains(key)) {
+      synchronized (this) {
+        byKey.remove(key);
+        failing.remove(key);
+      }
+    }
   }
 }

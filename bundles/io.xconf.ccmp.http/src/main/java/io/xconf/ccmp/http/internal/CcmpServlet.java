@@ -190,7 +190,8 @@ public final class CcmpServlet extends HttpServlet {
       response.setContentLength(0);
       return;
     }
-    ByteArrayOutputStream body = new ByteArrayOutputStream(2048);
+    // A conference answer is some kilobytes: sized so that it is not copied as it grows.
+    ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
     DigestVerifier.Outcome authentication = DigestVerifier.Outcome.NONE;
     CcmpOutcome outcome;
     // Checking a password is slow on purpose (PBKDF2): it takes a slot like the work it guards.
