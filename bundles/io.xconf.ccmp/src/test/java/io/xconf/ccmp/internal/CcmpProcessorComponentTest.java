@@ -284,6 +284,15 @@ public class CcmpProcessorComponentTest {
             "<confUserID>xcon-userid:alice@example.com</confUserID><response-code>400</response-code>"));
     assertTrue(output, output.contains("xmlns:ccmp=\"" + CcmpNamespace.DRAFT.uri() + "\""));
     assertValid();
+
+    // Found by fuzzing: the parser's message quoted a control character, which the answer carried.
+    process(
+        processor(List.of(), List.of()),
+        "<?xml version=\"\u000f1.0\" encoding=\"UTF-8\"?>"
+            + request(CcmpNamespace.PUBLISHED, "ccmp-confs-request-message-type", "")
+                .replaceFirst("<\\?xml[^>]*>", ""));
+    assertEquals(400, outcome.responseCode());
+    assertValid();
   }
 
   @Test

@@ -222,6 +222,8 @@ public final class JaxbXconCodec implements XconCodec {
   public void writeCcmpResponse(
       CcmpResponseMessageType message, CcmpNamespace namespace, OutputStream out)
       throws IOException {
+    // A reason may quote what a parser was given: what XML cannot carry becomes U+FFFD.
+    message.setResponseString(xmlText(message.getResponseString()));
     AnswerKey key = AnswerKey.of(message, namespace);
     if (key == null) {
       marshal(message, namespace, out);
@@ -358,6 +360,32 @@ public final class JaxbXconCodec implements XconCodec {
   private GuardedReader guardedReader(InputStream in, long maxBytes) throws XMLStreamException {
     return new GuardedReader(
         inputs.createXMLStreamReader(new BoundedInputStream(in, maxBytes)), maxDepth);
+  }
+
+  /** The text with every character XML 1.0 cannot carry replaced by U+FFFD; null stays null. */
+  static String xmlText(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder clean = null;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      boolean allowed =
+          c == 0x9
+              || c == 0xA
+              || c == 0xD
+              || (c >= 0x20 && c <= 0xD7FF)
+              || (c >= 0xE000 && c <= 0xFFFD)
+              || (c >= 0x10000 && c <= 0x10FFFF);
+      if (!allowed && clean == null) {
+        clean = new StringBuilder(text.length()).append(text, 0, i);
+      }
+      if (clean != null) {
+        clean.appendCodePoint(allowed ? c : 0xFFFD);
+      }
+      i += Character.charCount(c);
+    }
+    return clean == null ? text : clean.toString();
   }
 
   private static XMLInputFactory woodstox() {
