@@ -293,6 +293,15 @@ public class CcmpProcessorComponentTest {
                 .replaceFirst("<\\?xml[^>]*>", ""));
     assertEquals(400, outcome.responseCode());
     assertValid();
+
+    // Found by fuzzing: bytes that are no text in the encoding they suggest (here UTF-32) were
+    // taken
+    // for a failed connection, and no answer was written.
+    process(
+        processor(List.of(), List.of()),
+        "<\u0000\u0000\u0000\u0000\u0000\u0000\u00038?xml version=\"1.0\"?><x/>");
+    assertEquals(400, outcome.responseCode());
+    assertValid();
   }
 
   @Test

@@ -434,8 +434,14 @@ public final class JaxbXconCodec implements XconCodec {
 
   /** A failure of the connection itself, which is no fault of the document. */
   private static IOException transportFailure(Throwable e) {
-    // JAXBException.getCause() is its linked exception, so one walk covers both.
+    // JAXBException.getCause() is its linked exception, so one walk covers both. Bytes that are
+    // no text in their encoding are a bad document, however the parser reports them.
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.CharConversionException
+          || t instanceof java.nio.charset.CharacterCodingException
+          || t instanceof java.io.UTFDataFormatException) {
+        return null;
+      }
       if (t instanceof IOException io) {
         return io;
       }
