@@ -42,8 +42,7 @@ public final class FileAccountDirectory implements AccountDirectory {
   }
 
   /** Failed password checks per account name (Basic, the CCMP subject). */
-  private final io.xconf.accounts.LoginThrottle throttle =
-      io.xconf.accounts.LoginThrottle.standard(System::currentTimeMillis);
+  private final io.xconf.accounts.LoginThrottle throttle;
 
   /** Accounts whose Digest realm is not the server's, told once each. */
   private final java.util.Set<String> realmWarned =
@@ -114,6 +113,13 @@ public final class FileAccountDirectory implements AccountDirectory {
 
   /** For tests: a directory that looks at its file as often as {@code lookNanos} allows. */
   FileAccountDirectory(ServerIdentity identity, long lookNanos) {
+    this(identity, lookNanos, System::currentTimeMillis);
+  }
+
+  /** For tests: also the clock of the login throttle. */
+  FileAccountDirectory(
+      ServerIdentity identity, long lookNanos, java.util.function.LongSupplier clockMillis) {
+    this.throttle = io.xconf.accounts.LoginThrottle.standard(clockMillis);
     this.file = new AccountFile(identity.stateDirectory());
     this.lookNanos = lookNanos;
     this.lastLookNanos = System.nanoTime() - lookNanos;

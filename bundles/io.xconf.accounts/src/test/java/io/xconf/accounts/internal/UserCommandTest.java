@@ -54,6 +54,9 @@ public class UserCommandTest {
     return command.run(full);
   }
 
+  private final java.util.concurrent.atomic.AtomicLong now =
+      new java.util.concurrent.atomic.AtomicLong(1_000_000);
+
   private FileAccountDirectory directory() {
     Path state = data.resolve("xconf");
     return new FileAccountDirectory(
@@ -68,7 +71,31 @@ public class UserCommandTest {
             return state;
           }
         },
-        0);
+        0,
+        now::get);
+  }
+
+  @Test
+  public void guessesMakeTheNameWaitAndUnknownNamesCountToo() {
+    run("", "user", "add", "erin", "right");
+    FileAccountDirectory directory = directory();
+    for (int guess = 0; guess < 6; guess++) {
+      assertTrue(directory.authenticate("erin", "guess" + guess).isEmpty());
+    }
+    assertTrue(
+        "the right password is not even checked while the name waits",
+        directory.authenticate("erin", "right").isEmpty());
+    assertTrue(directory.loginThrottle().waitMillis("erin") > 0);
+    now.addAndGet(1_000);
+    assertTrue(directory.authenticate("erin", "right").isPresent());
+    assertEquals("a success clears the name", 0, directory.loginThrottle().waitMillis("erin"));
+
+    for (int guess = 0; guess < 6; guess++) {
+      assertTrue(directory.authenticate("nobody", "guess" + guess).isEmpty());
+    }
+    assertTrue(
+        "a name that does not exist waits as one that does",
+        directory.loginThrottle().waitMillis("nobody") > 0);
   }
 
   @Test
