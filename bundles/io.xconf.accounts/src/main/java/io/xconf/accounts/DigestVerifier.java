@@ -238,8 +238,8 @@ public final class DigestVerifier {
       return Outcome.THROTTLED;
     }
     // An unknown name is checked against a made-up HA1: as long as a known one, and counted.
-    String ha1 =
-        accounts.digestHa1(username, realm, algorithm).orElseGet(() -> hash(algorithm, username));
+    Optional<String> knownHa1 = accounts.digestHa1(username, realm, algorithm);
+    String ha1 = knownHa1.orElseGet(() -> hash(algorithm, username));
     String qop = p.get("qop");
     String ha2;
     if (qop == null || qop.equals("auth")) {
@@ -274,7 +274,7 @@ public final class DigestVerifier {
     if (!MessageDigest.isEqual(
             expected.getBytes(StandardCharsets.US_ASCII),
             response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))
-        || accounts.byName(username).isEmpty()) {
+        || knownHa1.isEmpty()) {
       throttle.failed(username);
       return Outcome.NONE;
     }

@@ -182,6 +182,44 @@ public class CcmpSafetyIT {
   }
 
   @Test
+  public void aDigestThatSignsTheBodyTakesNoOtherBody() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<String> challenge =
+        client.send(post(null, ""), HttpResponse.BodyHandlers.ofString());
+    Map<String, String> offered =
+        Digest.challenge(challenge.headers().firstValue("WWW-Authenticate").orElseThrow());
+    assertTrue(offered.toString(), offered.get("qop").contains("auth-int"));
+    String list =
+        CcmpHttp.request(
+            PUBLISHED, "ccmp-confs-request-message-type", "<ccmp:confsRequest/>", ALICE);
+    String create =
+        CcmpHttp.request(
+            PUBLISHED,
+            "ccmp-conf-request-message-type",
+            "<confObjID>"
+                + AUDIO_ROOM
+                + "</confObjID><operation>create</operation><ccmp:confRequest/>",
+            ALICE);
+    HttpResponse<String> signed =
+        client.send(
+            post(Digest.answer(offered, "POST", "/ccmp", "alice", "secret", 1, list), list),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(signed.body(), 200, signed.statusCode());
+    assertEquals(200, CcmpHttp.responseCode(signed.body()));
+    int conferences = count(signed.body(), "<info:entry>");
+    // Signed for the list, sent with a creation (a fresh count, so only the body is wrong).
+    HttpResponse<String> swapped =
+        client.send(
+            post(Digest.answer(offered, "POST", "/ccmp", "alice", "secret", 2, list), create),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(swapped.body(), 401, swapped.statusCode());
+    assertEquals(
+        "nothing was created",
+        conferences,
+        count(confsRequest(alice, ALICE, null), "<info:entry>"));
+  }
+
+  @Test
   public void sidebarsShowNoPasswordsAndAskForThem() throws Exception {
     String main = conference(PASSWORD);
     join(BOB, main, PASSWORD);
@@ -237,10 +275,10 @@ public class CcmpSafetyIT {
   public void noChangeMakesAConferenceTooLargeToReadBack() throws Exception {
     String conference = conference(null);
     // A request above 1 MiB but within the limit is read: the codec honours the setting.
-    String first = anonymousJoin(conference, "a".repeat(1_100_000));
+    String first = anonymousJoin(conference, displayText("a".repeat(1_100_000)));
     assertEquals(200, CcmpHttp.responseCode(first));
     String version = CcmpHttp.field(retrieve(alice, ALICE, conference, null), "version");
-    String second = anonymousJoin(conference, "b".repeat(1_100_000));
+    String second = anonymousJoin(conference, displayText("b".repeat(1_100_000)));
     assertEquals(second, 511, CcmpHttp.responseCode(second));
     String read = retrieve(alice, ALICE, conference, null);
     assertEquals("what was stored reads back", 200, CcmpHttp.responseCode(read));
@@ -261,8 +299,12 @@ public class CcmpSafetyIT {
     assertEquals(413, server.ccmp().post(tooLarge).statusCode());
   }
 
-  /** A client without an XCON-USERID enters (RFC 6503 section 5.3.6) under a display text. */
-  private static String anonymousJoin(String conference, String displayText) throws Exception {
+  private static String displayText(String text) {
+    return "<info:display-text>" + text + "</info:display-text>";
+  }
+
+  /** A client without an XCON-USERID enters (RFC 6503 section 5.3.6), described by {@code user}. */
+  private static String anonymousJoin(String conference, String user) throws Exception {
     HttpResponse<String> response =
         server
             .ccmp()
@@ -271,11 +313,7 @@ public class CcmpSafetyIT {
                     PUBLISHED,
                     "ccmp-user-request-message-type",
                     userFields(
-                        conference,
-                        "create",
-                        "xcon-userid:AUTO_GENERATE_1@" + DOMAIN,
-                        "<info:display-text>" + displayText + "</info:display-text>",
-                        null),
+                        conference, "create", "xcon-userid:AUTO_GENERATE_1@" + DOMAIN, user, null),
                     null));
     assertEquals(200, response.statusCode());
     return response.body();
@@ -285,16 +323,9 @@ public class CcmpSafetyIT {
   public void extensionsAskForThePasswordAndNeverTellIt() throws Exception {
     String conference = conference(PASSWORD);
     join(BOB, conference, PASSWORD);
-    Path deployed = XconfServer.home().resolve("deploy").resolve("safety-confsummary.jar");
-    try {
-      server.deploy(
-          XconfServer.home().resolve("extensions/io.xconf.ccmp.extension.confsummary.jar"),
-          deployed.getFileName().toString());
-      Await.until(
-          "confSummaryRequest in optionsResponse",
-          Duration.ofSeconds(30),
-          () -> send(alice, ALICE, "options", ""),
-          body -> body.contains("<name>confSummaryRequest</name>"));
+    try (AutoCloseable deployed =
+        server.deployConfSummary(
+            "safety-confsummary.jar", () -> send(alice, ALICE, "options", ""))) {
       String summary =
           "<ccmp:extendedRequest><extensionName>confSummaryRequest</extensionName></ccmp:extendedRequest>";
       String withoutPassword =
@@ -307,8 +338,6 @@ public class CcmpSafetyIT {
       assertFalse(
           withPassword,
           withPassword.substring(withPassword.indexOf("<response-code>")).contains(PASSWORD));
-    } finally {
-      Files.deleteIfExists(deployed);
     }
   }
 
@@ -391,22 +420,7 @@ public class CcmpSafetyIT {
         send(bob, BOB, "user", fields(conference, "create", null, "<ccmp:userRequest/>"));
     assertEquals(selfJoin, 403, CcmpHttp.responseCode(selfJoin));
     String anonymous =
-        server
-            .ccmp()
-            .post(
-                CcmpHttp.request(
-                    PUBLISHED,
-                    "ccmp-user-request-message-type",
-                    fields(
-                        conference,
-                        "create",
-                        null,
-                        "<ccmp:userRequest><userInfo entity=\"xcon-userid:AUTO_GENERATE_1@"
-                            + DOMAIN
-                            + "\"><info:endpoint entity=\"sip:someone@elsewhere.example\"/>"
-                            + "</userInfo></ccmp:userRequest>"),
-                    null))
-            .body();
+        anonymousJoin(conference, "<info:endpoint entity=\"sip:someone@elsewhere.example\"/>");
     assertEquals(anonymous, 403, CcmpHttp.responseCode(anonymous));
     assertEquals(
         "nothing changed",

@@ -6,14 +6,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.XconfServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -199,16 +197,9 @@ public class CcmpWalkthroughIT {
     assertTrue(options, options.contains("<name>confRequest</name>"));
 
     // 6.9: the confSummaryRequest extension, installed by dropping its bundle into deploy/
-    Path deployed = XconfServer.home().resolve("deploy").resolve("walkthrough-confsummary.jar");
-    try {
-      server.deploy(
-          XconfServer.home().resolve("extensions/io.xconf.ccmp.extension.confsummary.jar"),
-          deployed.getFileName().toString());
-      Await.until(
-          "confSummaryRequest in optionsResponse",
-          Duration.ofSeconds(30),
-          () -> send(PUBLISHED, ALICE, "options", ""),
-          body -> body.contains("<name>confSummaryRequest</name>"));
+    try (AutoCloseable deployed =
+        server.deployConfSummary(
+            "walkthrough-confsummary.jar", () -> send(PUBLISHED, ALICE, "options", ""))) {
       String summary =
           send(
               PUBLISHED,
@@ -220,8 +211,6 @@ public class CcmpWalkthroughIT {
                   + "<extensionName>confSummaryRequest</extensionName></ccmp:extendedRequest>");
       assertEquals(summary, 200, CcmpHttp.responseCode(summary));
       assertTrue(summary, summary.contains("<title>Board meeting</title>"));
-    } finally {
-      Files.deleteIfExists(deployed);
     }
 
     // An unknown sender, and the end of the conference

@@ -176,7 +176,7 @@ public final class FileAccountDirectory implements AccountDirectory {
       }
       return Optional.of(stored.account());
     }
-    if (!matchesOnce(key, password, stored.passwordHash())) {
+    if (!matchesOnce(name, key, password, stored.passwordHash())) {
       return Optional.empty();
     }
     throttle.succeeded(name);
@@ -192,7 +192,7 @@ public final class FileAccountDirectory implements AccountDirectory {
    * same credentials wait for its answer: many connections of one client starting at once must not
    * each hash the password. A failure counts once against the name.
    */
-  private boolean matchesOnce(String key, String password, String passwordHash) {
+  private boolean matchesOnce(String name, String key, String password, String passwordHash) {
     java.util.concurrent.CompletableFuture<Boolean> mine =
         new java.util.concurrent.CompletableFuture<>();
     java.util.concurrent.CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
@@ -202,7 +202,7 @@ public final class FileAccountDirectory implements AccountDirectory {
     try {
       boolean matches = PasswordHasher.matches(password, passwordHash);
       if (!matches) {
-        throttle.failed(key.substring(0, key.indexOf('\n')));
+        throttle.failed(name);
       }
       mine.complete(matches);
       return matches;
@@ -214,12 +214,8 @@ public final class FileAccountDirectory implements AccountDirectory {
     }
   }
 
-  /** The account name, a line break, then a digest of name and password. */
+  /** A digest of name and password: what remembers a check without keeping the password. */
   private static String credentialKey(String name, String password) {
-    return name + "\n" + credentialDigest(name, password);
-  }
-
-  private static String credentialDigest(String name, String password) {
     try {
       java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
       sha256.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));

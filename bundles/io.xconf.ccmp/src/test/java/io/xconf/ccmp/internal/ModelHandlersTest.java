@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.xconf.ccmp.CcmpCaller;
-import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.model.internal.ConferenceServiceComponent;
 import io.xconf.schema.CcmpNamespace;
 import io.xconf.schema.XconSchemas;
@@ -47,19 +46,9 @@ public class ModelHandlersTest {
     store = new SqliteConferenceStore(temp.getRoot().toPath().resolve("c.db"), "NORMAL", 64);
     model = new ConferenceServiceComponent(DOMAIN, store);
     accounts = new TestAccounts();
-    List<CcmpMessageHandler> handlers =
-        List.of(
-            new ListHandlers.Blueprints(model, codec, accounts),
-            new ListHandlers.Confs(model, codec, accounts),
-            new ConferenceHandlers.Blueprint(model, codec, accounts),
-            new ConferenceHandlers.Conf(model, codec, accounts),
-            new UserHandlers.Users(model, codec, accounts),
-            new UserHandlers.User(model, codec, accounts),
-            new SidebarHandlers.SidebarsByVal(model, codec, accounts),
-            new SidebarHandlers.SidebarsByRef(model, codec, accounts),
-            new SidebarHandlers.SidebarByVal(model, codec, accounts),
-            new SidebarHandlers.SidebarByRef(model, codec, accounts));
-    processor = new CcmpProcessorComponent(codec, accounts, handlers, List.of());
+    processor =
+        new CcmpProcessorComponent(
+            codec, accounts, StandardHandlers.of(model, codec, accounts), List.of());
   }
 
   @After
@@ -105,6 +94,19 @@ public class ModelHandlersTest {
     Matcher matcher =
         Pattern.compile("<" + element + " [^>]*" + attribute + "=\"([^\"]*)\"").matcher(response);
     return matcher.find() ? matcher.group(1) : null;
+  }
+
+  /** A conference of alice's, cloned from the audio room; its XCON-URI. */
+  private String cloneOfTheAudioRoom() throws Exception {
+    String response =
+        send(
+            ALICE,
+            "conf",
+            "<confObjID>"
+                + AUDIO_ROOM
+                + "</confObjID><operation>create</operation><ccmp:confRequest/>");
+    assertEquals(response, 200, code(response));
+    return field(response, "confObjID");
   }
 
   private String createConference(String confInfo) throws Exception {
@@ -291,15 +293,7 @@ public class ModelHandlersTest {
   /** Found by fuzzing: a user whose entity was no URI made every later answer schema-invalid. */
   @Test
   public void entitiesThatAreNoUrisAreRefused() throws Exception {
-    String uri =
-        field(
-            send(
-                ALICE,
-                "conf",
-                "<confObjID>"
-                    + AUDIO_ROOM
-                    + "</confObjID><operation>create</operation><ccmp:confRequest/>"),
-            "confObjID");
+    String uri = cloneOfTheAudioRoom();
     String target = "<confObjID>" + uri + "</confObjID>";
     assertEquals(
         400,
@@ -333,15 +327,7 @@ public class ModelHandlersTest {
    */
   @Test
   public void whatIsNotValidAgainstTheDataModelIsNotStored() throws Exception {
-    String uri =
-        field(
-            send(
-                ALICE,
-                "conf",
-                "<confObjID>"
-                    + AUDIO_ROOM
-                    + "</confObjID><operation>create</operation><ccmp:confRequest/>"),
-            "confObjID");
+    String uri = cloneOfTheAudioRoom();
     String target = "<confObjID>" + uri + "</confObjID>";
     assertEquals(
         400,

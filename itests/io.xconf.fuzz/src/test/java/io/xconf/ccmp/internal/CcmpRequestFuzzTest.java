@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.xconf.accounts.Account;
-import io.xconf.accounts.AccountDirectory;
-import io.xconf.accounts.DigestAlgorithm;
 import io.xconf.ccmp.CcmpCaller;
-import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.model.CreateRequest;
 import io.xconf.model.internal.ConferenceServiceComponent;
 import io.xconf.schema.XconSchemas;
@@ -20,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
@@ -36,8 +31,8 @@ import javax.xml.transform.stream.StreamSource;
 class CcmpRequestFuzzTest {
 
   private static final String DOMAIN = "example.com";
-  private static final String ALICE = "xcon-userid:alice@example.com";
-  private static final String BOB = "xcon-userid:bob@example.com";
+  private static final String ALICE = TestAccounts.ALICE;
+  private static final String BOB = TestAccounts.BOB;
   private static final Pattern CODE = Pattern.compile("<response-code>(\\d+)</response-code>");
 
   private static final Harness HARNESS = new Harness();
@@ -81,7 +76,7 @@ class CcmpRequestFuzzTest {
 
   /** The server, once per fuzzing JVM: one password-protected conference of alice's, bob in it. */
   private static final class Harness {
-    final AccountDirectory accounts = new Accounts();
+    final TestAccounts accounts = new TestAccounts();
     final CcmpProcessorComponent processor;
     final String uri;
     final javax.xml.validation.Schema schema;
@@ -92,19 +87,9 @@ class CcmpRequestFuzzTest {
         JaxbXconCodec codec = new JaxbXconCodec(1 << 20, 64);
         ConferenceServiceComponent model =
             new ConferenceServiceComponent(DOMAIN, new NothingStored());
-        List<CcmpMessageHandler> handlers =
-            List.of(
-                new ListHandlers.Blueprints(model, codec, accounts),
-                new ListHandlers.Confs(model, codec, accounts),
-                new ConferenceHandlers.Blueprint(model, codec, accounts),
-                new ConferenceHandlers.Conf(model, codec, accounts),
-                new UserHandlers.Users(model, codec, accounts),
-                new UserHandlers.User(model, codec, accounts),
-                new SidebarHandlers.SidebarsByVal(model, codec, accounts),
-                new SidebarHandlers.SidebarsByRef(model, codec, accounts),
-                new SidebarHandlers.SidebarByVal(model, codec, accounts),
-                new SidebarHandlers.SidebarByRef(model, codec, accounts));
-        processor = new CcmpProcessorComponent(codec, accounts, handlers, List.of());
+        processor =
+            new CcmpProcessorComponent(
+                codec, accounts, StandardHandlers.of(model, codec, accounts), List.of());
         uri =
             model
                 .create(
@@ -167,45 +152,6 @@ class CcmpRequestFuzzTest {
     @Override
     public CompletionStage<Void> write(List<StoreWrite> writes) {
       return CompletableFuture.completedFuture(null);
-    }
-  }
-
-  /** Alice and Bob of example.com, passwords "pw-" + name; root administers. */
-  private static final class Accounts implements AccountDirectory {
-    private final List<Account> all =
-        List.of(
-            new Account("alice", ALICE, false, List.of()),
-            new Account("bob", BOB, false, List.of("sip:bob@pbx.example.com")),
-            new Account("root", "xcon-userid:root@example.com", true, List.of()));
-
-    @Override
-    public Optional<Account> byName(String name) {
-      return all.stream().filter(a -> a.name().equals(name)).findFirst();
-    }
-
-    @Override
-    public Optional<Account> byUserId(String userId) {
-      return all.stream().filter(a -> a.userId().equals(userId)).findFirst();
-    }
-
-    @Override
-    public Optional<Account> byUri(String uri) {
-      return all.stream().filter(a -> a.uris().contains(uri)).findFirst();
-    }
-
-    @Override
-    public List<Account> all() {
-      return all;
-    }
-
-    @Override
-    public Optional<Account> authenticate(String name, String password) {
-      return byName(name).filter(a -> ("pw-" + name).equals(password));
-    }
-
-    @Override
-    public Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm) {
-      return Optional.empty();
     }
   }
 }

@@ -45,15 +45,32 @@ public final class Digest {
       String user,
       String password,
       long nc) {
+    return answer(challenge, method, uri, user, password, nc, null);
+  }
+
+  /**
+   * The Authorization value answering a challenge's parameters; with a {@code body}, {@code
+   * qop=auth-int}, which signs it too (RFC 7616 section 3.4.3).
+   */
+  public static String answer(
+      Map<String, String> challenge,
+      String method,
+      String uri,
+      String user,
+      String password,
+      long nc,
+      String body) {
     String algorithm = challenge.getOrDefault("algorithm", "MD5");
     String realm = challenge.get("realm");
     String nonce = challenge.get("nonce");
     String count = String.format("%08x", nc);
     String cnonce = Long.toHexString(System.nanoTime());
     String ha1 = hash(algorithm, user + ":" + realm + ":" + password);
-    String ha2 = hash(algorithm, method + ":" + uri);
+    String qop = body == null ? "auth" : "auth-int";
+    String ha2 =
+        hash(algorithm, method + ":" + uri + (body == null ? "" : ":" + hash(algorithm, body)));
     String response =
-        hash(algorithm, ha1 + ":" + nonce + ":" + count + ":" + cnonce + ":auth:" + ha2);
+        hash(algorithm, ha1 + ":" + nonce + ":" + count + ":" + cnonce + ":" + qop + ":" + ha2);
     return "Digest username=\""
         + user
         + "\", realm=\""
@@ -64,7 +81,9 @@ public final class Digest {
         + uri
         + "\", algorithm="
         + algorithm
-        + ", qop=auth, nc="
+        + ", qop="
+        + qop
+        + ", nc="
         + count
         + ", cnonce=\""
         + cnonce

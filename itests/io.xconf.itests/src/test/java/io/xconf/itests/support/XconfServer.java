@@ -181,6 +181,28 @@ public final class XconfServer implements AutoCloseable {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * Drops the shipped confSummaryRequest extension (RFC 6503 section 6.9) into deploy/ as {@code
+   * name} and waits until an optionsResponse, as {@code options} fetches it, lists it; closing
+   * takes it out again.
+   */
+  public AutoCloseable deployConfSummary(String name, java.util.concurrent.Callable<String> options)
+      throws Exception {
+    Path deployed = home.resolve("deploy").resolve(name);
+    deploy(home.resolve("extensions/io.xconf.ccmp.extension.confsummary.jar"), name);
+    try {
+      Await.until(
+          "confSummaryRequest in optionsResponse",
+          Duration.ofSeconds(30),
+          options,
+          body -> body.contains("<name>confSummaryRequest</name>"));
+    } catch (Exception | AssertionError e) {
+      Files.deleteIfExists(deployed);
+      throw e;
+    }
+    return () -> Files.deleteIfExists(deployed);
+  }
+
   public boolean isRunning() {
     return process != null && process.isAlive();
   }
