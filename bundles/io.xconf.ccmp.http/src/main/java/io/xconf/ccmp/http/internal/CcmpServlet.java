@@ -8,26 +8,25 @@ import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
 import io.xconf.ccmp.CcmpResponseCode;
 import io.xconf.server.ServerIdentity;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import javax.servlet.ServletException;
-import javax.servlet.http.HttpServlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.http.HttpService;
-import org.osgi.service.http.NamespaceException;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * included, travels as HTTP 200; HTTP status codes are kept for HTTP-level faults.
  */
 @Component(
-    service = {},
+    service = Servlet.class,
     configurationPid = "io.xconf.ccmp.http",
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = CcmpServlet.Config.class)
+@HttpWhiteboardServletName("ccmp")
+@HttpWhiteboardServletPattern(CcmpServlet.PATH)
 public final class CcmpServlet extends HttpServlet {
 
   static final String PATH = "/ccmp";
@@ -86,35 +87,15 @@ public final class CcmpServlet extends HttpServlet {
   private final transient Semaphore slots;
   private final long maxWaitMillis;
 
-  private final transient HttpService http;
-
   /** Wrong credentials per source address (Basic, Digest, the CCMP subject). */
   private final transient LoginThrottle guesses = LoginThrottle.standard(System::currentTimeMillis);
 
-  /**
-   * Registered through the HttpService rather than the Whiteboard: Pax Web 8's Whiteboard can miss
-   * the default context when the servlet and the context appear at the same moment at start-up, and
-   * the server would then answer 404 on /ccmp for good.
-   */
   @Activate
   public CcmpServlet(
       @Reference CcmpProcessor processor,
       @Reference AccountDirectory accounts,
       @Reference ServerIdentity identity,
-      @Reference HttpService http,
-      Config config)
-      throws ServletException, NamespaceException {
-    this(processor, accounts, identity, config, http);
-    http.registerServlet(PATH, this, null, null);
-  }
-
-  private CcmpServlet(
-      CcmpProcessor processor,
-      AccountDirectory accounts,
-      ServerIdentity identity,
-      Config config,
-      HttpService http) {
-    this.http = http;
+      Config config) {
     this.processor = processor;
     this.maxRequestBytes = config.maxRequestBytes();
     this.basicOverPlainHttp = config.basicOverPlainHttp();
@@ -123,15 +104,6 @@ public final class CcmpServlet extends HttpServlet {
     this.authenticator =
         new HttpAuthenticator(
             accounts, identity.domain(), config.basicOverPlainHttp(), System::currentTimeMillis);
-  }
-
-  @Deactivate
-  public void unregister() {
-    try {
-      http.unregister(PATH);
-    } catch (IllegalArgumentException e) {
-      // The HttpService went first and took the registration with it.
-    }
   }
 
   @Override
