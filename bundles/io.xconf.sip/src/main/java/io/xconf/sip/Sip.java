@@ -60,12 +60,21 @@ public interface Sip {
   }
 
   /**
+   * The transport a request outside a dialog leaves by towards {@code target}: the outbound proxy's
+   * when one is configured, else {@link #transportOf}. Via and Contact of such a request use it.
+   */
+  String transportToward(SipURI target);
+
+  /**
    * The dialog a transaction sets up, made now if it has none, owned by {@code owner}: its
    * requests, its CANCEL and its end go there.
    */
   Dialog dialog(Transaction transaction, SipDialogHandler owner);
 
-  /** Sends a request outside any dialog; {@code handler} hears how it fares. */
+  /**
+   * Sends a request outside any dialog, through the outbound proxy when one is configured (and the
+   * request names no route of its own); {@code handler} hears how it fares.
+   */
   ClientTransaction send(Request request, SipClientHandler handler) throws SipException;
 
   /**

@@ -1,6 +1,7 @@
 package io.xconf.accounts.internal;
 
 import io.xconf.accounts.Account;
+import io.xconf.accounts.DigestAlgorithm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,9 +34,11 @@ public final class UserCommand {
           "usage: xconf user add NAME [PASSWORD] [--admin] [--uri URI]...",
           "       xconf user list",
           "       xconf user remove NAME",
+          "       xconf user kamailio-table DIRECTORY",
           "Without PASSWORD, add asks for it on the terminal, or reads the first line of standard",
           "input when there is no terminal. A PASSWORD given on the command line shows in ps and",
-          "in the shell's history.");
+          "in the shell's history. kamailio-table writes the accounts' SIP Digest credentials as",
+          "Kamailio's auth_db subscriber table (db_text) into DIRECTORY: bin/xconf-kamailio's.");
 
   private final PrintStream out;
   private final PrintStream err;
@@ -107,6 +110,8 @@ public final class UserCommand {
           return rest.isEmpty() ? list(file) : usage();
         case "remove":
           return rest.size() == 1 ? remove(file, rest.get(0)) : usage();
+        case "kamailio-table":
+          return rest.size() == 1 ? kamailioTable(file, domain, Paths.get(rest.get(0))) : usage();
         default:
           return usage();
       }
@@ -194,6 +199,58 @@ public final class UserCommand {
     }
     out.println("removed " + name);
     return OK;
+  }
+
+  /**
+   * Kamailio's auth_db {@code subscriber} table in db_text format (with the {@code version} table
+   * auth_db checks): each account's name and its MD5 HA1 for the server's domain, so that Kamailio
+   * challenges phones with the credentials Xconf takes (Kamailio's stored-HA1 check is MD5 only).
+   * Written to a temporary file and moved into place, so Kamailio never reads half a table.
+   */
+  private int kamailioTable(AccountFile file, String domain, Path directory) throws IOException {
+    StringBuilder table =
+        new StringBuilder(
+            "id(int,auto) username(string) domain(string) password(string) ha1(string)"
+                + " ha1b(string)\n");
+    int id = 0;
+    for (StoredAccount stored : file.read().values()) {
+      String ha1 = stored.ha1().get(DigestAlgorithm.MD5);
+      if (ha1 == null || !domain.equals(stored.realm())) {
+        continue; // made for another domain: it could not log in at this server either
+      }
+      table
+          .append(++id)
+          .append(':')
+          .append(dbText(stored.account().name()))
+          .append(':')
+          .append(dbText(domain))
+          .append("::")
+          .append(ha1)
+          .append(":\n");
+    }
+    Files.createDirectories(directory);
+    replace(directory.resolve("version"), "table_name(string) table_version(int)\nsubscriber:7\n");
+    replace(directory.resolve("subscriber"), table.toString());
+    return OK;
+  }
+
+  private static String dbText(String value) {
+    return value.replace("\\", "\\\\").replace(":", "\\:").replace("\n", "\\n");
+  }
+
+  private static void replace(Path target, String content) throws IOException {
+    Path temporary =
+        Files.createTempFile(target.getParent(), target.getFileName().toString(), ".new");
+    try {
+      Files.writeString(temporary, content, StandardCharsets.UTF_8);
+      Files.move(
+          temporary,
+          target,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
   }
 
   private int usage() {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.ClientTransaction;
 import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.RouteHeader;
 import javax.sip.message.Request;
 
 /**
@@ -44,9 +46,16 @@ final class ClientTransactions {
     }
   }
 
-  /** Whether a request went to {@code host:port} (the default port of its transport). */
+  /**
+   * Whether a request went to {@code host:port} (the default port of its transport): its first
+   * Route's (the outbound proxy's) when it has one, else its Request-URI's.
+   */
   static boolean sentTo(Request request, String host, int port) {
-    if (!(request.getRequestURI() instanceof SipURI uri) || host == null) {
+    URI next =
+        request.getHeader(RouteHeader.NAME) instanceof RouteHeader route
+            ? route.getAddress().getURI()
+            : request.getRequestURI();
+    if (!(next instanceof SipURI uri) || host == null) {
       return false;
     }
     String transport = io.xconf.sip.Sip.transportOf(uri);

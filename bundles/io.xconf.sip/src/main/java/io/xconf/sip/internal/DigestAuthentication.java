@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * SIP Digest against the Xconf accounts with the accounts' {@link DigestVerifier} (the class CCMP's
  * HTTP Digest uses): the realm is the server's domain; the stack challenges as a UAS and as a
- * registrar, so with 401 and WWW-Authenticate.
+ * registrar, so with 401 and WWW-Authenticate. A request from a trusted proxy may instead carry the
+ * identity that proxy proved (RFC 3325): believed as Digest would be, except for REGISTER, where
+ * only the account's own credentials bind a contact.
  */
 final class DigestAuthentication implements SipAuthenticator {
 
@@ -32,13 +34,16 @@ final class DigestAuthentication implements SipAuthenticator {
   private final HeaderFactory headers;
   private final String domain;
   private final DigestVerifier verifier;
+  private final TrustedProxies trustedProxies;
 
   DigestAuthentication(
       AccountDirectory accounts,
       HeaderFactory headers,
       String domain,
-      List<DigestAlgorithm> algorithms) {
+      List<DigestAlgorithm> algorithms,
+      TrustedProxies trustedProxies) {
     this.accounts = accounts;
+    this.trustedProxies = trustedProxies;
     this.headers = headers;
     this.domain = domain;
     this.verifier = new DigestVerifier(accounts, domain, algorithms, System::currentTimeMillis);
@@ -61,6 +66,13 @@ final class DigestAuthentication implements SipAuthenticator {
 
   private SipIdentity verify(SipRequest sipRequest) {
     Request request = sipRequest.message();
+    if (!Request.REGISTER.equals(request.getMethod())
+        && trustedProxies.trusts(sipRequest.source())) {
+      SipIdentity asserted = asserted(request);
+      if (asserted != null) {
+        return asserted;
+      }
+    }
     boolean stale = false;
     ListIterator<?> credentials = request.getHeaders(AuthorizationHeader.NAME);
     while (credentials != null && credentials.hasNext()) {
@@ -80,6 +92,31 @@ final class DigestAuthentication implements SipAuthenticator {
       stale |= outcome.staleNonce();
     }
     return stale ? new SipIdentity(null, List.of(), true) : SipIdentity.NONE;
+  }
+
+  /**
+   * The identity a trusted proxy asserts: the account one of its URIs belongs to, else the URIs
+   * themselves (a user of the platform without a Xconf account); null when it asserts none.
+   */
+  private SipIdentity asserted(Request request) {
+    List<String> uris = TrustedProxies.asserted(request);
+    for (String uri : uris) {
+      Account account = accounts.byUri(uri).orElse(null);
+      if (account != null) {
+        return new SipIdentity(account, identities(account), false);
+      }
+    }
+    List<String> identities = new ArrayList<>();
+    for (String uri : uris) {
+      String address = Addresses.normalize(uri);
+      // RFC 3323's anonymous URI names no one.
+      if (address != null
+          && !address.toLowerCase(java.util.Locale.ROOT).endsWith("@anonymous.invalid")
+          && !identities.contains(address)) {
+        identities.add(address);
+      }
+    }
+    return identities.isEmpty() ? null : new SipIdentity(null, identities, false);
   }
 
   @Override

@@ -68,13 +68,17 @@ final class Dispatcher implements SipListenerExt {
   private final ClientTransactions clients;
   private final RequestRate newDialogs;
 
+  private final TrustedProxies trustedProxies;
+
   Dispatcher(
       Sip sip,
       SipProvider provider,
       Whiteboard<SipRequestHandler> requestHandlers,
       Whiteboard<SipResponseHandler> responseHandlers,
       ClientTransactions clients,
-      RequestRate newDialogs) {
+      RequestRate newDialogs,
+      TrustedProxies trustedProxies) {
+    this.trustedProxies = trustedProxies;
     this.sip = sip;
     this.provider = provider;
     this.messages = sip.messages();
@@ -100,6 +104,9 @@ final class Dispatcher implements SipListenerExt {
   @Override
   public void processRequest(RequestEvent event) {
     IncomingRequest request = new IncomingRequest(event, provider, messages, headers);
+    if (!trustedProxies.trusts(request.source())) {
+      TrustedProxies.strip(request.message());
+    }
     try {
       dispatch(request);
     } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import io.xconf.sip.SipRequest;
 import io.xconf.sip.SipRequestHandler;
 import io.xconf.sip.SipResponseHandler;
 import java.security.SecureRandom;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,7 @@ import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.RouteHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
@@ -120,6 +122,20 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
         name = "Digest algorithms",
         description = "Offered in SIP challenges, in order of preference (RFC 8760): SHA-256, MD5.")
     String digestAlgorithms() default "SHA-256,MD5";
+
+    @AttributeDefinition(
+        name = "Outbound proxy",
+        description =
+            "A SIP URI (sip:host:port;lr): every request the server starts outside a dialog goes"
+                + " through it. Empty: straight to the target.")
+    String outboundProxy() default "";
+
+    @AttributeDefinition(
+        name = "Trusted proxies",
+        description =
+            "Comma-separated IP[:port]: requests from these carry an identity the server believes"
+                + " (P-Asserted-Identity, RFC 3325). From anyone else the header is removed.")
+    String trustedProxies() default "";
   }
 
   private final SipStack stack;
@@ -138,6 +154,10 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
 
   private final DigestAuthentication digest;
   private final Dispatcher dispatcher;
+
+  /** Where requests outside dialogs go first (a Route with lr), or null. */
+  private final SipURI outboundProxy;
+
   private final ClientTransactions clients = new ClientTransactions();
   private final Whiteboard<SipRequestHandler> requestHandlers = new Whiteboard<>();
   private final Whiteboard<SipResponseHandler> responseHandlers = new Whiteboard<>();
@@ -175,9 +195,15 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
     for (ListeningPoint point : points.subList(1, points.size())) {
       provider.addListeningPoint(point);
     }
+    this.outboundProxy = outboundProxy(config.outboundProxy());
+    TrustedProxies trustedProxies = TrustedProxies.parse(config.trustedProxies());
     this.digest =
         new DigestAuthentication(
-            accounts, headers, domain, DigestAuthentication.algorithms(config.digestAlgorithms()));
+            accounts,
+            headers,
+            domain,
+            DigestAuthentication.algorithms(config.digestAlgorithms()),
+            trustedProxies);
     if (tls) {
       ((SipStackImpl) stack)
           .setTlsSecurityPolicy(
@@ -196,15 +222,30 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
             requestHandlers,
             responseHandlers,
             clients,
-            new RequestRate(config.maxNewDialogsPerSecond()));
+            new RequestRate(config.maxNewDialogsPerSecond()),
+            trustedProxies);
     provider.addSipListener(dispatcher);
     stack.start();
     LOG.info(
-        "SIP on {}:{} ({}){}",
+        "SIP on {}:{} ({}){}{}{}",
         address,
         port,
         config.transports(),
-        tls ? ", TLS on " + tlsPort : "");
+        tls ? ", TLS on " + tlsPort : "",
+        outboundProxy == null ? "" : ", outbound proxy " + outboundProxy,
+        trustedProxies.isEmpty() ? "" : ", trusting identities from " + config.trustedProxies());
+  }
+
+  private SipURI outboundProxy(String configured) throws ParseException {
+    if (configured.isBlank()) {
+      return null;
+    }
+    if (!(addresses.createURI(configured.strip()) instanceof SipURI proxy)) {
+      throw new IllegalArgumentException("the outbound proxy must be a sip: URI: " + configured);
+    }
+    // RFC 3261 section 8.1.2: a pre-existing route set of one loose router.
+    proxy.setLrParam();
+    return proxy;
   }
 
   @Deactivate
@@ -350,8 +391,16 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
   }
 
   @Override
+  public String transportToward(SipURI target) {
+    return Sip.transportOf(outboundProxy == null ? target : outboundProxy);
+  }
+
+  @Override
   public ClientTransaction open(
       Request request, SipClientHandler handler, SipDialogHandler dialogOwner) throws SipException {
+    if (outboundProxy != null && request.getHeader(RouteHeader.NAME) == null) {
+      request.addHeader(headers.createRouteHeader(addresses.createAddress(outboundProxy)));
+    }
     ClientTransaction transaction = provider.getNewClientTransaction(request);
     if (dialogOwner != null) {
       provider.getNewDialog(transaction).setApplicationData(dialogOwner);

@@ -24,7 +24,8 @@ public final class StackFuzzing {
             accounts,
             new HeaderFactoryImpl(),
             domain,
-            List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5));
+            List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5),
+            TrustedProxies.NONE);
   }
 
   /** The message as the stack's parser reads it; a ParseException is the stack's 400. */

@@ -88,6 +88,11 @@ public final class XconfServer implements AutoCloseable {
     return Path.of(environment.get("XCONF_DATA"));
   }
 
+  /** The settings bin/xconf runs with, for tools started beside it (bin/xconf-kamailio). */
+  public Map<String, String> environment() {
+    return Map.copyOf(environment);
+  }
+
   public int httpPort() {
     return Integer.parseInt(environment.get("XCONF_HTTP_PORT"));
   }

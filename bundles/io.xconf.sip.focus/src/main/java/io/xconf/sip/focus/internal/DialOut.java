@@ -238,7 +238,7 @@ final class DialOut {
       media = focus.live.offer(outgoing, document, callId.getCallId());
       SipURI targetUri = sipUri(sip.addresses().createURI(target));
       SipURI requestUri = reachable(targetUri);
-      String transport = Sip.transportOf(requestUri);
+      String transport = sip.transportToward(requestUri);
       FromHeader from =
           sip.headers()
               .createFromHeader(

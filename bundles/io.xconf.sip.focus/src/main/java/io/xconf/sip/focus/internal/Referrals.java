@@ -186,7 +186,7 @@ final class Referrals implements Call.Refers {
       Sip sip = focus.sip;
       SipURI targetUri = (SipURI) sip.addresses().createURI(address);
       SipURI requestUri = dialOut.reachable(targetUri);
-      String transport = Sip.transportOf(requestUri);
+      String transport = sip.transportToward(requestUri);
       SipURI conferenceUri = focus.conferenceSipUri(conference.uri());
       FromHeader from =
           sip.headers()
