@@ -138,7 +138,10 @@ public class KamailioIT {
                 claim,
                 "-trace_logs",
                 "-log_file",
-                log.toString()));
+                log.toString(),
+                "-trace_msg",
+                "-message_file",
+                log.resolveSibling(log.getFileName() + ".messages").toString()));
     if (password != null) {
       options.addAll(
           List.of(

@@ -210,8 +210,8 @@ public final class UserCommand {
   private int kamailioTable(AccountFile file, String domain, Path directory) throws IOException {
     StringBuilder table =
         new StringBuilder(
-            "id(int,auto) username(string) domain(string) password(string) ha1(string)"
-                + " ha1b(string)\n");
+            "id(int,auto) username(string) domain(string) password(string,null) ha1(string)"
+                + " ha1b(string,null)\n");
     int id = 0;
     for (StoredAccount stored : file.read().values()) {
       String ha1 = stored.ha1().get(DigestAlgorithm.MD5);
