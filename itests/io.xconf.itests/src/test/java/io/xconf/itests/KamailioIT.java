@@ -236,6 +236,7 @@ public class KamailioIT {
             "-ap",
             "builder")) {
       assertNotEquals(registration.log(), 0, registration.await(30));
+      assertTrue(registration.log(), registration.log().contains("SIP/2.0 405"));
       assertFalse(registration.log(), registration.log().contains("bound expires"));
     }
   }
