@@ -10,6 +10,7 @@ import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.Kamailio;
+import io.xconf.itests.support.SipPhone;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.XconfServer;
 import java.nio.file.Files;
@@ -310,5 +311,49 @@ public class KamailioIT {
         "no caller was written into the roster",
         before.replaceAll("<info:version>\\d+</info:version>", ""),
         after.replaceAll("<info:version>\\d+</info:version>", ""));
+  }
+
+  /**
+   * linphonec registered at Kamailio with alice's account dials a conference URI of the domain: the
+   * call and the conference event subscription liblinphone makes go through Kamailio, which
+   * authenticates both; the roster names alice's account, and the NOTIFYs reach linphonec back
+   * through Kamailio.
+   */
+  @Test
+  public void linphonecRegisteredAtKamailioDialsInAndFollowsTheRosterThroughIt() throws Exception {
+    String conference = alice.created("");
+    Path dir = work.resolve("linphonec");
+    try (SipPhone linphone =
+        SipPhone.linphonec(dir, "alice", "secret", DOMAIN, kamailio.port(), FreePorts.next())) {
+      Await.until(
+          "linphonec registered at Kamailio",
+          Duration.ofSeconds(30),
+          () -> {
+            linphone.command("status register");
+            return linphone.output();
+          },
+          out -> out.contains("registered, identity=sip:alice@" + DOMAIN));
+      linphone.command("call sip:" + Conferences.idOf(conference) + "@" + DOMAIN);
+      String roster =
+          Await.until(
+              "alice's call connected in the roster",
+              Duration.ofSeconds(30),
+              () -> alice.retrieve(conference),
+              body -> body.contains("<info:status>connected</info:status>"));
+      assertTrue(
+          "the asserted identity names alice's account: " + roster,
+          roster.contains("<info:user entity=\"xcon-userid:alice@" + DOMAIN + "\""));
+      Await.until(
+          "the full state NOTIFY, through Kamailio, in linphonec's log",
+          Duration.ofSeconds(30),
+          () -> linphone.file("linphone.log"),
+          log -> log.contains("NOTIFY received for conference") && log.contains("to Created"));
+      linphone.command("terminate");
+      Await.until(
+          "alice gone after her BYE",
+          Duration.ofSeconds(20),
+          () -> alice.retrieve(conference),
+          body -> !body.contains("<info:status>connected</info:status>"));
+    }
   }
 }
