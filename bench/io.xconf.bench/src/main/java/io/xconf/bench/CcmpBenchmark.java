@@ -29,12 +29,13 @@ import java.util.function.IntFunction;
 
 /**
  * CCMP over HTTP against the packed distribution, measured with {@code wrk} (Debian package)
- * against a bare Jetty 9.4 outside Karaf that answers the same number of bytes ({@link BareJetty}),
- * so that neither the load generator nor a shared server hides the server's cost: the retrieve of a
- * 20-user conference, 16 connections, after a warm-up long enough for the JIT to reach its steady
- * rate. The two alternate for a second round. Then, with keep-alive Java clients: update, durable
- * create, and the p99 of retrieve at half its peak. Arguments: {@code warmup=40 seconds=30
- * clients=8}.
+ * against bare Jettys outside Karaf that answer the same number of bytes: Jetty 9.4 ({@link
+ * BareJetty}, the baseline the target was set against) and Jetty 12 (module io.xconf.bench.jetty12,
+ * the version Xconf runs), so that neither the load generator nor a shared server hides the
+ * server's cost: the retrieve of a 20-user conference, 16 connections, after a warm-up long enough
+ * for the JIT to reach its steady rate. The three alternate, round by round. Then, with keep-alive
+ * Java clients: update, durable create, and the p99 of retrieve at half its peak. Arguments: {@code
+ * warmup=40 seconds=30 clients=8}.
  */
 public final class CcmpBenchmark {
 
@@ -44,6 +45,17 @@ public final class CcmpBenchmark {
   private record Result(double perSecond, double p50Millis, double p99Millis, long errors) {}
 
   private CcmpBenchmark() {}
+
+  private static void printRatios(String what, List<Double> ratios) {
+    List<Double> sorted = new ArrayList<>(ratios);
+    Collections.sort(sorted);
+    System.out.printf(
+        Locale.ROOT,
+        "%s, per round: %s; median %.2f%n",
+        what,
+        ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
+        sorted.get(sorted.size() / 2));
+  }
 
   public static void main(String[] args) throws Exception {
     int warmup = argument(args, "warmup", 40);
@@ -66,6 +78,7 @@ public final class CcmpBenchmark {
     URI ccmp = URI.create("http://127.0.0.1:" + port + "/ccmp");
     Process server = Bench.start(home, environment, data.resolve("stdout.log"), ccmp);
     Process bare = null;
+    Process bare12 = null;
     try {
       HttpClient setup = client();
       String conference = field(post(setup, ccmp, create()), "confObjID");
@@ -95,6 +108,24 @@ public final class CcmpBenchmark {
               .start();
       URI bareUri = URI.create("http://127.0.0.1:" + barePort + "/ccmp");
       awaitAnswer(setup, bareUri);
+      Path jetty12 = Path.of(System.getProperty("xconf.bench.jetty12")).toAbsolutePath();
+      int bare12Port = freePort();
+      bare12 =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx1g",
+                  "-cp",
+                  jetty12.resolve("classes")
+                      + java.io.File.pathSeparator
+                      + Files.readString(jetty12.resolve("classpath.txt")).strip(),
+                  "io.xconf.bench.jetty12.BareJetty12",
+                  String.valueOf(bare12Port),
+                  String.valueOf(size))
+              .redirectErrorStream(true)
+              .redirectOutput(data.resolve("bare-jetty12.log").toFile())
+              .start();
+      URI bare12Uri = URI.create("http://127.0.0.1:" + bare12Port + "/ccmp");
+      awaitAnswer(setup, bare12Uri);
       Path script = data.resolve("retrieve.lua");
       Files.writeString(
           script,
@@ -115,26 +146,27 @@ public final class CcmpBenchmark {
       // Each warmed up on its own; then alternated, because this shared 2-core VM drifts by tens
       // of percent from one half-minute run to the next: the median round is the figure.
       wrk(bareUri, script, warmup);
+      wrk(bare12Uri, script, warmup);
       wrk(ccmp, script, warmup);
       List<Double> ratios = new ArrayList<>();
+      List<Double> ratios12 = new ArrayList<>();
       Result lastCcmp = null;
       for (int round = 1; round <= rounds; round++) {
         Result bareRound = wrk(bareUri, script, seconds);
+        Result bare12Round = wrk(bare12Uri, script, seconds);
         Result ccmpRound = wrk(ccmp, script, seconds);
         report("bare Jetty 9.4, same answer size (round " + round + ")", bareRound);
+        report("bare Jetty 12, same answer size (round " + round + ")", bare12Round);
         report("CCMP retrieve, 20-user conference (round " + round + ")", ccmpRound);
         ratios.add(ccmpRound.perSecond() / bareRound.perSecond());
+        ratios12.add(ccmpRound.perSecond() / bare12Round.perSecond());
         lastCcmp = ccmpRound;
       }
-      List<Double> sorted = new ArrayList<>(ratios);
-      Collections.sort(sorted);
-      System.out.printf(
-          Locale.ROOT,
-          "CCMP retrieve / bare Jetty, per round: %s; median %.2f%n",
-          ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
-          sorted.get(sorted.size() / 2));
+      printRatios("CCMP retrieve / bare Jetty 9.4", ratios);
+      printRatios("CCMP retrieve / bare Jetty 12", ratios12);
       double peak = lastCcmp.perSecond();
       bare.destroy();
+      bare12.destroy();
 
       List<String> own = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
@@ -152,6 +184,9 @@ public final class CcmpBenchmark {
     } finally {
       if (bare != null) {
         bare.destroy();
+      }
+      if (bare12 != null) {
+        bare12.destroy();
       }
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
