@@ -10,6 +10,7 @@ import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.Kamailio;
+import io.xconf.itests.support.SipClient;
 import io.xconf.itests.support.SipPhone;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.XconfServer;
@@ -253,7 +254,8 @@ public class KamailioIT {
             conference,
             "bob",
             DOMAIN,
-            "sip:somebody-else@" + DOMAIN,
+            // alice's address: what the phone claims is dropped, Kamailio asserts whom it proved
+            "sip:alice@" + DOMAIN,
             "builder")) {
       String roster =
           Await.until(
@@ -262,6 +264,9 @@ public class KamailioIT {
               () -> alice.retrieve(conference),
               body -> body.contains("<info:status>connected</info:status>"));
       assertTrue(roster, roster.contains("<info:user entity=\"" + BOB + "\""));
+      assertFalse(
+          "alice is in the roster as its organizer only: " + roster,
+          roster.contains("<info:endpoint entity=\"sip:alice@"));
       assertEquals(logOf(bob, dir), 0, bob.await(30));
     }
   }
@@ -348,12 +353,55 @@ public class KamailioIT {
           Duration.ofSeconds(30),
           () -> linphone.file("linphone.log"),
           log -> log.contains("NOTIFY received for conference") && log.contains("to Created"));
+      // Kamailio asked for the credentials (407); Xconf took its assertion and asked for none.
+      for (String challenge : linphone.file("linphone.log").split("SIP/2.0 401 ", -1)) {
+        String next = challenge.lines().limit(12).reduce("", (a, b) -> a + "\n" + b);
+        assertFalse(
+            "Xconf challenged linphonec itself:" + next,
+            next.matches("(?s).*CSeq: \\d+ (INVITE|SUBSCRIBE).*"));
+      }
       linphone.command("terminate");
       Await.until(
           "alice gone after her BYE",
           Duration.ofSeconds(20),
           () -> alice.retrieve(conference),
           body -> !body.contains("<info:status>connected</info:status>"));
+    }
+  }
+
+  /**
+   * Kamailio is nobody's relay: a made-up in-dialog request with a Route to Kamailio and one
+   * preloaded towards another host are refused, and that host hears nothing.
+   */
+  @Test
+  public void kamailioRelaysNothingForAStranger() throws Exception {
+    try (SipClient victim = new SipClient(1);
+        SipClient stranger = new SipClient(kamailio.port())) {
+      String victimUri = "sip:victim@127.0.0.1:" + victim.port();
+      String kamailioRoute = "<sip:127.0.0.1:" + kamailio.port() + ";lr>";
+      stranger.send(
+          stranger
+              .request("MESSAGE", victimUri)
+              .header("Route", kamailioRoute)
+              .header("From", "<sip:stranger@elsewhere.example>;tag=s1")
+              .header("To", "<" + victimUri + ">;tag=made-up")
+              .header("Call-ID", "relay-1")
+              .header("CSeq", "1 MESSAGE")
+              .body("text/plain", "in a dialog that does not exist"));
+      String inDialog = stranger.finalResponse("relay-1", "MESSAGE", Duration.ofSeconds(5));
+      assertTrue("refused: " + inDialog, inDialog != null && SipClient.status(inDialog) >= 400);
+      stranger.send(
+          stranger
+              .request("MESSAGE", "sip:someone@elsewhere.example")
+              .header("Route", kamailioRoute + ",<sip:127.0.0.1:" + victim.port() + ";lr>")
+              .header("From", "<sip:stranger@elsewhere.example>;tag=s2")
+              .header("To", "<sip:someone@elsewhere.example>")
+              .header("Call-ID", "relay-2")
+              .header("CSeq", "1 MESSAGE")
+              .body("text/plain", "along a path of my choosing"));
+      String preloaded = stranger.finalResponse("relay-2", "MESSAGE", Duration.ofSeconds(5));
+      assertTrue("refused: " + preloaded, preloaded != null && SipClient.status(preloaded) == 403);
+      assertEquals("the victim heard nothing", null, victim.receive(Duration.ofSeconds(2)));
     }
   }
 }

@@ -101,7 +101,7 @@ final class DigestAuthentication implements SipAuthenticator {
   private SipIdentity asserted(Request request) {
     List<String> uris = TrustedProxies.asserted(request);
     for (String uri : uris) {
-      Account account = accounts.byUri(uri).orElse(null);
+      Account account = accountAt(uri);
       if (account != null) {
         return new SipIdentity(account, identities(account), false);
       }
@@ -117,6 +117,26 @@ final class DigestAuthentication implements SipAuthenticator {
       }
     }
     return identities.isEmpty() ? null : new SipIdentity(null, identities, false);
+  }
+
+  /**
+   * The account an asserted URI names: {@code sip:<name>@<domain>} is the account of that name, as
+   * a proxy that authenticated the name asserts it (another account listing that address as one of
+   * its own must not take it over); any other URI is looked up among the accounts' addresses.
+   */
+  private Account accountAt(String uri) {
+    String address = Addresses.normalize(uri);
+    String suffix = "@" + domain;
+    if (address != null
+        && address.startsWith("sip:")
+        && address.toLowerCase(java.util.Locale.ROOT).endsWith(suffix)) {
+      Account named =
+          accounts.byName(address.substring(4, address.length() - suffix.length())).orElse(null);
+      if (named != null) {
+        return named;
+      }
+    }
+    return accounts.byUri(uri).orElse(null);
   }
 
   @Override

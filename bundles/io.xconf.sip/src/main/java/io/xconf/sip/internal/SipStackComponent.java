@@ -399,7 +399,14 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
   public ClientTransaction open(
       Request request, SipClientHandler handler, SipDialogHandler dialogOwner) throws SipException {
     if (outboundProxy != null && request.getHeader(RouteHeader.NAME) == null) {
-      request.addHeader(headers.createRouteHeader(addresses.createAddress(outboundProxy)));
+      if (request.getRequestURI().isSipURI()
+          && ((SipURI) request.getRequestURI()).isSecure()
+          && !"tls".equals(Sip.transportOf(outboundProxy))) {
+        // RFC 3261 section 26.2.2: a sips: request travels over TLS on every hop.
+        throw new SipException("a sips: target needs an outbound proxy reached over TLS");
+      }
+      request.addHeader(
+          headers.createRouteHeader(addresses.createAddress((SipURI) outboundProxy.clone())));
     }
     ClientTransaction transaction = provider.getNewClientTransaction(request);
     if (dialogOwner != null) {

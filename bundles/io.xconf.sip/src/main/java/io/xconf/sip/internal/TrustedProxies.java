@@ -41,36 +41,59 @@ final class TrustedProxies {
   }
 
   /**
-   * Parses {@code address[:port]} entries, comma separated (IPv6 in brackets). Only IP literals:
-   * trust must not hang on a name server's answer.
+   * Parses {@code address[:port]} entries, comma separated: IPv4 as four decimal octets, IPv6 in
+   * brackets. Only literal unicast addresses: trust must not hang on a name server's answer, and an
+   * entry that means something else than it seems to (an IPv6 address whose last group could be a
+   * port, {@code 127.1}, a wildcard) is refused rather than guessed at.
    */
   static TrustedProxies parse(String configured) {
     List<Source> sources = new ArrayList<>();
     for (String entry : configured.split(",")) {
       String text = entry.strip();
-      if (text.isEmpty()) {
-        continue;
-      }
-      String host = text;
-      int port = -1;
-      int colon = text.lastIndexOf(':');
-      boolean bracketed = text.startsWith("[");
-      if (bracketed ? text.indexOf("]:") > 0 : colon > 0 && text.indexOf(':') == colon) {
-        host = text.substring(0, colon);
-        port = port(text.substring(colon + 1), text);
-      }
-      host = host.replaceAll("^\\[|\\]$", "");
-      if (!host.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-        throw new IllegalArgumentException(
-            "a trusted proxy must be an IP address (with an optional port): " + text);
-      }
-      try {
-        sources.add(new Source(InetAddress.getByName(host), port));
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("not an IP address: " + text, e);
+      if (!text.isEmpty()) {
+        sources.add(source(text));
       }
     }
     return new TrustedProxies(sources);
+  }
+
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile(
+          "(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?::(\\d+))?");
+  private static final java.util.regex.Pattern IPV6 =
+      java.util.regex.Pattern.compile("\\[([0-9A-Fa-f:.]+)\\](?::(\\d+))?");
+
+  private static Source source(String text) {
+    java.util.regex.Matcher v4 = IPV4.matcher(text);
+    java.util.regex.Matcher v6 = IPV6.matcher(text);
+    String host;
+    String port;
+    if (v4.matches()) {
+      for (int group = 1; group <= 4; group++) {
+        if (Integer.parseInt(v4.group(group)) > 255) {
+          throw new IllegalArgumentException("not an IPv4 address: " + text);
+        }
+      }
+      host = text.substring(0, v4.end(4));
+      port = v4.group(5);
+    } else if (v6.matches() && v6.group(1).contains(":")) {
+      host = v6.group(1);
+      port = v6.group(2);
+    } else {
+      throw new IllegalArgumentException(
+          "a trusted proxy is an IPv4 address or a bracketed IPv6 one, with an optional port: "
+              + text);
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host); // a literal by now: no lookup
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP address: " + text, e);
+    }
+    if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
+      throw new IllegalArgumentException("not the address of one host: " + text);
+    }
+    return new Source(address, port == null ? -1 : port(port, text));
   }
 
   private static int port(String text, String entry) {
@@ -86,6 +109,9 @@ final class TrustedProxies {
   }
 
   boolean trusts(InetSocketAddress peer) {
+    if (peer == null || peer.getPort() == 0) {
+      return false; // the stack could not tell where the packet came from
+    }
     for (Source source : sources) {
       if (source.matches(peer)) {
         return true;

@@ -27,6 +27,14 @@ public class AssertedIdentityTest {
   private static final String DOMAIN = "example.com";
   private static final Account BOB =
       new Account("bob", "xcon-userid:bob@" + DOMAIN, false, List.of("tel:+4930123"));
+
+  /** An account that lists alice's address as one of its own. */
+  private static final Account MALLORY =
+      new Account(
+          "mallory", "xcon-userid:mallory@" + DOMAIN, false, List.of("sip:alice@" + DOMAIN));
+
+  private static final Account ALICE =
+      new Account("alice", "xcon-userid:alice@" + DOMAIN, false, List.of());
   private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5070);
   private static final InetSocketAddress STRANGER = new InetSocketAddress("127.0.0.1", 5071);
 
@@ -35,7 +43,7 @@ public class AssertedIdentityTest {
       new AccountDirectory() {
         @Override
         public Optional<Account> byName(String name) {
-          return "bob".equals(name) ? Optional.of(BOB) : Optional.empty();
+          return all().stream().filter(a -> a.name().equals(name)).findFirst();
         }
 
         @Override
@@ -45,14 +53,16 @@ public class AssertedIdentityTest {
 
         @Override
         public Optional<Account> byUri(String uri) {
-          return uri.equals("sip:bob@" + DOMAIN) || uri.equals("tel:+4930123")
-              ? Optional.of(BOB)
-              : Optional.empty();
+          if (uri.equals("sip:bob@" + DOMAIN) || uri.equals("tel:+4930123")) {
+            return Optional.of(BOB);
+          }
+          // As the file directory does: an explicit URI comes before an implied sip:<name>@domain.
+          return uri.equals("sip:alice@" + DOMAIN) ? Optional.of(MALLORY) : Optional.empty();
         }
 
         @Override
         public List<Account> all() {
-          return List.of(BOB);
+          return List.of(BOB, MALLORY, ALICE);
         }
 
         @Override
@@ -177,6 +187,14 @@ public class AssertedIdentityTest {
             from(PROXY, "INVITE", "P-Asserted-Identity: \"Bob\" <sip:bob@example.com>"));
     assertSame(BOB, identity.account());
     assertEquals(BOB.userId(), identity.identities().get(0));
+  }
+
+  @Test
+  public void anAssertedNameOfTheDomainIsThatAccountWhoeverListsTheAddress() throws Exception {
+    SipIdentity identity =
+        authentication.identify(
+            from(PROXY, "INVITE", "P-Asserted-Identity: <sip:alice@example.com>"));
+    assertSame(ALICE, identity.account());
   }
 
   @Test

@@ -33,10 +33,29 @@ public class TrustedProxiesTest {
   }
 
   @Test
-  public void namesAndBadPortsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("proxy.example.com"));
-    assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("127.0.0.1:0"));
-    assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("127.0.0.1:http"));
+  public void anythingButAPlainAddressIsRefused() {
+    for (String entry :
+        List.of(
+            "proxy.example.com",
+            "127.0.0.1:0",
+            "127.0.0.1:http",
+            // the last group could be a port: brackets say which
+            "2001:db8::10:5070",
+            "999.1.1.1",
+            "1.2.3.4.5",
+            "127.1",
+            "2130706433",
+            "0.0.0.0",
+            "[::]",
+            "224.0.0.1")) {
+      assertThrows(entry, IllegalArgumentException.class, () -> TrustedProxies.parse(entry));
+    }
+  }
+
+  @Test
+  public void aSourceTheStackCouldNotTellIsNotTrusted() {
+    assertFalse(TrustedProxies.parse("127.0.0.1").trusts(at("127.0.0.1", 0)));
+    assertFalse(TrustedProxies.parse("127.0.0.1").trusts(null));
   }
 
   private static Request request(String... extraHeaders) throws Exception {

@@ -60,7 +60,8 @@ public final class Kamailio implements AutoCloseable {
             String answer = probe.finalResponse(callId, "OPTIONS", Duration.ofMillis(500));
             return answer == null ? "" : answer;
           },
-          answer -> !answer.isEmpty());
+          // Xconf's answer, relayed: Kamailio's own replies name it in their Server header.
+          answer -> !answer.isEmpty() && !answer.contains("Xconf Kamailio"));
     } catch (RuntimeException | Error e) {
       kamailio.close();
       throw e;

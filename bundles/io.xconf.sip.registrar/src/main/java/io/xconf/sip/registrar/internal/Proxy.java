@@ -157,7 +157,8 @@ final class Proxy {
       }
       forwarded.setRequestURI((SipURI) target.clone());
       dropOwnRoute(forwarded);
-      // Phones are outside any trust domain (RFC 3325 section 5): no asserted identity reaches them.
+      // Phones are outside any trust domain (RFC 3325 section 5): no asserted identity reaches
+      // them.
       forwarded.removeHeader("P-Asserted-Identity");
       forwarded.removeHeader("P-Preferred-Identity");
       String transport = Sip.transportOf(target);
