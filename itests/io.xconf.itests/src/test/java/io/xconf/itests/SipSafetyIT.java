@@ -353,6 +353,65 @@ public class SipSafetyIT {
         body -> !body.contains("<info:endpoint"));
   }
 
+  /**
+   * Without trusted proxies, an asserted identity from anyone is removed as the request arrives: a
+   * stranger's MESSAGE to a registered phone reaches it through the registrar's proxy without the
+   * P-Asserted-Identity and P-Preferred-Identity it carried (RFC 3325: no trust domain here).
+   */
+  @Test
+  public void anAssertedIdentityFromAStrangerNeverReachesAPhone() throws Exception {
+    try (SipClient phone = new SipClient(sipPort);
+        SipClient stranger = new SipClient(sipPort)) {
+      String registration = "register-pai-" + System.nanoTime();
+      String registrar = "sip:" + DOMAIN;
+      phone.send(
+          phone
+              .request("REGISTER", registrar)
+              .header("From", "<sip:bob@" + DOMAIN + ">;tag=p1")
+              .header("To", "<sip:bob@" + DOMAIN + ">")
+              .header("Call-ID", registration)
+              .header("CSeq", "1 REGISTER")
+              .header("Contact", "<sip:bob@127.0.0.1:" + phone.port() + ">")
+              .header("Expires", "600"));
+      String challenge = phone.finalResponse(registration, "REGISTER", ANSWER);
+      phone.send(
+          phone
+              .request("REGISTER", registrar)
+              .header("From", "<sip:bob@" + DOMAIN + ">;tag=p1")
+              .header("To", "<sip:bob@" + DOMAIN + ">")
+              .header("Call-ID", registration)
+              .header("CSeq", "2 REGISTER")
+              .header("Contact", "<sip:bob@127.0.0.1:" + phone.port() + ">")
+              .header("Expires", "600")
+              .header(
+                  "Authorization",
+                  Digest.answer(
+                      header(challenge, "WWW-Authenticate"),
+                      "REGISTER",
+                      registrar,
+                      "bob",
+                      "builder",
+                      1)));
+      assertEquals(200, status(phone.finalResponse(registration, "REGISTER", ANSWER)));
+      String message = "pai-" + System.nanoTime();
+      stranger.send(
+          stranger
+              .request("MESSAGE", "sip:bob@" + DOMAIN)
+              .header("From", "<sip:mallory@evil.example>;tag=m9")
+              .header("To", "<sip:bob@" + DOMAIN + ">")
+              .header("Call-ID", message)
+              .header("CSeq", "1 MESSAGE")
+              .header("P-Asserted-Identity", "<sip:alice@" + DOMAIN + ">")
+              .header("P-Preferred-Identity", "<sip:alice@" + DOMAIN + ">")
+              .body("text/plain", "it is me, alice"));
+      String delivered = phone.request("MESSAGE", ANSWER);
+      assertTrue("the MESSAGE reached bob's phone", delivered != null);
+      assertTrue(delivered, delivered.contains("it is me, alice"));
+      assertEquals(delivered, "", header(delivered, "P-Asserted-Identity"));
+      assertEquals(delivered, "", header(delivered, "P-Preferred-Identity"));
+    }
+  }
+
   // ----- replaying credentials -----
 
   /** A captured Authorization header is good once: its replay is challenged again as stale. */
