@@ -85,10 +85,17 @@ public class KamailioIT {
   /** A phone of {@code account} registering its contact at {@code contactPort} with Kamailio. */
   private static Sipp register(Path dir, int contactPort, String account, String password)
       throws Exception {
+    return register(dir, kamailio.port(), contactPort, account, password);
+  }
+
+  /** The same, sent to {@code registrarPort}. */
+  private static Sipp register(
+      Path dir, int registrarPort, int contactPort, String account, String password)
+      throws Exception {
     return Sipp.call(
         dir,
         null,
-        kamailio.port(),
+        registrarPort,
         account,
         FreePorts.next(),
         "-sf",
@@ -218,25 +225,7 @@ public class KamailioIT {
   @Test
   public void xconfItselfKeepsNoRegistrar() throws Exception {
     Path dir = work.resolve("no-registrar");
-    try (Sipp registration =
-        Sipp.call(
-            dir,
-            null,
-            server.sipPort(),
-            "bob",
-            FreePorts.next(),
-            "-sf",
-            scenario("register.xml").toString(),
-            "-set",
-            "domain",
-            DOMAIN,
-            "-set",
-            "contact_port",
-            String.valueOf(FreePorts.next()),
-            "-au",
-            "bob",
-            "-ap",
-            "builder")) {
+    try (Sipp registration = register(dir, server.sipPort(), FreePorts.next(), "bob", "builder")) {
       assertNotEquals(registration.log(), 0, registration.await(30));
       assertTrue(registration.log(), registration.log().contains("SIP/2.0 405"));
       assertFalse(registration.log(), registration.log().contains("bound expires"));

@@ -362,37 +362,7 @@ public class SipSafetyIT {
   public void anAssertedIdentityFromAStrangerNeverReachesAPhone() throws Exception {
     try (SipClient phone = new SipClient(sipPort);
         SipClient stranger = new SipClient(sipPort)) {
-      String registration = "register-pai-" + System.nanoTime();
-      String registrar = "sip:" + DOMAIN;
-      phone.send(
-          phone
-              .request("REGISTER", registrar)
-              .header("From", "<sip:bob@" + DOMAIN + ">;tag=p1")
-              .header("To", "<sip:bob@" + DOMAIN + ">")
-              .header("Call-ID", registration)
-              .header("CSeq", "1 REGISTER")
-              .header("Contact", "<sip:bob@127.0.0.1:" + phone.port() + ">")
-              .header("Expires", "600"));
-      String challenge = phone.finalResponse(registration, "REGISTER", ANSWER);
-      phone.send(
-          phone
-              .request("REGISTER", registrar)
-              .header("From", "<sip:bob@" + DOMAIN + ">;tag=p1")
-              .header("To", "<sip:bob@" + DOMAIN + ">")
-              .header("Call-ID", registration)
-              .header("CSeq", "2 REGISTER")
-              .header("Contact", "<sip:bob@127.0.0.1:" + phone.port() + ">")
-              .header("Expires", "600")
-              .header(
-                  "Authorization",
-                  Digest.answer(
-                      header(challenge, "WWW-Authenticate"),
-                      "REGISTER",
-                      registrar,
-                      "bob",
-                      "builder",
-                      1)));
-      assertEquals(200, status(phone.finalResponse(registration, "REGISTER", ANSWER)));
+      registerBob(phone);
       String message = "pai-" + System.nanoTime();
       stranger.send(
           stranger
@@ -412,6 +382,42 @@ public class SipSafetyIT {
     }
   }
 
+  /** bob's phone registers its address with the registrar, answering the Digest challenge. */
+  private static void registerBob(SipClient phone) throws Exception {
+    String registration = "register-" + System.nanoTime();
+    String registrar = "sip:" + DOMAIN;
+    phone.send(bobsRegister(phone, registration, 1, null));
+    String challenge = phone.finalResponse(registration, "REGISTER", ANSWER);
+    assertEquals(401, status(challenge));
+    phone.send(
+        bobsRegister(
+            phone,
+            registration,
+            2,
+            Digest.answer(
+                header(challenge, "WWW-Authenticate"),
+                "REGISTER",
+                registrar,
+                "bob",
+                "builder",
+                1)));
+    assertEquals(200, status(phone.finalResponse(registration, "REGISTER", ANSWER)));
+  }
+
+  private static SipClient.Message bobsRegister(
+      SipClient phone, String callId, int sequence, String credentials) {
+    SipClient.Message register =
+        phone
+            .request("REGISTER", "sip:" + DOMAIN)
+            .header("From", "<sip:bob@" + DOMAIN + ">;tag=r1")
+            .header("To", "<sip:bob@" + DOMAIN + ">")
+            .header("Call-ID", callId)
+            .header("CSeq", sequence + " REGISTER")
+            .header("Contact", "<sip:bob@127.0.0.1:" + phone.port() + ">")
+            .header("Expires", "600");
+    return credentials == null ? register : register.header("Authorization", credentials);
+  }
+
   // ----- replaying credentials -----
 
   /** A captured Authorization header is good once: its replay is challenged again as stale. */
@@ -424,31 +430,13 @@ public class SipSafetyIT {
         SipClient replayer = new SipClient(sipPort)) {
       String registration = "register-" + System.nanoTime();
       String registrar = "sip:" + DOMAIN;
-      SipClient.Message register =
-          phone
-              .request("REGISTER", registrar)
-              .header("From", "<sip:bob@" + DOMAIN + ">;tag=r1")
-              .header("To", "<sip:bob@" + DOMAIN + ">")
-              .header("Call-ID", registration)
-              .header("CSeq", "1 REGISTER")
-              .header("Contact", "<sip:bob@127.0.0.1:" + phone.port() + ">")
-              .header("Expires", "600");
-      phone.send(register);
+      phone.send(bobsRegister(phone, registration, 1, null));
       String challenge = phone.finalResponse(registration, "REGISTER", ANSWER);
       assertEquals(401, status(challenge));
       String credentials =
           Digest.answer(
               header(challenge, "WWW-Authenticate"), "REGISTER", registrar, "bob", "builder", 1);
-      phone.send(
-          phone
-              .request("REGISTER", registrar)
-              .header("From", "<sip:bob@" + DOMAIN + ">;tag=r1")
-              .header("To", "<sip:bob@" + DOMAIN + ">")
-              .header("Call-ID", registration)
-              .header("CSeq", "2 REGISTER")
-              .header("Contact", "<sip:bob@127.0.0.1:" + phone.port() + ">")
-              .header("Expires", "600")
-              .header("Authorization", credentials));
+      phone.send(bobsRegister(phone, registration, 2, credentials));
       assertEquals(200, status(phone.finalResponse(registration, "REGISTER", ANSWER)));
       String hijack = "register-replayed-" + System.nanoTime();
       replayer.send(
