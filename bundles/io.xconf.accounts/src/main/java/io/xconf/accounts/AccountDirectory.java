@@ -5,8 +5,9 @@ import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The accounts of this server. Passwords are never kept in clear: the directory holds a slow hash
- * for password checks and the per-realm HA1 values that HTTP and SIP Digest need.
+ * The accounts of this server: a file of their own, or an LDAP directory. Passwords are never kept
+ * in clear. Any method may throw {@link AccountDirectoryUnavailableException} while the directory
+ * cannot answer; that is never a wrong password or an unknown name.
  */
 @ProviderType
 public interface AccountDirectory {
@@ -39,7 +40,8 @@ public interface AccountDirectory {
    * The Digest HA1, {@code H(name:realm:password)} in lower-case hex, for the realm the account was
    * created in.
    *
-   * @return empty when the account does not exist or was not created for that realm
+   * @return empty when the account does not exist, was not created for that realm, or its directory
+   *     keeps no HA1 (LDAP): Digest is then not a way in for it
    */
   Optional<String> digestHa1(String name, String realm, DigestAlgorithm algorithm);
 

@@ -14,6 +14,7 @@ import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.Digest;
 import io.xconf.itests.support.FreePorts;
+import io.xconf.itests.support.SipCall;
 import io.xconf.itests.support.SipClient;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.XconfServer;
@@ -179,7 +180,7 @@ public class SipSafetyIT {
                 + "</xcon:deny-users-list></info:users>");
     try (SipClient caller = new SipClient(sipPort);
         SipClient stranger = new SipClient(sipPort)) {
-      Call call = Call.authenticated(caller, conference, "alice", "secret");
+      SipCall call = SipCall.authenticated(caller, sipUri(conference), DOMAIN, "alice", "secret");
       caller.talkTo(call.mediaPort);
       String roster =
           Await.until(
@@ -288,8 +289,8 @@ public class SipSafetyIT {
     String conference = alice.create();
     try (SipClient silent = new SipClient(sipPort);
         SipClient holding = new SipClient(sipPort)) {
-      Call quiet = Call.anonymous(silent, conference, "sip:quiet@nice.example");
-      Call held = Call.anonymous(holding, conference, "sip:held@nice.example");
+      SipCall quiet = SipCall.anonymous(silent, sipUri(conference), "sip:quiet@nice.example");
+      SipCall held = SipCall.anonymous(holding, sipUri(conference), "sip:held@nice.example");
       assertEquals(200, held.reinvite(holding.offer().replace("a=sendrecv", "a=inactive")));
       String bye = silent.request("BYE", Duration.ofSeconds(15));
       assertNotNull("the silent call hung up", bye);
@@ -453,7 +454,8 @@ public class SipSafetyIT {
       assertEquals(replayed, 401, status(replayed));
       assertTrue(replayed, header(replayed, "WWW-Authenticate").contains("stale=true"));
 
-      Call call = Call.authenticated(phone, authenticating, "alice", "secret");
+      SipCall call =
+          SipCall.authenticated(phone, sipUri(authenticating), DOMAIN, "alice", "secret");
       assertEquals(200, call.hangUp());
       String again = "invite-replayed-" + System.nanoTime();
       replayer.send(
@@ -484,7 +486,7 @@ public class SipSafetyIT {
     try (SipClient participant = new SipClient(sipPort);
         SipClient watcher = new SipClient(sipPort);
         SipClient attacker = new SipClient(sipPort)) {
-      Call call = Call.anonymous(participant, conference, "sip:talker@nice.example");
+      SipCall call = SipCall.anonymous(participant, sipUri(conference), "sip:talker@nice.example");
       participant.talkTo(call.mediaPort);
       String watching = "watch-" + System.nanoTime();
       Subscription subscription = Subscription.open(watcher, conference, watching);
@@ -610,7 +612,7 @@ public class SipSafetyIT {
     String conference = alice.create();
     try (SipClient participant = new SipClient(sipPort);
         SipClient manager = new SipClient(sipPort)) {
-      Call call = Call.anonymous(participant, conference, "sip:talker@nice.example");
+      SipCall call = SipCall.anonymous(participant, sipUri(conference), "sip:talker@nice.example");
       participant.talkTo(call.mediaPort);
       String watching = "manager-" + System.nanoTime();
       manager.send(
@@ -720,9 +722,11 @@ public class SipSafetyIT {
     String conference = alice.create();
     try (SipClient stranger = new SipClient(sipPort);
         SipClient owner = new SipClient(sipPort)) {
-      Call anonymous = Call.anonymous(stranger, conference, "sip:passerby@nice.example");
+      SipCall anonymous =
+          SipCall.anonymous(stranger, sipUri(conference), "sip:passerby@nice.example");
       stranger.talkTo(anonymous.mediaPort);
-      Call organizer = Call.authenticated(owner, conference, "alice", "secret");
+      SipCall organizer =
+          SipCall.authenticated(owner, sipUri(conference), DOMAIN, "alice", "secret");
       owner.talkTo(organizer.mediaPort);
       Await.until(
           "both connected",
@@ -837,118 +841,6 @@ public class SipSafetyIT {
       }
     }
     return count;
-  }
-
-  /** A call set up by hand: INVITE, 200, ACK; then re-INVITE or BYE. */
-  private static final class Call {
-    final SipClient client;
-    final String conference;
-    final String callId;
-    final String from;
-    final String fromTag;
-    String toTag;
-    String credentials;
-    int mediaPort;
-    int cseq = 1;
-
-    private Call(SipClient client, String conference, String from) {
-      this.client = client;
-      this.conference = conference;
-      this.callId = "call-" + System.nanoTime();
-      this.from = from;
-      this.fromTag = Long.toHexString(System.nanoTime());
-    }
-
-    static Call anonymous(SipClient client, String conference, String from) throws Exception {
-      Call call = new Call(client, conference, from);
-      call.connect(call.invite(null));
-      return call;
-    }
-
-    /** Challenged, then with the account's credentials. */
-    static Call authenticated(SipClient client, String conference, String name, String password)
-        throws Exception {
-      Call call = new Call(client, conference, "sip:" + name + "@" + DOMAIN);
-      String challenge = call.invite(null);
-      assertEquals(challenge, 401, status(challenge));
-      call.ack(challenge);
-      call.cseq++;
-      call.credentials =
-          Digest.answer(
-              header(challenge, "WWW-Authenticate"),
-              "INVITE",
-              sipUri(conference),
-              name,
-              password,
-              1);
-      call.connect(call.invite(call.credentials));
-      return call;
-    }
-
-    private String invite(String authorization) throws Exception {
-      SipClient.Message invite =
-          client
-              .request("INVITE", sipUri(conference))
-              .header("From", "<" + from + ">;tag=" + fromTag)
-              .header("To", "<" + sipUri(conference) + ">")
-              .header("Call-ID", callId)
-              .header("CSeq", cseq + " INVITE")
-              .header("Contact", "<sip:caller@127.0.0.1:" + client.port() + ">");
-      if (authorization != null) {
-        invite.header("Authorization", authorization);
-      }
-      client.send(invite.body("application/sdp", client.offer()));
-      String answer = client.finalResponse(callId, "INVITE", ANSWER);
-      assertNotNull("an answer to the INVITE", answer);
-      return answer;
-    }
-
-    private void connect(String answer) throws Exception {
-      assertEquals(answer, 200, status(answer));
-      toTag = tag(header(answer, "To"));
-      mediaPort = SipClient.mediaPort(answer);
-      ack(answer);
-    }
-
-    private void ack(String answer) throws IOException {
-      client.send(
-          client
-              .request("ACK", sipUri(conference))
-              .header("From", "<" + from + ">;tag=" + fromTag)
-              .header("To", header(answer, "To"))
-              .header("Call-ID", callId)
-              .header("CSeq", cseq + " ACK"));
-    }
-
-    int reinvite(String offer) throws Exception {
-      cseq++;
-      client.send(
-          client
-              .request("INVITE", sipUri(conference))
-              .header("From", "<" + from + ">;tag=" + fromTag)
-              .header("To", "<" + sipUri(conference) + ">;tag=" + toTag)
-              .header("Call-ID", callId)
-              .header("CSeq", cseq + " INVITE")
-              .header("Contact", "<sip:caller@127.0.0.1:" + client.port() + ">")
-              .body("application/sdp", offer));
-      String answer = client.finalResponse(callId, "INVITE", ANSWER);
-      if (status(answer) == 200) {
-        ack(answer);
-      }
-      return status(answer);
-    }
-
-    int hangUp() throws Exception {
-      cseq++;
-      client.send(
-          client
-              .request("BYE", sipUri(conference))
-              .header("From", "<" + from + ">;tag=" + fromTag)
-              .header("To", "<" + sipUri(conference) + ">;tag=" + toTag)
-              .header("Call-ID", callId)
-              .header("CSeq", cseq + " BYE"));
-      return status(client.finalResponse(callId, "BYE", ANSWER));
-    }
   }
 
   /** A watcher's subscription: SUBSCRIBE, 200, the first NOTIFY; NOTIFYs answered. */

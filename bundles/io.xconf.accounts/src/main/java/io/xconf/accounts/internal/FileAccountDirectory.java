@@ -13,20 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The account directory kept in {@code accounts.properties} in the state folder. The offline {@code
- * xconf user} command may change the file while the server runs: a lookup checks the file's
- * identity (a stat, no read; at most every 100 ms) and reloads it when it was replaced.
+ * The account directory kept in {@code accounts.properties} in the state folder, the default. The
+ * offline {@code xconf user} command may change the file while the server runs: a lookup checks the
+ * file's identity (a stat, no read; at most every 100 ms) and reloads it when it was replaced.
  */
-@Component(service = AccountDirectory.class)
 public final class FileAccountDirectory implements AccountDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileAccountDirectory.class);
@@ -68,46 +62,27 @@ public final class FileAccountDirectory implements AccountDirectory {
   private volatile long lastLookNanos;
 
   /** What was read, and the identity of the file it was read from. */
-  private record Snapshot(
-      Object fileVersion,
-      Map<String, StoredAccount> byName,
-      Map<String, StoredAccount> byUserId,
-      Map<String, StoredAccount> byAddress) {
-    static final Snapshot EMPTY = new Snapshot(null, Map.of(), Map.of(), Map.of());
+  private record Snapshot(Object fileVersion, AccountIndex<StoredAccount> index) {
+    static final Snapshot EMPTY = new Snapshot(null, AccountIndex.empty());
 
     static Snapshot of(Object fileVersion, Map<String, StoredAccount> accounts) {
-      Map<String, StoredAccount> byAddress = new java.util.HashMap<>();
-      for (StoredAccount account : accounts.values()) {
-        for (String uri : account.account().uris()) {
-          String address = Addresses.normalize(uri);
-          if (address != null) {
-            byAddress.putIfAbsent(address, account);
-          }
-        }
-      }
-      // Every account is also reached at sip:<name>@<domain>, its address at Xconf's registrar;
-      // an address listed by another account keeps pointing there.
-      for (StoredAccount account : accounts.values()) {
-        String userId = account.account().userId();
-        String address =
-            Addresses.normalize(
-                "sip:" + account.account().name() + userId.substring(userId.lastIndexOf('@')));
-        if (address != null) {
-          byAddress.putIfAbsent(address, account);
-        }
-      }
-      return new Snapshot(
-          fileVersion,
-          accounts,
-          accounts.values().stream()
-              .collect(
-                  Collectors.toUnmodifiableMap(a -> a.account().userId(), Function.identity())),
-          Map.copyOf(byAddress));
+      return new Snapshot(fileVersion, AccountIndex.of(accounts.values(), StoredAccount::account));
+    }
+
+    Map<String, StoredAccount> byName() {
+      return index.byName();
+    }
+
+    Map<String, StoredAccount> byUserId() {
+      return index.byUserId();
+    }
+
+    Map<String, StoredAccount> byAddress() {
+      return index.byAddress();
     }
   }
 
-  @Activate
-  public FileAccountDirectory(@Reference ServerIdentity identity) {
+  public FileAccountDirectory(ServerIdentity identity) {
     this(identity, DEFAULT_LOOK_NANOS);
   }
 
@@ -163,7 +138,7 @@ public final class FileAccountDirectory implements AccountDirectory {
     }
     // The slow hash would dominate every request: a match is remembered briefly, under a digest
     // of the credentials (never the password), and only for the stored hash it was checked with.
-    String key = credentialKey(name, password);
+    String key = PasswordHasher.credentialKey(name, password);
     long now = System.nanoTime();
     Verified verified = recentlyVerified.get(key);
     if (verified != null
@@ -211,19 +186,6 @@ public final class FileAccountDirectory implements AccountDirectory {
       throw e;
     } finally {
       checking.remove(key, mine);
-    }
-  }
-
-  /** A digest of name and password: what remembers a check without keeping the password. */
-  private static String credentialKey(String name, String password) {
-    try {
-      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
-      sha256.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      sha256.update((byte) 0);
-      sha256.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(sha256.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 
@@ -276,7 +238,7 @@ public final class FileAccountDirectory implements AccountDirectory {
         // Keep serving the last good accounts; a broken file must not lock everybody out.
         LOG.error(
             "Cannot read {}, keeping the accounts read before: {}", file.path(), e.getMessage());
-        snapshot = new Snapshot(version, known.byName(), known.byUserId(), known.byAddress());
+        snapshot = new Snapshot(version, known.index());
       }
       return snapshot;
     }

@@ -80,6 +80,22 @@ final class PasswordHasher {
     }
   }
 
+  /**
+   * A digest of name and password: what remembers a check without keeping the password. Not a
+   * password hash (it is fast); it never leaves memory.
+   */
+  static String credentialKey(String name, String password) {
+    try {
+      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+      sha256.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha256.update((byte) 0);
+      sha256.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(sha256.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
   private static byte[] pbkdf2(String password, byte[] salt, int iterations) {
     PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, HASH_BITS);
     try {

@@ -102,6 +102,15 @@ public final class UserCommand {
       String stateDirectory = settings.getOrDefault("stateDirectory", "").trim();
       Path state = stateDirectory.isEmpty() ? Paths.get(data, "xconf") : Paths.get(stateDirectory);
       AccountFile file = new AccountFile(state);
+      String ldapUrl =
+          settings(Paths.get(etc), data, "io.xconf.accounts").getOrDefault("ldapUrl", "").trim();
+      if (!ldapUrl.isEmpty()) {
+        err.println(
+            "xconf user: note: the server takes its accounts from the LDAP directory "
+                + ldapUrl
+                + " (etc/io.xconf.accounts.cfg), not from "
+                + file.path());
+      }
       String verb = rest.remove(0);
       switch (verb) {
         case "add":
@@ -282,7 +291,12 @@ public final class UserCommand {
 
   /** Reads the server identity configuration as Karaf would: env and system variables resolved. */
   static Map<String, String> serverSettings(Path etc, String karafData) throws IOException {
-    Path cfg = etc.resolve("io.xconf.server.cfg");
+    return settings(etc, karafData, "io.xconf.server");
+  }
+
+  /** Reads the configuration of {@code pid} as Karaf would: env and system variables resolved. */
+  static Map<String, String> settings(Path etc, String karafData, String pid) throws IOException {
+    Path cfg = etc.resolve(pid + ".cfg");
     Map<String, String> settings = new HashMap<>();
     if (Files.isRegularFile(cfg)) {
       Properties properties = new Properties(false);

@@ -2,6 +2,7 @@ package io.xconf.ccmp.internal;
 
 import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
+import io.xconf.accounts.AccountDirectoryUnavailableException;
 import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpMessageHandler;
 import io.xconf.ccmp.CcmpOutcome;
@@ -100,46 +101,58 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
     CcmpResponseMessageType response;
     boolean challenge = false;
     boolean refused = false;
-    if (allowedWithoutCredentials(message)) {
-      response = answer(request, null);
-    } else {
-      // Section 10.2's subject carries a password in clear: only over TLS, like HTTP Basic.
-      boolean subjectHeard = caller.acceptsPasswords() || message.getSubject() == null;
-      boolean subjectThrottled = message.getSubject() != null && throttled(message.getSubject());
-      Optional<Account> sender =
-          caller
-              .account()
-              .or(() -> subjectHeard ? fromSubject(message.getSubject()) : Optional.empty());
-      String claimed = message.getConfUserID() == null ? "" : message.getConfUserID().trim();
-      if (sender.isEmpty()) {
-        challenge = true;
-        refused =
-            subjectHeard
-                && message.getSubject() != null
-                && caller.account().isEmpty()
-                && !subjectThrottled;
-        response =
-            error(
-                message,
-                CcmpResponseCode.AUTHENTICATION_REQUIRED,
-                subjectHeard
-                    ? "valid credentials are required"
-                    : "a subject's password counts only over HTTPS; use HTTP Digest here");
-      } else if (claimed.isEmpty() || accounts.byUserId(claimed).isEmpty()) {
-        response =
-            error(
-                message,
-                CcmpResponseCode.INVALID_CONF_USER_ID,
-                "unknown confUserID '" + claimed + "'");
-      } else if (!claimed.equals(sender.get().userId())) {
-        response =
-            error(
-                message,
-                CcmpResponseCode.UNAUTHORIZED,
-                "authenticated as " + sender.get().userId() + ", not " + claimed);
+    try {
+      if (allowedWithoutCredentials(message)) {
+        response = answer(request, null);
       } else {
-        response = answer(request, sender.get());
+        // Section 10.2's subject carries a password in clear: only over TLS, like HTTP Basic.
+        boolean subjectHeard = caller.acceptsPasswords() || message.getSubject() == null;
+        boolean subjectThrottled = message.getSubject() != null && throttled(message.getSubject());
+        Optional<Account> sender =
+            caller
+                .account()
+                .or(() -> subjectHeard ? fromSubject(message.getSubject()) : Optional.empty());
+        String claimed = message.getConfUserID() == null ? "" : message.getConfUserID().trim();
+        if (sender.isEmpty()) {
+          challenge = true;
+          refused =
+              subjectHeard
+                  && message.getSubject() != null
+                  && caller.account().isEmpty()
+                  && !subjectThrottled;
+          response =
+              error(
+                  message,
+                  CcmpResponseCode.AUTHENTICATION_REQUIRED,
+                  subjectHeard
+                      ? "valid credentials are required"
+                      : "a subject's password counts only over HTTPS; use HTTP Digest here");
+        } else if (claimed.isEmpty() || accounts.byUserId(claimed).isEmpty()) {
+          response =
+              error(
+                  message,
+                  CcmpResponseCode.INVALID_CONF_USER_ID,
+                  "unknown confUserID '" + claimed + "'");
+        } else if (!claimed.equals(sender.get().userId())) {
+          response =
+              error(
+                  message,
+                  CcmpResponseCode.UNAUTHORIZED,
+                  "authenticated as " + sender.get().userId() + ", not " + claimed);
+        } else {
+          response = answer(request, sender.get());
+        }
       }
+    } catch (AccountDirectoryUnavailableException e) {
+      // Not a wrong password: nobody's credentials could be checked (the directory logs why).
+      LOG.debug("CCMP {} not served: {}", xsiType(message), e.getMessage());
+      challenge = false;
+      refused = false;
+      response =
+          error(
+              message,
+              CcmpResponseCode.SERVER_INTERNAL_ERROR,
+              AccountDirectoryUnavailableException.CLIENT_MESSAGE);
     }
     CcmpOutcome outcome = send(request, response, challenge, out);
     return refused
@@ -253,6 +266,8 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
         return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
       }
       return response;
+    } catch (AccountDirectoryUnavailableException e) {
+      throw e;
     } catch (RuntimeException e) {
       LOG.error("CCMP {} failed", xsiType(request), e);
       return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);
@@ -282,6 +297,8 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
           }
         }
       }
+    } catch (AccountDirectoryUnavailableException e) {
+      throw e;
     } catch (RuntimeException e) {
       LOG.error("CCMP {} failed", xsiType(request), e);
       return error(request, CcmpResponseCode.SERVER_INTERNAL_ERROR, null);

@@ -3,6 +3,7 @@ package io.xconf.sip.internal;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.ServerTransactionExt;
 import gov.nist.javax.sip.SipListenerExt;
+import io.xconf.accounts.AccountDirectoryUnavailableException;
 import io.xconf.sip.Sip;
 import io.xconf.sip.SipClientHandler;
 import io.xconf.sip.SipDialogHandler;
@@ -109,6 +110,12 @@ final class Dispatcher implements SipListenerExt {
     }
     try {
       dispatch(request);
+    } catch (AccountDirectoryUnavailableException e) {
+      // Who calls cannot be told now (the directory said why in the log): come back later.
+      LOG.debug("{} answered 503: {}", request.method(), e.getMessage());
+      if (!Request.ACK.equals(request.method())) {
+        overloaded(request);
+      }
     } catch (RuntimeException e) {
       LOG.error("{} failed", request.method(), e);
       request.respond(Response.SERVER_INTERNAL_ERROR, null);

@@ -23,23 +23,63 @@ public final class CcmpHttp {
   private static final Pattern RESPONSE_CODE =
       Pattern.compile("<response-code>(\\d+)</response-code>");
 
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
   private final URI endpoint;
   private final String username;
   private final String password;
+  private final String basic;
+  private boolean patient;
   private final java.util.concurrent.atomic.AtomicLong nonceCount =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile java.util.Map<String, String> challenge;
 
   public CcmpHttp(int port) {
-    this(URI.create("http://127.0.0.1:" + port + "/ccmp"), null, null);
+    this(
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+        URI.create("http://127.0.0.1:" + port + "/ccmp"),
+        null,
+        null,
+        null);
   }
 
-  private CcmpHttp(URI endpoint, String username, String password) {
+  private CcmpHttp(
+      HttpClient client, URI endpoint, String username, String password, String basic) {
+    this.client = client;
     this.endpoint = endpoint;
     this.username = username;
     this.password = password;
+    this.basic = basic;
+  }
+
+  /** A client of an HTTPS endpoint, through an HTTP client that trusts the server. */
+  public static CcmpHttp overTls(HttpClient client, URI endpoint) {
+    return new CcmpHttp(client, endpoint, null, null, null);
+  }
+
+  /**
+   * This client, waiting out a 429 (too many failed logins from this address) as long as its
+   * Retry-After says, for a test whose refused attempts must not hold up its other requests.
+   */
+  public CcmpHttp patient() {
+    patient = true;
+    return this;
+  }
+
+  /** A client that sends HTTP Basic credentials with every request. */
+  public CcmpHttp withBasic(String username, String password) {
+    CcmpHttp basic =
+        new CcmpHttp(
+            client,
+            endpoint,
+            null,
+            null,
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(
+                        (username + ":" + password)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    basic.patient = patient;
+    return basic;
   }
 
   /**
@@ -47,7 +87,9 @@ public final class CcmpHttp {
    * username}, and reuses the server's nonce until it is refused, as browsers do.
    */
   public CcmpHttp withDigest(String username, String password) {
-    return new CcmpHttp(endpoint, username, password);
+    CcmpHttp digest = new CcmpHttp(client, endpoint, username, password, null);
+    digest.patient = patient;
+    return digest;
   }
 
   public URI endpoint() {
@@ -63,6 +105,11 @@ public final class CcmpHttp {
       throws IOException, InterruptedException {
     HttpResponse<String> response =
         client.send(postRequest(body, contentType), HttpResponse.BodyHandlers.ofString());
+    for (int waits = 0; patient && response.statusCode() == 429 && waits < 10; waits++) {
+      Thread.sleep(
+          1000 * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")) + 100);
+      response = client.send(postRequest(body, contentType), HttpResponse.BodyHandlers.ofString());
+    }
     if (response.statusCode() == 401 && username != null) {
       challenge = Digest.challenge(response.headers().firstValue("WWW-Authenticate").orElse(""));
       response = client.send(postRequest(body, contentType), HttpResponse.BodyHandlers.ofString());
@@ -76,6 +123,9 @@ public final class CcmpHttp {
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (basic != null) {
+      request.header("Authorization", basic);
+    }
     java.util.Map<String, String> known = challenge;
     if (username != null && known != null) {
       request.header(

@@ -29,8 +29,13 @@ public final class SipClient implements AutoCloseable {
   private volatile Thread rtpSender;
 
   public SipClient(int focusPort) throws IOException {
+    this(focusPort, 0);
+  }
+
+  /** A client whose SIP port is {@code localPort} (one a server was told to trust, say). */
+  public SipClient(int focusPort, int localPort) throws IOException {
     this.focusPort = focusPort;
-    this.sip = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    this.sip = new DatagramSocket(new InetSocketAddress("127.0.0.1", localPort));
     this.rtp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     this.rtpReader =
         new Thread(

@@ -65,7 +65,7 @@ public final class XconfServer implements AutoCloseable {
   }
 
   /** A fresh data folder for every run: what an earlier run left must not leak into this one. */
-  private static void deleteRecursively(Path folder) throws IOException {
+  static void deleteRecursively(Path folder) throws IOException {
     if (!Files.exists(folder)) {
       return;
     }
@@ -128,6 +128,11 @@ public final class XconfServer implements AutoCloseable {
     javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
     tls.init(null, trust.getTrustManagers(), null);
     return java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+  }
+
+  /** A CCMP client of the HTTPS endpoint that trusts the server's certificate. */
+  public CcmpHttp ccmpOverTls() throws java.security.GeneralSecurityException, IOException {
+    return CcmpHttp.overTls(httpsClient(), httpsEndpoint());
   }
 
   /** The CCMP endpoint over HTTPS, by the name the certificate is made for. */

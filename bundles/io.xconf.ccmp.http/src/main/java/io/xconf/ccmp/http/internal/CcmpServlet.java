@@ -1,6 +1,7 @@
 package io.xconf.ccmp.http.internal;
 
 import io.xconf.accounts.AccountDirectory;
+import io.xconf.accounts.AccountDirectoryUnavailableException;
 import io.xconf.accounts.DigestVerifier;
 import io.xconf.accounts.LoginThrottle;
 import io.xconf.ccmp.CcmpCaller;
@@ -169,13 +170,28 @@ public final class CcmpServlet extends HttpServlet {
     if (acquireSlot()) {
       try {
         String query = request.getQueryString();
-        authentication =
-            authenticator.authenticate(
-                authorization,
-                request.getMethod(),
-                request.getRequestURI() + (query == null ? "" : "?" + query),
-                request.isSecure(),
-                ccmpRequest);
+        try {
+          authentication =
+              authenticator.authenticate(
+                  authorization,
+                  request.getMethod(),
+                  request.getRequestURI() + (query == null ? "" : "?" + query),
+                  request.isSecure(),
+                  ccmpRequest);
+        } catch (AccountDirectoryUnavailableException e) {
+          // Not a failed login: the credentials could not be checked at all.
+          LOG.debug("Credentials from {} not checked: {}", source, e.getMessage());
+          answer(
+              response,
+              processor.refuse(
+                  new ByteArrayInputStream(ccmpRequest),
+                  body,
+                  CcmpResponseCode.SERVER_INTERNAL_ERROR,
+                  AccountDirectoryUnavailableException.CLIENT_MESSAGE),
+              body,
+              authentication);
+          return;
+        }
         if (authorization != null && authentication.account() == null) {
           if (!authentication.staleNonce()
               && !authentication.throttled()
@@ -216,6 +232,15 @@ public final class CcmpServlet extends HttpServlet {
           request.getRemoteAddr(),
           outcome.responseCode());
     }
+    answer(response, outcome, body, authentication);
+  }
+
+  private void answer(
+      HttpServletResponse response,
+      CcmpOutcome outcome,
+      ByteArrayOutputStream body,
+      DigestVerifier.Outcome authentication)
+      throws IOException {
     if (outcome.authenticationRequired()) {
       // Section 10.2 credentials missing or wrong: challenge, with the CCMP 424 as the body.
       challenge(response, authentication.staleNonce());
