@@ -48,6 +48,7 @@ public class LdapIT {
         Slapd.start(
             work.resolve("slapd"),
             FreePorts.next(),
+            FreePorts.next(),
             person("alice", "wonderland", "labeledURI: " + ALICE_DESK + " Desk phone")
                 + person("bob", "builder", "telephoneNumber: +1 555 0100")
                 + person("carol", "admin-carol")
@@ -64,12 +65,10 @@ public class LdapIT {
                 + "\n\n");
     trustedProxyPort = FreePorts.next();
     server =
-        XconfServer.configure(work.resolve("data"), DOMAIN)
-            .withEnvironment("XCONF_LDAP_URL", slapd.url())
-            .withEnvironment("XCONF_LDAP_BASE", Slapd.PEOPLE)
-            .withEnvironment("XCONF_LDAP_BIND_DN", "cn=xconf," + Slapd.SUFFIX)
-            .withEnvironment("XCONF_LDAP_BIND_PASSWORD", "searcher")
-            .withEnvironment("XCONF_LDAP_ADMIN_GROUP", "cn=xconf-admins," + Slapd.GROUPS)
+        directoryUser(XconfServer.configure(work.resolve("data"), DOMAIN))
+            .withEnvironment("XCONF_LDAP_URL", slapd.tlsUrl())
+            .withEnvironment("XCONF_LDAP_TRUSTSTORE", slapd.trustStore().toString())
+            .withEnvironment("XCONF_LDAP_TRUSTSTORE_PASSWORD", Slapd.TRUST_STORE_PASSWORD)
             .withEnvironment("XCONF_SIP_TRUSTED_PROXIES", "127.0.0.1:" + trustedProxyPort)
             .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_MIN))
             .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99));
@@ -78,6 +77,15 @@ public class LdapIT {
     assertEquals(added.output(), 0, added.exitCode());
     assertTrue(added.output(), added.output().contains("LDAP directory"));
     server.start();
+  }
+
+  /** The settings that make a server read slapd's people with the service account. */
+  private static XconfServer directoryUser(XconfServer server) {
+    return server
+        .withEnvironment("XCONF_LDAP_BASE", Slapd.PEOPLE)
+        .withEnvironment("XCONF_LDAP_BIND_DN", "cn=xconf," + Slapd.SUFFIX)
+        .withEnvironment("XCONF_LDAP_BIND_PASSWORD", "searcher")
+        .withEnvironment("XCONF_LDAP_ADMIN_GROUP", "cn=xconf-admins," + Slapd.GROUPS);
   }
 
   @AfterClass
@@ -166,6 +174,7 @@ public class LdapIT {
     for (Attempt attempt :
         new Attempt[] {
           new Attempt("a wrong password", tls().withBasic("alice", "Wonderland"), ALICE),
+          new Attempt("another case of the name", tls().withBasic("Alice", "wonderland"), ALICE),
           new Attempt("no password", tls().withBasic("alice", ""), ALICE),
           new Attempt("a filter for a name", tls().withBasic("*", "wonderland"), ALICE),
           new Attempt(
@@ -189,6 +198,10 @@ public class LdapIT {
       assertEquals(attempt.what() + ": " + answer.body(), 401, answer.statusCode());
       assertEquals(attempt.what(), 424, CcmpHttp.responseCode(answer.body()));
     }
+    // Over HTTPS the challenge offers Basic too: the way in for clients of LDAP accounts.
+    assertTrue(
+        tls().post(confs(ALICE)).headers().allValues("WWW-Authenticate").stream()
+            .anyMatch(challenge -> challenge.startsWith("Basic realm=\"" + DOMAIN + "\"")));
     HttpResponse<String> wrongSubject = tls().post(withSubject(confs(ALICE), "alice", "not-it"));
     assertEquals(424, CcmpHttp.responseCode(wrongSubject.body()));
     assertEquals(
@@ -251,7 +264,7 @@ public class LdapIT {
         assertEquals(answer.body(), 200, answer.statusCode());
         assertEquals(answer.body(), 500, CcmpHttp.responseCode(answer.body()));
         assertTrue(answer.body(), answer.body().contains("try again later"));
-        assertFalse(answer.body(), answer.body().contains(slapd.url()));
+        assertFalse(answer.body(), answer.body().contains(slapd.tlsUrl()));
       }
     } finally {
       slapd.start();
@@ -265,5 +278,30 @@ public class LdapIT {
         code -> code == 200);
     assertTrue(
         "the log said the directory could not be used", server.output().contains("cannot be used"));
+  }
+
+  /**
+   * Plain LDAP serves a directory on this machine; over TLS, a directory whose certificate the
+   * server does not trust (here: not signed by the JDK's authorities) is never used, its logins
+   * answered 500 rather than sent to it.
+   */
+  @Test
+  public void plainLdapOnThisMachineAndNoDirectoryThatCannotProveItsName() throws Exception {
+    Path data = Path.of(System.getProperty("xconf.work"), "servers", "ldap-other");
+    try (XconfServer other =
+        directoryUser(XconfServer.configure(data, DOMAIN))
+            .withEnvironment("XCONF_LDAP_URL", slapd.url())
+            .withEnvironment("XCONF_SIP_REGISTRAR", "false")) {
+      other.start();
+      Conferences dave = over(other.ccmpOverTls().patient().withBasic("dave", "diver"), DAVE);
+      assertEquals(200, CcmpHttp.responseCode(dave.ccmp("confs", "<ccmp:confsRequest/>")));
+      other.stop();
+
+      other.withEnvironment("XCONF_LDAP_URL", slapd.tlsUrl()).start();
+      String refused = dave.ccmp("confs", "<ccmp:confsRequest/>");
+      assertEquals(refused, 500, CcmpHttp.responseCode(refused));
+      assertTrue(other.output(), other.output().contains("cannot be used"));
+      other.stop();
+    }
   }
 }

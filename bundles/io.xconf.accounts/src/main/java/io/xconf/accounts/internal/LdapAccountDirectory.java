@@ -263,7 +263,10 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
       return Optional.empty();
     }
     markUp();
-    return LdapEntries.accountOf(entries.get(0), domain, administrators);
+    // uid matches case-insensitively in LDAP; account names do not, so that "Alice" is not a
+    // second name (and a second throttle) for alice.
+    return LdapEntries.accountOf(entries.get(0), domain, administrators)
+        .filter(account -> account.account().name().equals(name));
   }
 
   /** Whether the password is the entry's: a bind as the entry, on a connection kept for binds. */

@@ -22,24 +22,62 @@ public final class Slapd implements AutoCloseable {
   public static final String PEOPLE = "ou=people," + SUFFIX;
   public static final String GROUPS = "ou=groups," + SUFFIX;
 
+  /** The password of {@link #trustStore()}. */
+  public static final String TRUST_STORE_PASSWORD = "trust-slapd";
+
   private final Path folder;
   private final int port;
+  private final int tlsPort;
   private Process process;
 
-  private Slapd(Path folder, int port) {
+  private Slapd(Path folder, int port, int tlsPort) {
     this.folder = folder;
     this.port = port;
+    this.tlsPort = tlsPort;
   }
 
   /**
    * Loads {@code ldif} (entries under {@link #SUFFIX}, which it need not contain) into a fresh
-   * database in {@code folder} and starts slapd on {@code port}.
+   * database in {@code folder} and starts slapd: LDAP on {@code port}, LDAP over TLS on {@code
+   * tlsPort} with a certificate made for localhost and 127.0.0.1, which {@link #trustStore()}
+   * trusts.
    */
-  public static Slapd start(Path folder, int port, String ldif)
+  public static Slapd start(Path folder, int port, int tlsPort, String ldif)
       throws IOException, InterruptedException {
     Sipp.requireCommand("slapd", "slapd");
     XconfServer.deleteRecursively(folder);
     Files.createDirectories(folder.resolve("db"));
+    run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-keyout",
+        folder.resolve("key.pem").toString(),
+        "-out",
+        folder.resolve("certificate.pem").toString());
+    run(
+        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "slapd",
+        "-file",
+        folder.resolve("certificate.pem").toString(),
+        "-keystore",
+        folder.resolve("trust.p12").toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        TRUST_STORE_PASSWORD);
     Path config = folder.resolve("slapd.conf");
     Files.writeString(
         config,
@@ -48,6 +86,8 @@ public final class Slapd implements AutoCloseable {
             "include /etc/ldap/schema/core.schema",
             "include /etc/ldap/schema/cosine.schema",
             "include /etc/ldap/schema/inetorgperson.schema",
+            "TLSCertificateFile " + folder.resolve("certificate.pem"),
+            "TLSCertificateKeyFile " + folder.resolve("key.pem"),
             "pidfile " + folder.resolve("slapd.pid"),
             "argsfile " + folder.resolve("slapd.args"),
             "modulepath /usr/lib/ldap",
@@ -83,7 +123,7 @@ public final class Slapd implements AutoCloseable {
                 "")
             + ldif);
     run("slapadd", "-f", config.toString(), "-l", data.toString());
-    Slapd slapd = new Slapd(folder, port);
+    Slapd slapd = new Slapd(folder, port, tlsPort);
     slapd.start();
     return slapd;
   }
@@ -98,29 +138,52 @@ public final class Slapd implements AutoCloseable {
     return "ldap://127.0.0.1:" + port;
   }
 
+  /** {@code ldaps://localhost:tlsPort}, by the name its certificate is made for. */
+  public String tlsUrl() {
+    return "ldaps://localhost:" + tlsPort;
+  }
+
+  /** A PKCS12 store that trusts slapd's certificate ({@link #TRUST_STORE_PASSWORD}). */
+  public Path trustStore() {
+    return folder.resolve("trust.p12");
+  }
+
   /** Starts slapd again on the same data (after {@link #stop}) and waits until it accepts. */
   public void start() throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(
-            "slapd", "-d", "0", "-f", folder.resolve("slapd.conf").toString(), "-h", url() + "/");
+            "slapd",
+            "-d",
+            "0",
+            "-f",
+            folder.resolve("slapd.conf").toString(),
+            "-h",
+            url() + "/ ldaps://127.0.0.1:" + tlsPort + "/");
     builder.redirectErrorStream(true).redirectOutput(folder.resolve("slapd.log").toFile());
     process = builder.start();
-    Await.until(
-        "slapd on " + port,
-        Duration.ofSeconds(20),
-        () -> {
-          if (!process.isAlive()) {
-            throw new AssertionError(
-                "slapd exited:\n" + Files.readString(folder.resolve("slapd.log")));
-          }
-          try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-          } catch (IOException e) {
-            return false;
-          }
-        },
-        accepted -> accepted);
+    try {
+      Await.until(
+          "slapd on " + port,
+          Duration.ofSeconds(20),
+          () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError(
+                  "slapd exited:\n" + Files.readString(folder.resolve("slapd.log")));
+            }
+            try (Socket plain = new Socket();
+                Socket tls = new Socket()) {
+              plain.connect(new InetSocketAddress("127.0.0.1", port), 200);
+              tls.connect(new InetSocketAddress("127.0.0.1", tlsPort), 200);
+              return true;
+            } catch (IOException e) {
+              return false;
+            }
+          },
+          accepted -> accepted);
+    } catch (RuntimeException | Error e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** Stops slapd (SIGTERM, as an operator would); its data stays. */

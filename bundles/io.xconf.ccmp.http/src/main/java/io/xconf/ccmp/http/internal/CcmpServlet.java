@@ -158,7 +158,7 @@ public final class CcmpServlet extends HttpServlet {
     String authorization = request.getHeader("Authorization");
     if (ccmpRequest.length == 0 && authorization == null) {
       // No CCMP request at all: an HTTP client probing for its Digest challenge (curl does).
-      challenge(response, false);
+      challenge(request, response, false);
       response.setContentLength(0);
       return;
     }
@@ -182,6 +182,7 @@ public final class CcmpServlet extends HttpServlet {
           // Not a failed login: the credentials could not be checked at all.
           LOG.debug("Credentials from {} not checked: {}", source, e.getMessage());
           answer(
+              request,
               response,
               processor.refuse(
                   new ByteArrayInputStream(ccmpRequest),
@@ -199,7 +200,7 @@ public final class CcmpServlet extends HttpServlet {
             guesses.failed(source);
           }
           if (ccmpRequest.length == 0) {
-            challenge(response, authentication.staleNonce());
+            challenge(request, response, authentication.staleNonce());
             response.setContentLength(0);
             return;
           }
@@ -232,10 +233,11 @@ public final class CcmpServlet extends HttpServlet {
           request.getRemoteAddr(),
           outcome.responseCode());
     }
-    answer(response, outcome, body, authentication);
+    answer(request, response, outcome, body, authentication);
   }
 
   private void answer(
+      HttpServletRequest request,
       HttpServletResponse response,
       CcmpOutcome outcome,
       ByteArrayOutputStream body,
@@ -243,7 +245,7 @@ public final class CcmpServlet extends HttpServlet {
       throws IOException {
     if (outcome.authenticationRequired()) {
       // Section 10.2 credentials missing or wrong: challenge, with the CCMP 424 as the body.
-      challenge(response, authentication.staleNonce());
+      challenge(request, response, authentication.staleNonce());
     } else {
       response.setStatus(HttpServletResponse.SC_OK);
     }
@@ -278,10 +280,20 @@ public final class CcmpServlet extends HttpServlet {
     }
   }
 
-  private void challenge(HttpServletResponse response, boolean staleNonce) {
+  /**
+   * 401 with the Digest challenges, and Basic's where Basic is checked (over TLS): the way in for
+   * accounts whose directory keeps no Digest HA1 (LDAP), for clients that answer only what they are
+   * offered.
+   */
+  private void challenge(
+      HttpServletRequest request, HttpServletResponse response, boolean staleNonce) {
     response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
     for (String challenge : authenticator.challenges(staleNonce)) {
       response.addHeader("WWW-Authenticate", challenge);
+    }
+    if (request.isSecure() || basicOverPlainHttp) {
+      response.addHeader(
+          "WWW-Authenticate", "Basic realm=\"" + authenticator.realm() + "\", charset=\"UTF-8\"");
     }
   }
 

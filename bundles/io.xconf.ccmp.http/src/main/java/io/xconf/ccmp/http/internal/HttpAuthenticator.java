@@ -30,6 +30,10 @@ final class HttpAuthenticator {
     this.basicOverPlainHttp = basicOverPlainHttp;
   }
 
+  String realm() {
+    return digest.realm();
+  }
+
   /** The WWW-Authenticate values of a 401: SHA-256 first (RFC 7616 section 3.7), then MD5. */
   List<String> challenges(boolean stale) {
     return digest.challenges(stale);
