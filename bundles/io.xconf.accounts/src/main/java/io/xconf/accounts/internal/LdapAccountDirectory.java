@@ -221,12 +221,16 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
     }
     throttle.succeeded(name);
     Account account = found.get().account();
-    synchronized (this) {
-      AccountIndex<LdapAccount> known = index;
-      index =
-          known == null
-              ? AccountIndex.of(List.of(found.get()), LdapAccount::account)
-              : known.with(found.get(), LdapAccount::account);
+    AccountIndex<LdapAccount> seen = index;
+    if (seen == null || !found.get().equals(seen.byName().get(account.name()))) {
+      // New or changed since the last read: lookups see it now rather than at the next read.
+      synchronized (this) {
+        AccountIndex<LdapAccount> known = index;
+        index =
+            known == null
+                ? AccountIndex.of(List.of(found.get()), LdapAccount::account)
+                : known.with(found.get(), LdapAccount::account);
+      }
     }
     if (recentlyVerified.size() >= MAX_VERIFIED) {
       recentlyVerified.clear();
