@@ -102,14 +102,8 @@ public final class SipCall {
   }
 
   public int reinvite(String offer) throws Exception {
-    cseq++;
     client.send(
-        client
-            .request("INVITE", target)
-            .header("From", "<" + from + ">;tag=" + fromTag)
-            .header("To", "<" + target + ">;tag=" + toTag)
-            .header("Call-ID", callId)
-            .header("CSeq", cseq + " INVITE")
+        inDialog("INVITE")
             .header("Contact", "<sip:caller@127.0.0.1:" + client.port() + ">")
             .body("application/sdp", offer));
     String answer = client.finalResponse(callId, "INVITE", ANSWER);
@@ -120,14 +114,18 @@ public final class SipCall {
   }
 
   public int hangUp() throws Exception {
-    cseq++;
-    client.send(
-        client
-            .request("BYE", target)
-            .header("From", "<" + from + ">;tag=" + fromTag)
-            .header("To", "<" + target + ">;tag=" + toTag)
-            .header("Call-ID", callId)
-            .header("CSeq", cseq + " BYE"));
+    client.send(inDialog("BYE"));
     return status(client.finalResponse(callId, "BYE", ANSWER));
+  }
+
+  /** The next request of this call's dialog. */
+  private SipClient.Message inDialog(String method) {
+    cseq++;
+    return client
+        .request(method, target)
+        .header("From", "<" + from + ">;tag=" + fromTag)
+        .header("To", "<" + target + ">;tag=" + toTag)
+        .header("Call-ID", callId)
+        .header("CSeq", cseq + " " + method);
   }
 }
