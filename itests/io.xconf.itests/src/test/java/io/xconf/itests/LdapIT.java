@@ -64,18 +64,29 @@ public class LdapIT {
                 + Slapd.PEOPLE
                 + "\n\n");
     trustedProxyPort = FreePorts.next();
+    XconfServer configured = XconfServer.configure(work.resolve("data"), DOMAIN);
+    // An account in the file from before the directory: with LDAP configured, no way in.
+    var added = configured.userWithInput("mallory-secret\n", "add", "mallory", "--admin");
+    assertEquals(added.output(), 0, added.exitCode());
     server =
-        directoryUser(XconfServer.configure(work.resolve("data"), DOMAIN))
+        directoryUser(configured)
             .withEnvironment("XCONF_LDAP_URL", slapd.tlsUrl())
             .withEnvironment("XCONF_LDAP_TRUSTSTORE", slapd.trustStore().toString())
             .withEnvironment("XCONF_LDAP_TRUSTSTORE_PASSWORD", Slapd.TRUST_STORE_PASSWORD)
             .withEnvironment("XCONF_SIP_TRUSTED_PROXIES", "127.0.0.1:" + trustedProxyPort)
             .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_MIN))
             .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99));
-    // An account in the file: with LDAP configured it must not be a way in.
-    var added = server.userWithInput("mallory-secret\n", "add", "mallory", "--admin");
-    assertEquals(added.output(), 0, added.exitCode());
-    assertTrue(added.output(), added.output().contains("LDAP directory"));
+    // Nor can one be added now, nor reach Kamailio's table, which would let Kamailio assert it.
+    var refused = server.userWithInput("eve-secret\n", "add", "eve");
+    assertNotEquals(refused.output(), 0, refused.exitCode());
+    assertTrue(refused.output(), refused.output().contains("add users in the directory"));
+    Path table = work.resolve("kamailio-table");
+    var written = server.user("kamailio-table", table.toString());
+    assertEquals(written.output(), 0, written.exitCode());
+    assertEquals(
+        "no accounts for Kamailio",
+        1,
+        java.nio.file.Files.readAllLines(table.resolve("subscriber")).size());
     server.start();
   }
 

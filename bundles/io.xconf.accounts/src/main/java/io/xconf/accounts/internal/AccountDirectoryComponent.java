@@ -96,7 +96,7 @@ public final class AccountDirectoryComponent implements AccountDirectory {
 
     @AttributeDefinition(
         name = "LDAP connections",
-        description = "At most, for searches and for password checks each.")
+        description = "Kept, for searches and for password checks each; more while all are busy.")
     int ldapPoolSize() default 4;
 
     @AttributeDefinition(

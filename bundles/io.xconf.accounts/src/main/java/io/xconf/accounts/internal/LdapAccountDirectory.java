@@ -49,13 +49,13 @@ import org.slf4j.LoggerFactory;
  * LdapEntries} for how an entry becomes an account). Lookups by name, XCON-USERID and address
  * answer from a copy of the directory read when the server starts and again every refresh period,
  * so that every SIP request and CCMP operation does not wait for the directory and an outage does
- * not stop conferences; a password is always checked live, by binding as the entry found for the
- * name at that moment (a removed user or a changed password counts at once), and a successful check
- * is remembered for a minute. The directory keeps no Digest HA1: Digest is not a way in for these
- * accounts (Basic over TLS, the CCMP subject, and identities a trusted proxy asserts are). While
- * the directory cannot be reached, password checks throw {@link
- * AccountDirectoryUnavailableException} (never "wrong password") and fail fast for a few seconds
- * between attempts, and one line in the log says so.
+ * not stop conferences; a password is checked live, by binding as the entry found for the name at
+ * that moment, and a successful check then stands for a minute while the copy still has that entry
+ * (so a removed entry counts from the next read, a changed password after that minute at most). The
+ * directory keeps no Digest HA1: Digest is not a way in for these accounts (Basic over TLS, the
+ * CCMP subject, and identities a trusted proxy asserts are). While the directory cannot be reached,
+ * password checks throw {@link AccountDirectoryUnavailableException} (never "wrong password") and
+ * fail fast for a few seconds between attempts, and one line in the log says so.
  */
 final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
 
@@ -69,8 +69,8 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
 
   private static final int PAGE_SIZE = 500;
 
-  /** A password check that succeeded: its account, until when it stands. */
-  private record Verified(Account account, long until) {}
+  /** A password check that succeeded: the entry bound as, until when it stands. */
+  private record Verified(DN dn, long until) {}
 
   private final LdapSettings settings;
   private final String domain;
@@ -80,10 +80,16 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
   private final ScheduledExecutorService reader;
   private final Map<String, Verified> recentlyVerified = new ConcurrentHashMap<>();
 
+  /** The parent of the entries unknown names are bound as: one no directory has. */
+  private final String decoy = "xconf-no-such-entry-" + java.util.UUID.randomUUID();
+
   /** The copy lookups answer from; null until the directory was read once. */
   private volatile AccountIndex<LdapAccount> index;
 
   private volatile Set<DN> administrators = Set.of();
+
+  /** The result codes of binds that were neither yes nor no, told in the log once each. */
+  private final Set<Integer> refusalsTold = ConcurrentHashMap.newKeySet();
 
   /** Until when (System.nanoTime) the directory counts as down; requests then fail at once. */
   private volatile long downUntilNanos;
@@ -204,14 +210,22 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
     String key = PasswordHasher.credentialKey(name, password);
     long now = System.nanoTime();
     Verified verified = recentlyVerified.get(key);
-    if (verified != null && now < verified.until()) {
-      return Optional.of(verified.account());
+    AccountIndex<LdapAccount> seen = index;
+    LdapAccount known = seen == null ? null : seen.byName().get(name);
+    if (verified != null
+        && now < verified.until()
+        && known != null
+        && known.dn().equals(verified.dn())) {
+      // Still the entry that was bound as, as of the last read (which drops removed entries).
+      return Optional.of(known.account());
     }
     failFastWhileDown();
     Optional<LdapAccount> found = entryNamed(name);
     if (found.isEmpty()) {
-      // As long as a wrong password for a known name: one bind all the same.
-      bind(new DN(new RDN("uid", name), settings.base()), password);
+      // As long as a wrong password for a known name: one bind all the same, as an entry that
+      // cannot exist (uid=<name>,<base> could be a real entry: LDAP names ignore case), so that no
+      // one's lockout at the directory counts it.
+      bind(new DN(new RDN("uid", name), new DN(new RDN("cn", decoy), settings.base())), password);
       throttle.failed(name);
       return Optional.empty();
     }
@@ -221,21 +235,20 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
     }
     throttle.succeeded(name);
     Account account = found.get().account();
-    AccountIndex<LdapAccount> seen = index;
-    if (seen == null || !found.get().equals(seen.byName().get(account.name()))) {
-      // New or changed since the last read: lookups see it now rather than at the next read.
+    if (seen != null && !found.get().equals(known)) {
+      // New or changed since the last read: lookups see it now rather than at the next read,
+      // unless a read came in between (it knows better). Before the first read there is no copy
+      // to add to: lookups still say the directory has not been read.
       synchronized (this) {
-        AccountIndex<LdapAccount> known = index;
-        index =
-            known == null
-                ? AccountIndex.of(List.of(found.get()), LdapAccount::account)
-                : known.with(found.get(), LdapAccount::account);
+        if (index == seen) {
+          index = seen.with(found.get(), LdapAccount::account);
+        }
       }
     }
     if (recentlyVerified.size() >= MAX_VERIFIED) {
       recentlyVerified.clear();
     }
-    recentlyVerified.put(key, new Verified(account, now + VERIFIED_NANOS));
+    recentlyVerified.put(key, new Verified(found.get().dn(), now + VERIFIED_NANOS));
     return Optional.of(account);
   }
 
@@ -291,10 +304,22 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
         binds.releaseDefunctConnection(connection);
         throw unreachable(e);
       }
-      // Wrong password, unknown DN, or a policy of the directory's (a locked account): refused.
       binds.releaseConnection(connection);
-      LOG.debug("LDAP bind as {} refused: {}", dn, code);
-      return false;
+      if (code == ResultCode.INVALID_CREDENTIALS) {
+        // A wrong password, an unknown DN, or a locked account (directories answer 49 for all).
+        return false;
+      }
+      // The directory did not check the password (a read-only replica, a refused mechanism...):
+      // no failed login, and no outage for everyone else either.
+      if (refusalsTold.add(code.intValue())) {
+        LOG.warn(
+            "The LDAP directory {} answered a bind with {}: such logins are answered as"
+                + " unavailable",
+            settings.url(),
+            code);
+      }
+      throw new AccountDirectoryUnavailableException(
+          "the LDAP directory did not check the password: " + code, e);
     }
   }
 

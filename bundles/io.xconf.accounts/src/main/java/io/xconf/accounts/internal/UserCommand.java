@@ -104,14 +104,21 @@ public final class UserCommand {
       AccountFile file = new AccountFile(state);
       String ldapUrl =
           settings(Paths.get(etc), data, "io.xconf.accounts").getOrDefault("ldapUrl", "").trim();
-      if (!ldapUrl.isEmpty()) {
+      boolean fromLdap = !ldapUrl.isEmpty();
+      String verb = rest.remove(0);
+      if (fromLdap && !verb.equals("kamailio-table")) {
         err.println(
-            "xconf user: note: the server takes its accounts from the LDAP directory "
+            "xconf user: the server takes its accounts from the LDAP directory "
                 + ldapUrl
                 + " (etc/io.xconf.accounts.cfg), not from "
                 + file.path());
+        if (verb.equals("add")) {
+          // An account here would be a way in at Kamailio (its table) that the directory never
+          // agreed to: users are added in the directory.
+          err.println("xconf user: add users in the directory");
+          return FAILED;
+        }
       }
-      String verb = rest.remove(0);
       switch (verb) {
         case "add":
           return add(file, domain, rest);
@@ -120,7 +127,9 @@ public final class UserCommand {
         case "remove":
           return rest.size() == 1 ? remove(file, rest.get(0)) : usage();
         case "kamailio-table":
-          return rest.size() == 1 ? kamailioTable(file, domain, Paths.get(rest.get(0))) : usage();
+          return rest.size() == 1
+              ? kamailioTable(fromLdap ? null : file, domain, Paths.get(rest.get(0)))
+              : usage();
         default:
           return usage();
       }
@@ -215,6 +224,8 @@ public final class UserCommand {
    * auth_db checks): each account's name and its MD5 HA1 for the server's domain, so that Kamailio
    * challenges phones with the credentials Xconf takes (Kamailio's stored-HA1 check is MD5 only).
    * Written to a temporary file and moved into place, so Kamailio never reads half a table.
+   *
+   * @param file the account file, or null when accounts come from LDAP (no HA1 to give)
    */
   private int kamailioTable(AccountFile file, String domain, Path directory) throws IOException {
     StringBuilder table =
@@ -222,7 +233,8 @@ public final class UserCommand {
             "id(int,auto) username(string) domain(string) password(string,null) ha1(string)"
                 + " ha1b(string,null)\n");
     int id = 0;
-    for (StoredAccount stored : file.read().values()) {
+    // With accounts from LDAP, the file's are nobody's: the table is empty.
+    for (StoredAccount stored : file == null ? List.<StoredAccount>of() : file.read().values()) {
       String ha1 = stored.ha1().get(DigestAlgorithm.MD5);
       if (ha1 == null || !domain.equals(stored.realm())) {
         continue; // made for another domain: it could not log in at this server either

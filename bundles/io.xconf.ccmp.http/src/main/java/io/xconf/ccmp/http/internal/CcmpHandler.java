@@ -69,7 +69,8 @@ public final class CcmpHandler extends Handler.Abstract {
     @AttributeDefinition(
         name = "Largest request",
         description =
-            "Bytes; a larger body gets 413 (a declared one unread, a chunked one at the limit).",
+            "Bytes; a larger body gets 413 (a declared one refused before any of it is kept, a"
+                + " chunked one at the limit).",
         min = "1024")
     long maxRequestBytes() default 1 << 20;
 
@@ -94,6 +95,9 @@ public final class CcmpHandler extends Handler.Abstract {
    * it spends sending, no memory; beyond, the connection is cut.
    */
   private static final long DROPPED_BYTES_AT_MOST = 64L << 20;
+
+  /** How long dropping may take: a slow sender must not hold a thread with it. */
+  private static final long DROPPING_NANOS_AT_MOST = TimeUnit.SECONDS.toNanos(5);
 
   private final CcmpProcessor processor;
   private final HttpAuthenticator authenticator;
@@ -157,15 +161,19 @@ public final class CcmpHandler extends Handler.Abstract {
     }
     long declared = request.getLength();
     if (declared > maxRequestBytes) {
-      // Refused before a byte of it is kept.
-      tooLarge(request, response, callback);
+      // Refused before a byte of it is kept. A client waiting for 100 Continue is not asked for
+      // the body (reading would ask), nor is one too large to drop.
+      boolean drop =
+          declared <= DROPPED_BYTES_AT_MOST && !fields.contains(HttpHeader.EXPECT, "100-continue");
+      tooLarge(response, request, callback, drop ? Content.Source.asInputStream(request) : null);
       return true;
     }
     // The whole request is read before a processing slot is taken, so slow senders wait in
     // Jetty's idle timeout and cannot occupy the slots.
-    byte[] ccmpRequest = readBody(request, declared);
+    InputStream in = Content.Source.asInputStream(request);
+    byte[] ccmpRequest = readBody(in, declared);
     if (ccmpRequest.length > maxRequestBytes) {
-      tooLarge(request, response, callback);
+      tooLarge(response, request, callback, in);
       return true;
     }
     String source = Request.getRemoteAddr(request);
@@ -281,19 +289,14 @@ public final class CcmpHandler extends Handler.Abstract {
   }
 
   /**
-   * 413, and the connection closed after it. The rest of the body is read and dropped first (up to
-   * {@link #DROPPED_BYTES_AT_MOST}): closing a socket with unread bytes makes the kernel reset it,
-   * and a client still sending would then lose the 413 for a broken connection.
+   * 413, and the connection closed after it. Unless {@code rest} is null, the rest of the body is
+   * read and dropped first (up to {@link #DROPPED_BYTES_AT_MOST}, for {@link
+   * #DROPPING_NANOS_AT_MOST} at most): closing a socket with unread bytes makes the kernel reset
+   * it, and a client still sending would then lose the 413 for a broken connection.
    */
-  private void tooLarge(Request request, Response response, Callback callback) {
-    try (InputStream rest = Content.Source.asInputStream(request)) {
-      byte[] buffer = new byte[64 * 1024];
-      long dropped = 0;
-      for (int n; dropped <= DROPPED_BYTES_AT_MOST && (n = rest.read(buffer)) >= 0; ) {
-        dropped += n;
-      }
-    } catch (IOException e) {
-      // Gone already: the 413 below goes nowhere, and nothing is lost.
+  private void tooLarge(Response response, Request request, Callback callback, InputStream rest) {
+    if (rest != null) {
+      dropRest(rest);
     }
     response.getHeaders().put(HttpHeader.CONNECTION, "close");
     Response.writeError(
@@ -304,13 +307,28 @@ public final class CcmpHandler extends Handler.Abstract {
         "CCMP requests are at most " + maxRequestBytes + " bytes");
   }
 
+  private static void dropRest(InputStream body) {
+    try (InputStream rest = body) {
+      byte[] buffer = new byte[64 * 1024];
+      long dropped = 0;
+      long deadline = System.nanoTime() + DROPPING_NANOS_AT_MOST;
+      for (int n;
+          dropped <= DROPPED_BYTES_AT_MOST
+              && System.nanoTime() < deadline
+              && (n = rest.read(buffer)) >= 0; ) {
+        dropped += n;
+      }
+    } catch (IOException e) {
+      // Gone already: the 413 goes nowhere, and nothing is lost.
+    }
+  }
+
   /**
    * The request's body, at most one byte more than allowed. A declared length is read up to that
    * length, without the extra read for the end of the stream; a chunked body is read until its end.
    * Grows as the bytes come: a slow sender does not get the declared size reserved up front.
    */
-  private byte[] readBody(Request request, long declared) throws IOException {
-    InputStream in = Content.Source.asInputStream(request);
+  private byte[] readBody(InputStream in, long declared) throws IOException {
     if (declared < 0 || declared > Integer.MAX_VALUE - 8) {
       return in.readNBytes((int) Math.min(maxRequestBytes + 1, Integer.MAX_VALUE - 8));
     }
