@@ -35,23 +35,24 @@ record AccountIndex<T>(Map<String, T> byName, Map<String, T> byUserId, Map<Strin
       byUserId.put(account.userId(), entry);
     }
     Map<String, T> byAddress = new HashMap<>();
-    for (T entry : byName.values()) {
-      for (String uri : accountOf.apply(entry).uris()) {
-        String address = Addresses.normalize(uri);
-        if (address != null) {
-          byAddress.putIfAbsent(address, entry);
-        }
-      }
-    }
-    // Every account is also reached at sip:<name>@<domain>, its address at Xconf's registrar; an
-    // address listed by another account keeps pointing there.
+    // Every account is reached at sip:<name>@<domain>, its address at Xconf's registrar, first:
+    // an address another account lists (a labeledURI its owner could write, say) never takes it.
     for (T entry : byName.values()) {
       Account account = accountOf.apply(entry);
       String userId = account.userId();
       String address =
           Addresses.normalize("sip:" + account.name() + userId.substring(userId.lastIndexOf('@')));
       if (address != null) {
-        byAddress.putIfAbsent(address, entry);
+        byAddress.put(address, entry);
+      }
+    }
+    for (T entry : new TreeMap<>(byName).values()) {
+      for (String uri : accountOf.apply(entry).uris()) {
+        String address = Addresses.normalize(uri);
+        if (address != null) {
+          // Listed by two accounts: the first by name keeps it, whatever order they were read in.
+          byAddress.putIfAbsent(address, entry);
+        }
       }
     }
     return new AccountIndex<>(byName, byUserId, byAddress);
