@@ -48,6 +48,25 @@ public class DistributionIT {
 
       // Hostile input gets a quick error and the server keeps serving.
       assertEquals(413, ccmp.post("<a>" + "x".repeat(32 << 20) + "</a>").statusCode());
+      // A client that waits for 100 Continue before sending is not asked for a body refused anyway.
+      try (java.net.Socket client = new java.net.Socket("127.0.0.1", server.httpPort())) {
+        client.setSoTimeout(10_000);
+        client
+            .getOutputStream()
+            .write(
+                ("POST /ccmp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                        + CcmpHttp.CCMP_TYPE
+                        + "\r\nContent-Length: "
+                        + (32 << 20)
+                        + "\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String status =
+            new java.io.BufferedReader(
+                    new java.io.InputStreamReader(
+                        client.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                .readLine();
+        assertEquals("HTTP/1.1 413 Payload Too Large", status);
+      }
       String bomb =
           "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
               + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"

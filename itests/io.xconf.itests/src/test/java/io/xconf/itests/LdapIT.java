@@ -137,6 +137,16 @@ public class LdapIT {
     return server.ccmpOverTls().patient();
   }
 
+  /** A conference that takes alice only, by a proved identity (closedAuthenticated). */
+  private static String alicesOnly(Conferences organizer) throws Exception {
+    return organizer.created(
+        "<info:users><xcon:join-handling>allow</xcon:join-handling>"
+            + "<xcon:user-admission-policy>closedAuthenticated</xcon:user-admission-policy>"
+            + "<xcon:allowed-users-list><xcon:target uri=\""
+            + ALICE
+            + "\" method=\"dial-in\"/></xcon:allowed-users-list></info:users>");
+  }
+
   private static Conferences over(CcmpHttp client, String userId) {
     return new Conferences(client, userId, DOMAIN);
   }
@@ -228,14 +238,7 @@ public class LdapIT {
    */
   @Test
   public void aCallerAssertedAtAnAddressOfItsEntryIsThatUser() throws Exception {
-    String conference =
-        basic("bob", "builder", BOB)
-            .created(
-                "<info:users><xcon:join-handling>allow</xcon:join-handling>"
-                    + "<xcon:user-admission-policy>closedAuthenticated</xcon:user-admission-policy>"
-                    + "<xcon:allowed-users-list><xcon:target uri=\""
-                    + ALICE
-                    + "\" method=\"dial-in\"/></xcon:allowed-users-list></info:users>");
+    String conference = alicesOnly(basic("bob", "builder", BOB));
     String target = "sip:" + Conferences.idOf(conference) + "@" + DOMAIN;
     try (SipClient stranger = new SipClient(server.sipPort())) {
       String refused =
@@ -294,24 +297,40 @@ public class LdapIT {
   /**
    * Plain LDAP serves a directory on this machine; over TLS, a directory whose certificate the
    * server does not trust (here: not signed by the JDK's authorities) is never used, its logins
-   * answered 500 rather than sent to it.
+   * answered 500 rather than sent to it, and SIP identities that need it 503.
    */
   @Test
   public void plainLdapOnThisMachineAndNoDirectoryThatCannotProveItsName() throws Exception {
     Path data = Path.of(System.getProperty("xconf.work"), "servers", "ldap-other");
+    int otherProxyPort = FreePorts.next();
     try (XconfServer other =
         directoryUser(XconfServer.configure(data, DOMAIN))
             .withEnvironment("XCONF_LDAP_URL", slapd.url())
-            .withEnvironment("XCONF_SIP_REGISTRAR", "false")) {
+            .withEnvironment("XCONF_SIP_REGISTRAR", "false")
+            .withEnvironment("XCONF_SIP_TRUSTED_PROXIES", "127.0.0.1:" + otherProxyPort)) {
       other.start();
       Conferences dave = over(other.ccmpOverTls().patient().withBasic("dave", "diver"), DAVE);
       assertEquals(200, CcmpHttp.responseCode(dave.ccmp("confs", "<ccmp:confsRequest/>")));
+      String conference = alicesOnly(dave);
       other.stop();
 
       other.withEnvironment("XCONF_LDAP_URL", slapd.tlsUrl()).start();
       String refused = dave.ccmp("confs", "<ccmp:confsRequest/>");
       assertEquals(refused, 500, CcmpHttp.responseCode(refused));
       assertTrue(other.output(), other.output().contains("cannot be used"));
+      // Never read, the directory cannot tell whose address a trusted proxy asserts: the call is
+      // answered 503 (come back later), not taken for a stranger's.
+      try (SipClient proxy = new SipClient(other.sipPort(), otherProxyPort)) {
+        String later =
+            new SipCall(
+                    proxy,
+                    "sip:" + Conferences.idOf(conference) + "@" + DOMAIN,
+                    "sip:someone@pbx.example.org")
+                .with("P-Asserted-Identity", "<" + ALICE_DESK + ">")
+                .invite(null);
+        assertEquals(later, 503, status(later));
+        assertFalse(later, SipClient.header(later, "Retry-After").isEmpty());
+      }
       other.stop();
     }
   }

@@ -220,7 +220,7 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
     for (String namespace : List.of(PUBLISHED, DRAFT)) {
       HttpResponse<String> response =
           Await.until(
-              "the CCMP servlet",
+              "the CCMP endpoint",
               Duration.ofSeconds(60),
               () -> ccmp.post(CcmpHttp.optionsRequest(namespace)),
               r -> r.statusCode() == 200);
@@ -242,7 +242,7 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
     CcmpHttp ccmp = ccmp();
     HttpResponse<String> malformed =
         Await.until(
-            "the CCMP servlet",
+            "the CCMP endpoint",
             Duration.ofSeconds(60),
             () -> ccmp.post("<ccmp:ccmpRequest"),
             r -> r.statusCode() == 200);

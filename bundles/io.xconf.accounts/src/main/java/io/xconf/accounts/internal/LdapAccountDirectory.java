@@ -385,7 +385,7 @@ final class LdapAccountDirectory implements AccountDirectory, AutoCloseable {
   }
 
   /** Reads every account (and the administrators' group) afresh. */
-  void read() {
+  private void read() {
     Set<DN> admins = settings.adminGroup() == null ? Set.of() : administratorsNow();
     Map<String, LdapAccount> byName = new HashMap<>();
     Set<String> ambiguous = new java.util.HashSet<>();

@@ -114,7 +114,7 @@ final class Dispatcher implements SipListenerExt {
       // Who calls cannot be told now (the directory said why in the log): come back later.
       LOG.debug("{} answered 503: {}", request.method(), e.getMessage());
       if (!Request.ACK.equals(request.method())) {
-        overloaded(request);
+        comeBackLater(request);
       }
     } catch (RuntimeException e) {
       LOG.error("{} failed", request.method(), e);
@@ -142,7 +142,7 @@ final class Dispatcher implements SipListenerExt {
       return;
     }
     if (startsDialog(request) && !newDialogs.tryAcquire()) {
-      overloaded(request);
+      comeBackLater(request);
       return;
     }
     for (SipRequestHandler handler : requestHandlers.services(p -> serves(p, method))) {
@@ -273,8 +273,11 @@ final class Dispatcher implements SipListenerExt {
             || Request.REFER.equals(method));
   }
 
-  /** 503 with Retry-After (RFC 3261 section 21.5.4): come back later rather than pile up. */
-  private void overloaded(IncomingRequest request) {
+  /**
+   * 503 with Retry-After (RFC 3261 section 21.5.4): come back later, rather than pile up or be
+   * taken for a stranger while the account directory cannot say who calls.
+   */
+  private void comeBackLater(IncomingRequest request) {
     try {
       Response busy = request.response(Response.SERVICE_UNAVAILABLE);
       busy.addHeader(headers.createRetryAfterHeader(RETRY_AFTER_SECONDS));

@@ -28,7 +28,7 @@ public final class CcmpHttp {
   private final String username;
   private final String password;
   private final String basic;
-  private boolean patient;
+  private final boolean patient;
   private final java.util.concurrent.atomic.AtomicLong nonceCount =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile java.util.Map<String, String> challenge;
@@ -39,21 +39,28 @@ public final class CcmpHttp {
         URI.create("http://127.0.0.1:" + port + "/ccmp"),
         null,
         null,
-        null);
+        null,
+        false);
   }
 
   private CcmpHttp(
-      HttpClient client, URI endpoint, String username, String password, String basic) {
+      HttpClient client,
+      URI endpoint,
+      String username,
+      String password,
+      String basic,
+      boolean patient) {
     this.client = client;
     this.endpoint = endpoint;
     this.username = username;
     this.password = password;
     this.basic = basic;
+    this.patient = patient;
   }
 
   /** A client of an HTTPS endpoint, through an HTTP client that trusts the server. */
   public static CcmpHttp overTls(HttpClient client, URI endpoint) {
-    return new CcmpHttp(client, endpoint, null, null, null);
+    return new CcmpHttp(client, endpoint, null, null, null, false);
   }
 
   /**
@@ -61,25 +68,21 @@ public final class CcmpHttp {
    * Retry-After says, for a test whose refused attempts must not hold up its other requests.
    */
   public CcmpHttp patient() {
-    patient = true;
-    return this;
+    return new CcmpHttp(client, endpoint, username, password, basic, true);
   }
 
   /** A client that sends HTTP Basic credentials with every request. */
   public CcmpHttp withBasic(String username, String password) {
-    CcmpHttp basic =
-        new CcmpHttp(
-            client,
-            endpoint,
-            null,
-            null,
-            "Basic "
-                + java.util.Base64.getEncoder()
-                    .encodeToString(
-                        (username + ":" + password)
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    basic.patient = patient;
-    return basic;
+    return new CcmpHttp(
+        client,
+        endpoint,
+        null,
+        null,
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(
+                    (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        patient);
   }
 
   /**
@@ -87,9 +90,7 @@ public final class CcmpHttp {
    * username}, and reuses the server's nonce until it is refused, as browsers do.
    */
   public CcmpHttp withDigest(String username, String password) {
-    CcmpHttp digest = new CcmpHttp(client, endpoint, username, password, null);
-    digest.patient = patient;
-    return digest;
+    return new CcmpHttp(client, endpoint, username, password, null, patient);
   }
 
   public URI endpoint() {
