@@ -57,7 +57,8 @@ public final class MixerBenchmark {
   }
 
   private static void run(int participants, int size, int seconds) throws Exception {
-    EmbeddedMixer mixer = new EmbeddedMixer(config());
+    EmbeddedMixer mixer =
+        new EmbeddedMixer(config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     List<Mix> mixes = new ArrayList<>();
     List<Caller> callers = new ArrayList<>();
     Selector selector = Selector.open();

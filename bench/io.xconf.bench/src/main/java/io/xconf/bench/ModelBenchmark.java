@@ -48,7 +48,7 @@ public final class ModelBenchmark {
         System.getProperty("java.version"));
 
     SqliteConferenceStore store =
-        new SqliteConferenceStore(folder.resolve("throughput.db"), "FULL", 512);
+        SqliteConferenceStore.open(folder.resolve("throughput.db"), "FULL", 512);
     ConferenceServiceComponent service = new ConferenceServiceComponent(DOMAIN, store);
     run(service, clients, 3); // warm-up
     double perSecond = run(service, clients, seconds);
@@ -113,7 +113,7 @@ public final class ModelBenchmark {
 
   private static double heapPerIdleConference(Path folder, int count) throws Exception {
     SqliteConferenceStore store =
-        new SqliteConferenceStore(folder.resolve("idle.db"), "NORMAL", 512);
+        SqliteConferenceStore.open(folder.resolve("idle.db"), "NORMAL", 512);
     ConferenceServiceComponent service = new ConferenceServiceComponent(DOMAIN, store);
     long before = usedHeap();
     List<Future<?>> creating = new ArrayList<>();

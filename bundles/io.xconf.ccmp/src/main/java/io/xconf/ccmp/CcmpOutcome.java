@@ -13,16 +13,19 @@ import io.xconf.schema.CcmpNamespace;
  *     challenge (HTTP 401) should
  * @param credentialsRefused the request carried credentials of its own (a {@code subject}) that
  *     were checked and wrong: a guess, which the transport counts against its source
+ * @param operation the request's operation ({@code create}, {@code retrieve}, {@code update},
+ *     {@code delete}), or null when it named none or could not be read
  */
 public record CcmpOutcome(
     int responseCode,
     String requestType,
     CcmpNamespace namespace,
     boolean authenticationRequired,
-    boolean credentialsRefused) {
+    boolean credentialsRefused,
+    String operation) {
 
   public CcmpOutcome(int responseCode, String requestType, CcmpNamespace namespace) {
-    this(responseCode, requestType, namespace, false, false);
+    this(responseCode, requestType, namespace, false, false, null);
   }
 
   public CcmpOutcome(
@@ -30,6 +33,20 @@ public record CcmpOutcome(
       String requestType,
       CcmpNamespace namespace,
       boolean authenticationRequired) {
-    this(responseCode, requestType, namespace, authenticationRequired, false);
+    this(responseCode, requestType, namespace, authenticationRequired, false, null);
+  }
+
+  public CcmpOutcome(
+      int responseCode,
+      String requestType,
+      CcmpNamespace namespace,
+      boolean authenticationRequired,
+      boolean credentialsRefused) {
+    this(responseCode, requestType, namespace, authenticationRequired, credentialsRefused, null);
+  }
+
+  /** This outcome, marked as a refusal of the request's own credentials. */
+  public CcmpOutcome withCredentialsRefused() {
+    return new CcmpOutcome(responseCode, requestType, namespace, true, true, operation);
   }
 }

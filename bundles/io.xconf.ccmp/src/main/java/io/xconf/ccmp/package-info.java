@@ -3,7 +3,7 @@
  * document, and the whiteboard of handlers, one per standard message type.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.xconf.ccmp;
 
 import org.osgi.annotation.bundle.Export;

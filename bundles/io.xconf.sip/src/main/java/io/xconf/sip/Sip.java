@@ -34,6 +34,9 @@ public interface Sip {
   /** The port the stack listens on for a transport (TLS has its own). */
   int port(String transport);
 
+  /** The transports the stack listens on, lower case ({@code udp}, {@code tcp}, {@code tls}). */
+  java.util.List<String> transports();
+
   /** Whether a URI names this server: its domain, or its own address and port. */
   boolean isLocal(SipURI uri);
 

@@ -13,7 +13,7 @@
  * </ul>
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.xconf.sip;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,6 +13,9 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ConferenceStore {
 
+  /** Service property: the engine's name, for operators ({@code SQLite}). */
+  String ENGINE = "xconf.store.engine";
+
   /** Hands every stored object to {@code sink}, in no particular order. */
   void loadAll(Consumer<StoredObject> sink) throws StoreException;
 

@@ -91,6 +91,7 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
             "io.xconf.model",
             "org.xerial.sqlite-jdbc",
             "io.xconf.ccmp",
+            "io.xconf.http",
             "io.xconf.ccmp.http",
             "io.xconf.mixer",
             "io.xconf.mixer.rtp",

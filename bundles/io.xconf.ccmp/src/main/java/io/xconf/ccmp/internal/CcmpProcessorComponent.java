@@ -155,10 +155,7 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
               AccountDirectoryUnavailableException.CLIENT_MESSAGE);
     }
     CcmpOutcome outcome = send(request, response, challenge, out);
-    return refused
-        ? new CcmpOutcome(
-            outcome.responseCode(), outcome.requestType(), outcome.namespace(), true, true)
-        : outcome;
+    return refused ? outcome.withCredentialsRefused() : outcome;
   }
 
   @Override
@@ -197,11 +194,14 @@ public final class CcmpProcessorComponent implements CcmpProcessor {
       throws IOException {
     mirror(request.message(), response);
     codec.writeCcmpResponse(response, request.namespace(), out);
+    OperationType operation = request.message().getOperation();
     return new CcmpOutcome(
         response.getResponseCode().intValue(),
         xsiType(request.message()),
         request.namespace(),
-        challenge);
+        challenge,
+        false,
+        operation == null ? null : operation.value());
   }
 
   /** optionsRequest (capabilities), and section 5.3.6's entry of a client with no XCON-USERID. */

@@ -82,7 +82,9 @@ public class CcmpProcessorComponentTest {
             "busy");
     output = out.toString(StandardCharsets.UTF_8);
     assertEquals(
-        new CcmpOutcome(510, "ccmp-conf-request-message-type", CcmpNamespace.DRAFT), outcome);
+        new CcmpOutcome(
+            510, "ccmp-conf-request-message-type", CcmpNamespace.DRAFT, false, false, "retrieve"),
+        outcome);
     assertTrue(output, output.contains("xsi:type=\"ccmp:ccmp-conf-response-message-type\""));
     assertValid();
     out.reset();

@@ -43,7 +43,7 @@ public class ModelHandlersTest {
   @Before
   public void startServer() throws Exception {
     JaxbXconCodec codec = new JaxbXconCodec(1 << 20, 64);
-    store = new SqliteConferenceStore(temp.getRoot().toPath().resolve("c.db"), "NORMAL", 64);
+    store = SqliteConferenceStore.open(temp.getRoot().toPath().resolve("c.db"), "NORMAL", 64);
     model = new ConferenceServiceComponent(DOMAIN, store);
     accounts = new TestAccounts();
     processor =

@@ -70,6 +70,7 @@ final class Dispatcher implements SipListenerExt {
   private final RequestRate newDialogs;
 
   private final TrustedProxies trustedProxies;
+  private final SipMetrics metrics;
 
   Dispatcher(
       Sip sip,
@@ -78,8 +79,10 @@ final class Dispatcher implements SipListenerExt {
       Whiteboard<SipResponseHandler> responseHandlers,
       ClientTransactions clients,
       RequestRate newDialogs,
-      TrustedProxies trustedProxies) {
+      TrustedProxies trustedProxies,
+      SipMetrics metrics) {
     this.trustedProxies = trustedProxies;
+    this.metrics = metrics;
     this.sip = sip;
     this.provider = provider;
     this.messages = sip.messages();
@@ -104,7 +107,7 @@ final class Dispatcher implements SipListenerExt {
 
   @Override
   public void processRequest(RequestEvent event) {
-    IncomingRequest request = new IncomingRequest(event, provider, messages, headers);
+    IncomingRequest request = new IncomingRequest(event, provider, messages, headers, metrics);
     if (!trustedProxies.trusts(request.source())) {
       TrustedProxies.strip(request.message());
     }
@@ -234,6 +237,7 @@ final class Dispatcher implements SipListenerExt {
       try {
         invite.sendResponse(
             messages.createResponse(Response.REQUEST_TERMINATED, invite.getRequest()));
+        metrics.answered(Request.INVITE, Response.REQUEST_TERMINATED);
       } catch (Exception e) {
         LOG.debug("487 failed", e);
       }

@@ -54,13 +54,20 @@ final class IncomingRequest implements SipRequest {
   private ServerTransaction transaction;
   private boolean noTransaction;
   private boolean retransmission;
+  private final SipMetrics metrics;
+  private boolean finalAnswerCounted;
 
   /** What its credentials proved, once checked: a nonce count is good for one check only. */
   private SipIdentity identity;
 
   IncomingRequest(
-      RequestEvent event, SipProvider provider, MessageFactory messages, HeaderFactory headers) {
+      RequestEvent event,
+      SipProvider provider,
+      MessageFactory messages,
+      HeaderFactory headers,
+      SipMetrics metrics) {
     this.event = event;
+    this.metrics = metrics;
     this.provider = provider;
     this.messages = messages;
     this.headers = headers;
@@ -188,6 +195,12 @@ final class IncomingRequest implements SipRequest {
         serverTransaction.sendResponse(response);
       } else if (!retransmission) {
         provider.sendResponse(response);
+      } else {
+        return;
+      }
+      if (response.getStatusCode() >= 200 && !finalAnswerCounted) {
+        finalAnswerCounted = true;
+        metrics.answered(method(), response.getStatusCode());
       }
     } catch (Exception e) {
       LOG.debug("Answering {} with {} failed", method(), response.getStatusCode(), e);

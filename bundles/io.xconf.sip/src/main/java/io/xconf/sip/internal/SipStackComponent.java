@@ -1,6 +1,7 @@
 package io.xconf.sip.internal;
 
 import gov.nist.javax.sip.SipStackImpl;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xconf.accounts.Account;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.server.ServerIdentity;
@@ -152,6 +153,8 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
   /** The TLS port, or -1 without TLS. */
   private final int tlsPort;
 
+  private final List<String> transports;
+
   private final DigestAuthentication digest;
   private final Dispatcher dispatcher;
 
@@ -164,7 +167,10 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
 
   @Activate
   public SipStackComponent(
-      @Reference ServerIdentity identity, @Reference AccountDirectory accounts, Config config)
+      @Reference ServerIdentity identity,
+      @Reference AccountDirectory accounts,
+      @Reference MeterRegistry meters,
+      Config config)
       throws Exception {
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
@@ -191,6 +197,11 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
     if (points.isEmpty()) {
       throw new IllegalArgumentException("SIP needs at least one transport");
     }
+    this.transports =
+        points.stream()
+            .map(ListeningPoint::getTransport)
+            .map(t -> t.toLowerCase(Locale.ROOT))
+            .toList();
     this.provider = stack.createSipProvider(points.get(0));
     for (ListeningPoint point : points.subList(1, points.size())) {
       provider.addListeningPoint(point);
@@ -223,7 +234,8 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
             responseHandlers,
             clients,
             new RequestRate(config.maxNewDialogsPerSecond()),
-            trustedProxies);
+            trustedProxies,
+            new SipMetrics(meters));
     provider.addSipListener(dispatcher);
     stack.start();
     LOG.info(
@@ -312,6 +324,11 @@ public final class SipStackComponent implements Sip, SipAuthenticator {
   @Override
   public int port(String transport) {
     return "tls".equalsIgnoreCase(transport) && tlsPort > 0 ? tlsPort : port;
+  }
+
+  @Override
+  public List<String> transports() {
+    return transports;
   }
 
   @Override

@@ -12,8 +12,9 @@ final class StackSettings {
 
   static Properties of(SipStackComponent.Config config) {
     Properties properties = new Properties();
-    // SipFactory keeps every stack by name, stopped ones too: a new name per activation.
-    properties.setProperty("javax.sip.STACK_NAME", "xconf-sip-" + UUID.randomUUID());
+    // SipFactory keeps every stack by name, stopped ones too: a new name per activation. The
+    // stack logs under its name: "jainsip." puts all of them under one logger to configure.
+    properties.setProperty("javax.sip.STACK_NAME", "jainsip.xconf-" + UUID.randomUUID());
     properties.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
     properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
     properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");

@@ -41,6 +41,6 @@ public final class StackFuzzing {
   /** What the request's credentials prove. */
   public SipIdentity identify(SIPRequest request) {
     return digest.identify(
-        new IncomingRequest(new RequestEvent(this, null, null, request), null, null, null));
+        new IncomingRequest(new RequestEvent(this, null, null, request), null, null, null, null));
   }
 }

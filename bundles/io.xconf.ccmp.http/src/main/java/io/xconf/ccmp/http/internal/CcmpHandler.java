@@ -1,5 +1,6 @@
 package io.xconf.ccmp.http.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.AccountDirectoryUnavailableException;
 import io.xconf.accounts.DigestVerifier;
@@ -8,6 +9,8 @@ import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpOutcome;
 import io.xconf.ccmp.CcmpProcessor;
 import io.xconf.ccmp.CcmpResponseCode;
+import io.xconf.http.HttpAuthenticator;
+import io.xconf.http.HttpEndpoint;
 import io.xconf.server.ServerIdentity;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +24,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -39,21 +41,17 @@ import org.slf4j.LoggerFactory;
  * CCMP over HTTP (RFC 6503 section 9) at {@code /ccmp}: one POST, one CCMP answer. Everything CCMP
  * says, errors included, travels as HTTP 200; HTTP status codes are kept for HTTP-level faults.
  *
- * <p>A Jetty handler rather than a servlet: Pax Web puts the {@link Handler} services it finds in
- * front of its servlet contexts (a positive {@code service.ranking}: before them), on the same
- * connectors, so CCMP is spared Jetty's servlet layer and Pax Web's wrappers around it, which cost
- * more CPU per request than the CCMP work on a small request (docs/performance.md). Every other
- * path goes on to the servlet contexts.
+ * <p>An {@link HttpEndpoint} on Jetty's core API rather than a servlet: CCMP is spared Jetty's
+ * servlet layer and Pax Web's wrappers around it, which cost more CPU per request than the CCMP
+ * work on a small request (docs/performance.md).
  */
 @Component(
-    service = Handler.class,
+    service = HttpEndpoint.class,
     configurationPid = "io.xconf.ccmp.http",
     configurationPolicy = ConfigurationPolicy.OPTIONAL,
-    property = "service.ranking:Integer=100")
+    property = HttpEndpoint.PATH + "=/ccmp")
 @Designate(ocd = CcmpHandler.Config.class)
-public final class CcmpHandler extends Handler.Abstract {
-
-  static final String PATH = "/ccmp";
+public final class CcmpHandler implements HttpEndpoint {
 
   @ObjectClassDefinition(
       name = "Xconf CCMP over HTTP",
@@ -105,6 +103,7 @@ public final class CcmpHandler extends Handler.Abstract {
   private final boolean basicOverPlainHttp;
   private final Semaphore slots;
   private final long maxWaitMillis;
+  private final CcmpMetrics metrics;
 
   /** Wrong credentials per source address (Basic, Digest, the CCMP subject). */
   private final LoginThrottle guesses = LoginThrottle.standard(System::currentTimeMillis);
@@ -114,8 +113,9 @@ public final class CcmpHandler extends Handler.Abstract {
       @Reference CcmpProcessor processor,
       @Reference AccountDirectory accounts,
       @Reference ServerIdentity identity,
+      @Reference MeterRegistry meters,
       Config config) {
-    super(InvocationType.BLOCKING);
+    this.metrics = new CcmpMetrics(meters);
     this.processor = processor;
     this.maxRequestBytes = config.maxRequestBytes();
     this.basicOverPlainHttp = config.basicOverPlainHttp();
@@ -128,9 +128,6 @@ public final class CcmpHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (!PATH.equals(Request.getPathInContext(request))) {
-      return false;
-    }
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
     if (!HttpMethod.POST.is(request.getMethod())) {
@@ -176,6 +173,7 @@ public final class CcmpHandler extends Handler.Abstract {
       tooLarge(response, request, callback, in);
       return true;
     }
+    long startNanos = System.nanoTime();
     String source = Request.getRemoteAddr(request);
     long wait = guesses.waitMillis(source);
     if (wait > 0) {
@@ -193,7 +191,7 @@ public final class CcmpHandler extends Handler.Abstract {
     boolean secure = request.isSecure();
     if (ccmpRequest.length == 0 && authorization == null) {
       // No CCMP request at all: an HTTP client probing for its Digest challenge (curl does).
-      challenge(headers, response, secure, false);
+      authenticator.challenge(response, secure, false);
       headers.put(HttpHeader.CONTENT_LENGTH, 0);
       callback.succeeded();
       return true;
@@ -224,6 +222,7 @@ public final class CcmpHandler extends Handler.Abstract {
                   CcmpResponseCode.SERVER_INTERNAL_ERROR,
                   AccountDirectoryUnavailableException.CLIENT_MESSAGE);
           answer(response, callback, secure, outcome, body, authentication);
+          metrics.answered(outcome, startNanos);
           return true;
         }
         if (authorization != null && authentication.account() == null) {
@@ -233,7 +232,7 @@ public final class CcmpHandler extends Handler.Abstract {
             guesses.failed(source);
           }
           if (ccmpRequest.length == 0) {
-            challenge(headers, response, secure, authentication.staleNonce());
+            authenticator.challenge(response, secure, authentication.staleNonce());
             headers.put(HttpHeader.CONTENT_LENGTH, 0);
             callback.succeeded();
             return true;
@@ -265,6 +264,7 @@ public final class CcmpHandler extends Handler.Abstract {
           "CCMP {} from {} answered {}", outcome.requestType(), source, outcome.responseCode());
     }
     answer(response, callback, secure, outcome, body, authentication);
+    metrics.answered(outcome, startNanos);
     return true;
   }
 
@@ -279,7 +279,7 @@ public final class CcmpHandler extends Handler.Abstract {
     HttpFields.Mutable headers = response.getHeaders();
     if (outcome.authenticationRequired()) {
       // Section 10.2 credentials missing or wrong: challenge, with the CCMP 424 as the body.
-      challenge(headers, response, secure, authentication.staleNonce());
+      authenticator.challenge(response, secure, authentication.staleNonce());
     } else {
       response.setStatus(HttpStatus.OK_200);
     }
@@ -341,24 +341,6 @@ public final class CcmpHandler extends Handler.Abstract {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  /**
-   * 401 with the Digest challenges, and Basic's where Basic is checked (over TLS): the way in for
-   * accounts whose directory keeps no Digest HA1 (LDAP), for clients that answer only what they are
-   * offered.
-   */
-  private void challenge(
-      HttpFields.Mutable headers, Response response, boolean secure, boolean staleNonce) {
-    response.setStatus(HttpStatus.UNAUTHORIZED_401);
-    for (String challenge : authenticator.challenges(staleNonce)) {
-      headers.add(HttpHeader.WWW_AUTHENTICATE, challenge);
-    }
-    if (secure || basicOverPlainHttp) {
-      headers.add(
-          HttpHeader.WWW_AUTHENTICATE,
-          "Basic realm=\"" + authenticator.realm() + "\", charset=\"UTF-8\"");
     }
   }
 

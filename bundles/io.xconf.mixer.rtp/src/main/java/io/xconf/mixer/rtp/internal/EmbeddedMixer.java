@@ -1,5 +1,10 @@
 package io.xconf.mixer.rtp.internal;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.xconf.mixer.Mix;
 import io.xconf.mixer.MixListener;
 import io.xconf.mixer.MixerControl;
@@ -10,15 +15,18 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -91,9 +99,12 @@ public final class EmbeddedMixer implements MixerControl {
   private final CopyOnWriteArrayList<RtpMix> mixes = new CopyOnWriteArrayList<>();
   private final ExecutorService events;
   private final MediaClock clock;
+  private final LongAdder lostPackets = new LongAdder();
+  private final MeterRegistry meters;
+  private final List<Meter> meterList;
 
   @Activate
-  public EmbeddedMixer(Config config) throws UnknownHostException {
+  public EmbeddedMixer(Config config, @Reference MeterRegistry meters) throws UnknownHostException {
     InetAddress bind =
         config.bindAddress().isBlank() ? null : InetAddress.getByName(config.bindAddress().strip());
     this.ports = new PortRange(bind, config.portMin(), config.portMax());
@@ -113,7 +124,34 @@ public final class EmbeddedMixer implements MixerControl {
               thread.setDaemon(true);
               return thread;
             });
-    this.clock = new MediaClock(() -> mixes);
+    Timer lateness =
+        Timer.builder("xconf.mixer.tick.lateness")
+            .description("How late each 20 ms mixing tick started after its deadline")
+            .serviceLevelObjectives(
+                Duration.ofNanos(500_000),
+                Duration.ofMillis(1),
+                Duration.ofMillis(2),
+                Duration.ofMillis(5),
+                Duration.ofMillis(10),
+                Duration.ofMillis(20),
+                Duration.ofMillis(40),
+                Duration.ofMillis(100))
+            .register(meters);
+    this.clock = new MediaClock(() -> mixes, lateness);
+    this.meters = meters;
+    this.meterList =
+        List.of(
+            lateness,
+            FunctionCounter.builder("xconf.mixer.ticks.late", clock, MediaClock::lateTicks)
+                .description("Mixing ticks that started more than a tick late")
+                .register(meters),
+            FunctionCounter.builder("xconf.rtp.packets.lost", this, EmbeddedMixer::countLoss)
+                .description("RTP packets lost on their way in (expected less received)")
+                .register(meters),
+            Gauge.builder("xconf.mixer.legs", this, EmbeddedMixer::legCount)
+                .description("Media legs in the embedded mixer's mixes")
+                .strongReference(true)
+                .register(meters));
     clock.start();
     LOG.info(
         "Embedded mixer on RTP ports {}-{}, mixing the {} loudest",
@@ -124,6 +162,7 @@ public final class EmbeddedMixer implements MixerControl {
 
   @Deactivate
   public void deactivate() {
+    meterList.forEach(meters::remove);
     for (RtpMix mix : mixes) {
       mix.close();
     }
@@ -147,6 +186,28 @@ public final class EmbeddedMixer implements MixerControl {
             loudestSpeakers);
     mixes.add(mix);
     return mix;
+  }
+
+  /** Packets lost on all legs, the ones gone included. */
+  private double countLoss() {
+    for (RtpMix mix : mixes) {
+      for (RtpLeg leg : mix.rtpLegs()) {
+        leg.reportLoss(lostPackets);
+      }
+    }
+    return lostPackets.sum();
+  }
+
+  private double legCount() {
+    int legs = 0;
+    for (RtpMix mix : mixes) {
+      legs += mix.rtpLegs().size();
+    }
+    return legs;
+  }
+
+  LongAdder lostPackets() {
+    return lostPackets;
   }
 
   void remove(RtpMix mix) {

@@ -1,5 +1,6 @@
 package io.xconf.mixer.rtp.internal;
 
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,9 +23,11 @@ final class MediaClock implements Runnable {
   private volatile long ticks;
   private volatile long lateTicks;
   private volatile long busyNanos;
+  private final Timer lateness;
 
-  MediaClock(Supplier<List<RtpMix>> mixes) {
+  MediaClock(Supplier<List<RtpMix>> mixes, Timer lateness) {
     this.mixes = mixes;
+    this.lateness = lateness;
     this.thread = new Thread(this, "xconf-media-clock");
     thread.setDaemon(true);
     thread.setPriority(Thread.MAX_PRIORITY);
@@ -64,6 +67,7 @@ final class MediaClock implements Runnable {
     long deadline = System.nanoTime();
     while (running) {
       long start = System.nanoTime();
+      lateness.record(Math.max(0, start - deadline), TimeUnit.NANOSECONDS);
       if (start - deadline > TICK_NANOS) {
         lateTicks++;
         if (start - deadline > 5 * TICK_NANOS) {

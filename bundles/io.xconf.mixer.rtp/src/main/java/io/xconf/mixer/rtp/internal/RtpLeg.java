@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +85,7 @@ final class RtpLeg implements MediaLeg {
 
   // Counters: written by the clock thread, read by anyone.
   private volatile long received;
+  private final AtomicLong lossReported = new AtomicLong();
   private volatile long discarded;
   private volatile long sent;
   private volatile long octetsSent;
@@ -419,6 +422,18 @@ final class RtpLeg implements MediaLeg {
     }
     lastTransit = transit;
     haveTransit = true;
+  }
+
+  /**
+   * Adds what this leg lost since it last reported to {@code total}: the loss (expected less
+   * received, RFC 3550 appendix A.3) can be read any time, but a counter only grows.
+   */
+  void reportLoss(LongAdder total) {
+    long lost = Math.max(0, expected() - received);
+    long before = lossReported.getAndAccumulate(lost, Math::max);
+    if (lost > before) {
+      total.add(lost - before);
+    }
   }
 
   private long expected() {

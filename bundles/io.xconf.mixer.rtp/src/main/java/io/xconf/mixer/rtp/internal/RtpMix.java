@@ -85,6 +85,12 @@ final class RtpMix implements io.xconf.mixer.Mix {
 
   void remove(RtpLeg leg) {
     legs.remove(leg);
+    leg.reportLoss(mixer.lostPackets());
+  }
+
+  /** The legs as they are now (the media clock's view). */
+  List<RtpLeg> rtpLegs() {
+    return legs;
   }
 
   @Override

@@ -45,7 +45,10 @@ public class EmbeddedMixerTest {
   private EmbeddedMixer mixer(int loudestSpeakers) throws Exception {
     int first = nextPorts;
     nextPorts += 200;
-    mixer = new EmbeddedMixer(config(first, first + 199, loudestSpeakers));
+    mixer =
+        new EmbeddedMixer(
+            config(first, first + 199, loudestSpeakers),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     return mixer;
   }
 

@@ -1,5 +1,8 @@
 package io.xconf.sip.events.internal;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceChangeListener;
 import io.xconf.model.ConferenceObject;
@@ -110,13 +113,31 @@ public final class EventsComponent
   private final Map<String, Set<Subscription>> byConference = new ConcurrentHashMap<>();
   private final Map<InetAddress, AtomicInteger> bySource = new ConcurrentHashMap<>();
 
+  private final MeterRegistry meters;
+  private final Meter subscriptionsGauge;
+
+  private int subscriptions() {
+    int count = 0;
+    for (Set<Subscription> subscriptions : byConference.values()) {
+      count += subscriptions.size();
+    }
+    return count;
+  }
+
   @Activate
   public EventsComponent(
       @Reference Sip sip,
       @Reference SipAuthenticator authenticator,
       @Reference Focus focus,
       @Reference ConferenceService model,
+      @Reference MeterRegistry meters,
       Config config) {
+    this.meters = meters;
+    this.subscriptionsGauge =
+        Gauge.builder("xconf.subscriptions.active", this, EventsComponent::subscriptions)
+            .description("Conference event package subscriptions in force")
+            .strongReference(true)
+            .register(meters);
     this.sip = sip;
     this.authenticator = authenticator;
     this.focus = focus;
@@ -160,6 +181,7 @@ public final class EventsComponent
 
   @Deactivate
   void deactivate() {
+    meters.remove(subscriptionsGauge);
     timers.shutdownNow();
     for (Set<Subscription> subscriptions : byConference.values()) {
       subscriptions.forEach(s -> s.end(SubscriptionStateHeader.DEACTIVATED, true));

@@ -1,5 +1,8 @@
 package io.xconf.sip.focus.internal;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xconf.accounts.Account;
 import io.xconf.ccmp.ConferenceAccess;
 import io.xconf.mixer.MixerControl;
@@ -143,12 +146,16 @@ public final class FocusComponent
       policyOption = ReferencePolicyOption.GREEDY)
   private volatile LocationService locations;
 
+  private final MeterRegistry meters;
+  private final List<Meter> gauges;
+
   @Activate
   public FocusComponent(
       @Reference Sip sip,
       @Reference SipAuthenticator authenticator,
       @Reference ConferenceService model,
       @Reference ConferenceSchedule schedule,
+      @Reference MeterRegistry meters,
       Config config) {
     this.sip = sip;
     this.authenticator = authenticator;
@@ -178,10 +185,24 @@ public final class FocusComponent
       }
     }
     timers.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    this.meters = meters;
+    LiveConferences live = focus.live;
+    this.gauges =
+        List.of(
+            Gauge.builder("xconf.calls.active", live, LiveConferences::calls)
+                .description("Calls in progress (dial-in and dial-out, any state)")
+                .strongReference(true)
+                .register(meters),
+            Gauge.builder("xconf.conferences.active", live, LiveConferences::conferences)
+                .description("Conferences with at least one call in progress")
+                .strongReference(true)
+                .register(meters));
   }
 
   @Deactivate
   void deactivate() {
+    // A gauge registered again under the same name would be the old one, reading this instance.
+    gauges.forEach(meters::remove);
     timers.shutdownNow();
     dialOut.shutdown();
     for (Leg leg : focus.live.all()) {

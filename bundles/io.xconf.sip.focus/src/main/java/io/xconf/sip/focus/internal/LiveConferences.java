@@ -152,6 +152,26 @@ final class LiveConferences {
     return all;
   }
 
+  /** Calls in progress, in every conference, whatever their state. */
+  int calls() {
+    int calls = 0;
+    for (LiveConference conference : byUri.values()) {
+      calls += conference.legs().size();
+    }
+    return calls;
+  }
+
+  /** Conferences with at least one call in progress. */
+  int conferences() {
+    int conferences = 0;
+    for (LiveConference conference : byUri.values()) {
+      if (!conference.isIdle()) {
+        conferences++;
+      }
+    }
+    return conferences;
+  }
+
   /** Ends every leg of a conference; {@code reason} for the roster, null when it is gone. */
   void endAll(String conferenceUri, String reason) {
     for (Leg leg : legs(conferenceUri)) {

@@ -1,5 +1,8 @@
 package io.xconf.store.sqlite.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xconf.server.ServerIdentity;
 import io.xconf.store.ConferenceStore;
 import io.xconf.store.StoreException;
@@ -13,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +44,10 @@ import org.sqlite.SQLiteConfig;
  * batch costs one fsync however many clients wrote, and a write's stage completes only after the
  * commit that contains it.
  */
-@Component(service = ConferenceStore.class, configurationPid = "io.xconf.store.sqlite")
+@Component(
+    service = ConferenceStore.class,
+    configurationPid = "io.xconf.store.sqlite",
+    property = ConferenceStore.ENGINE + "=SQLite")
 @Designate(ocd = SqliteConferenceStore.Config.class)
 public final class SqliteConferenceStore implements ConferenceStore {
 
@@ -105,19 +112,35 @@ public final class SqliteConferenceStore implements ConferenceStore {
       new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
 
+  private final Timer commitTimer;
+  private final Timer failedCommitTimer;
+
   @Activate
-  public SqliteConferenceStore(@Reference ServerIdentity identity, Config config)
+  public SqliteConferenceStore(
+      @Reference ServerIdentity identity, @Reference MeterRegistry meters, Config config)
       throws StoreException {
     this(
         config.file().isBlank()
             ? identity.stateDirectory().resolve(FILE_NAME)
             : Paths.get(config.file().trim()),
         config.synchronous(),
-        config.maxBatch());
+        config.maxBatch(),
+        meters);
   }
 
-  /** A store outside OSGi (tools, benchmarks); {@link #close()} it when done. */
-  public SqliteConferenceStore(Path file, String synchronous, int maxBatch) throws StoreException {
+  /**
+   * A store outside OSGi (tools, benchmarks), counting into a registry of its own; {@link #close()}
+   * it when done. (A factory: DS picks the activation constructor by its number of arguments.)
+   */
+  public static SqliteConferenceStore open(Path file, String synchronous, int maxBatch)
+      throws StoreException {
+    return new SqliteConferenceStore(file, synchronous, maxBatch, new SimpleMeterRegistry());
+  }
+
+  private SqliteConferenceStore(Path file, String synchronous, int maxBatch, MeterRegistry meters)
+      throws StoreException {
+    this.commitTimer = commitTimer(meters, "ok");
+    this.failedCommitTimer = commitTimer(meters, "failed");
     this.file = file.toAbsolutePath();
     this.maxBatch = maxBatch;
     SQLiteConfig sqlite = new SQLiteConfig();
@@ -144,6 +167,24 @@ public final class SqliteConferenceStore implements ConferenceStore {
     writer.setDaemon(true);
     writer.start();
     LOG.info("Conference store: {} (synchronous={})", this.file, synchronous);
+  }
+
+  private static Timer commitTimer(MeterRegistry meters, String outcome) {
+    return Timer.builder("xconf.store.commit")
+        .description("Transactions of the conference store, one fsync each (group commit)")
+        .tag("outcome", outcome)
+        .serviceLevelObjectives(
+            Duration.ofMillis(1),
+            Duration.ofMillis(2),
+            Duration.ofMillis(5),
+            Duration.ofMillis(10),
+            Duration.ofMillis(25),
+            Duration.ofMillis(50),
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofMillis(1000),
+            Duration.ofMillis(5000))
+        .register(meters);
   }
 
   @Deactivate
@@ -250,6 +291,7 @@ public final class SqliteConferenceStore implements ConferenceStore {
     if (batches.isEmpty()) {
       return;
     }
+    long start = System.nanoTime();
     try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
         PreparedStatement delete = connection.prepareStatement(DELETE)) {
       for (Batch batch : batches) {
@@ -265,8 +307,10 @@ public final class SqliteConferenceStore implements ConferenceStore {
       }
       connection.commit();
       commits.incrementAndGet();
+      commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     } catch (SQLException | RuntimeException e) {
       rollback();
+      failedCommitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       LOG.error("Committing {} batches to {} failed", batches.size(), file, e);
       StoreException failure = new StoreException("cannot write to " + file, e);
       batches.forEach(batch -> batch.done().completeExceptionally(failure));

@@ -46,7 +46,7 @@ public class SqliteConferenceStoreTest {
   }
 
   private SqliteConferenceStore open(Path file) throws Exception {
-    return new SqliteConferenceStore(file, "FULL", 512);
+    return SqliteConferenceStore.open(file, "FULL", 512);
   }
 
   private static Map<String, StoredObject> all(SqliteConferenceStore store) throws Exception {

@@ -1,4 +1,4 @@
-package io.xconf.ccmp.http.internal;
+package io.xconf.http;
 
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.DigestAlgorithm;
@@ -10,18 +10,27 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Response;
 
 /**
- * HTTP authentication of CCMP requests: Digest (RFC 7616) through the accounts' {@link
- * DigestVerifier}, and Basic where the connection is encrypted.
+ * HTTP authentication against Xconf's accounts: Digest (RFC 7616, SHA-256 and MD5) through the
+ * accounts' {@link DigestVerifier}, and Basic where the connection is encrypted (or where the
+ * operator allowed it in clear). One per endpoint: its Digest nonces are good for that endpoint.
  */
-final class HttpAuthenticator {
+public final class HttpAuthenticator {
 
   private final AccountDirectory accounts;
   private final DigestVerifier digest;
   private final boolean basicOverPlainHttp;
 
-  HttpAuthenticator(
+  /**
+   * @param realm the Digest realm, the server's domain (the accounts keep their HA1 for it)
+   * @param basicOverPlainHttp whether Basic credentials are checked on unencrypted connections
+   * @param clock milliseconds, for the age of nonces
+   */
+  public HttpAuthenticator(
       AccountDirectory accounts, String realm, boolean basicOverPlainHttp, LongSupplier clock) {
     this.accounts = accounts;
     this.digest =
@@ -30,23 +39,42 @@ final class HttpAuthenticator {
     this.basicOverPlainHttp = basicOverPlainHttp;
   }
 
-  String realm() {
+  public String realm() {
     return digest.realm();
   }
 
   /** The WWW-Authenticate values of a 401: SHA-256 first (RFC 7616 section 3.7), then MD5. */
-  List<String> challenges(boolean stale) {
+  public List<String> challenges(boolean stale) {
     return digest.challenges(stale);
   }
 
-  Outcome authenticate(String authorization, String method, String requestUri, boolean secure) {
+  /**
+   * Makes {@code response} a 401 with the Digest challenges, and Basic's where Basic is checked
+   * (over TLS): the way in for accounts whose directory keeps no Digest HA1 (LDAP), for clients
+   * that answer only what they are offered.
+   */
+  public void challenge(Response response, boolean secure, boolean staleNonce) {
+    response.setStatus(HttpStatus.UNAUTHORIZED_401);
+    for (String challenge : challenges(staleNonce)) {
+      response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, challenge);
+    }
+    if (secure || basicOverPlainHttp) {
+      response
+          .getHeaders()
+          .add(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"" + realm() + "\", charset=\"UTF-8\"");
+    }
+  }
+
+  /** The account of an {@code Authorization} header of a request without a body. */
+  public Outcome authenticate(
+      String authorization, String method, String requestUri, boolean secure) {
     return authenticate(authorization, method, requestUri, secure, null);
   }
 
   /**
    * @param body the request's body, which {@code qop=auth-int} signs
    */
-  Outcome authenticate(
+  public Outcome authenticate(
       String authorization, String method, String requestUri, boolean secure, byte[] body) {
     if (authorization == null) {
       return Outcome.NONE;
@@ -72,7 +100,7 @@ final class HttpAuthenticator {
    * Whether credentials of this header are checked at all here (Digest; Basic only over TLS or
    * where allowed): a refusal of unchecked ones is no failed guess.
    */
-  boolean checks(String authorization, boolean secure) {
+  public boolean checks(String authorization, boolean secure) {
     String trimmed = authorization == null ? "" : authorization.trim().toLowerCase(Locale.ROOT);
     return trimmed.startsWith("digest ")
         || (trimmed.startsWith("basic ") && (secure || basicOverPlainHttp));

@@ -1,4 +1,4 @@
-package io.xconf.ccmp.http.internal;
+package io.xconf.http;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
