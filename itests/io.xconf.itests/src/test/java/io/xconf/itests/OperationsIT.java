@@ -211,6 +211,18 @@ public class OperationsIT {
       assertTrue(series + " in\n" + after, after.contains(series));
     }
     assertTrue(after, value(after, "xconf_store_commit_seconds_count{outcome=\"ok\"}") >= 1);
+
+    // The sample dashboard shows series that exist.
+    String dashboard =
+        Files.readString(
+            Path.of(System.getProperty("user.dir"), "../../docs/grafana-dashboard.json"));
+    Matcher names = Pattern.compile("xconf_[a-z_]+").matcher(dashboard);
+    int found = 0;
+    while (names.find()) {
+      found++;
+      assertTrue(names.group() + " of the dashboard", after.contains(names.group()));
+    }
+    assertTrue(dashboard, found >= 10);
   }
 
   @Test
