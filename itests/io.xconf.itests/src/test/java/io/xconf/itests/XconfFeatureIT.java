@@ -20,11 +20,15 @@ import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.model.CreateRequest;
 import io.xconf.server.ServerIdentity;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +38,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -54,6 +60,8 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
 
   @Inject private ServerIdentity identity;
   @Inject private AccountDirectory accounts;
+
+  @Inject private SessionFactory shells;
   @Inject private ConferenceService conferences;
 
   @Inject
@@ -92,6 +100,10 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
             "org.xerial.sqlite-jdbc",
             "io.xconf.ccmp",
             "io.xconf.http",
+            "io.xconf.health",
+            "io.xconf.metrics",
+            "io.xconf.webhooks",
+            "io.xconf.cli",
             "io.xconf.ccmp.http",
             "io.xconf.mixer",
             "io.xconf.mixer.rtp",
@@ -251,5 +263,34 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
     CcmpHttp.assertValidCcmp(malformed.body());
     assertEquals(405, ccmp.get().statusCode());
     assertEquals(406, ccmp.post(CcmpHttp.optionsRequest(PUBLISHED), "text/plain").statusCode());
+  }
+
+  @Test
+  public void theShellCommandsManageConferencesWithTheAccountsRights() throws Exception {
+    String created = shell("xconf:create --user alice --title Shell-made --json");
+    assertTrue(created, created.contains("\"title\":\"Shell-made\""));
+    String conference = created.replaceAll("(?s).*\"conference\":\"([^\"]+)\".*", "$1");
+    assertTrue(created, conference.startsWith("xcon:"));
+    String listed = shell("xconf:list --user alice");
+    assertTrue(listed, listed.contains(conference) && listed.contains("Shell-made"));
+    String roster = shell("xconf:roster --user alice " + conference);
+    assertTrue(roster, roster.contains("xcon-userid:alice@" + DOMAIN));
+    String deleted = shell("xconf:delete --user alice " + conference);
+    assertTrue(deleted, deleted.startsWith("deleted"));
+    String gone = shell("xconf:show --user alice " + conference);
+    assertTrue(gone, gone.startsWith("xconf: 404"));
+  }
+
+  /** Runs a command in a Karaf shell session; what it printed. */
+  private String shell(String command) throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    Session session = shells.create(new ByteArrayInputStream(new byte[0]), out, out);
+    try {
+      session.execute(command);
+    } finally {
+      session.close();
+    }
+    return printed.toString(StandardCharsets.UTF_8);
   }
 }

@@ -44,6 +44,9 @@ final class DialOut {
   /** conference URI + " " + target: the targets called while listed, and their leg. */
   private final Map<String, Leg> dialled = new ConcurrentHashMap<>();
 
+  /** A lock per conference with dial-out passes, so that they run one at a time. */
+  private final Map<String, Object> passes = new ConcurrentHashMap<>();
+
   private final ExecutorService dialer =
       Executors.newFixedThreadPool(
           2,
@@ -64,14 +67,21 @@ final class DialOut {
     this.locations = locations;
   }
 
-  /** Calls the listed targets of the conference as it is then, off the caller's thread. */
+  /**
+   * Calls the listed targets of the conference as it is then, off the caller's thread. One pass at
+   * a time per conference, each reading the document when it starts: two passes at once, each with
+   * its own snapshot, would have the older one hang up on a target the newer one just called.
+   */
   void later(String conferenceUri) {
     dialer.execute(
-        () ->
+        () -> {
+          synchronized (passes.computeIfAbsent(conferenceUri, uri -> new Object())) {
             focus
                 .model
                 .get(conferenceUri)
-                .ifPresent(conference -> dialOuts(conferenceUri, conference.document())));
+                .ifPresent(conference -> dialOuts(conferenceUri, conference.document()));
+          }
+        });
   }
 
   /** Why the focus may not call {@code target}; empty when it may. */
@@ -103,6 +113,7 @@ final class DialOut {
 
   /** The conference is over or gone: its targets are called again should it come back. */
   void forget(String conferenceUri) {
+    passes.remove(conferenceUri);
     dialled.keySet().removeIf(key -> key.startsWith(conferenceUri + " "));
   }
 

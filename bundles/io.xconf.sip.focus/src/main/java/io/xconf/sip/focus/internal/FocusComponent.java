@@ -309,6 +309,26 @@ public final class FocusComponent
 
   // ----- the model and the schedule -----
 
+  /**
+   * A user this change took out of the conference (a userRequest/delete, RFC 6503 section 5.3.6)
+   * takes its calls with it. Only users the document had before: a caller whose roster entry is
+   * still being written is not one.
+   */
+  private void endCallsOfRemovedUsers(ConferenceChange change) {
+    if (change.before() == null) {
+      return;
+    }
+    for (Leg leg : focus.live.legs(change.uri())) {
+      if (Roster.user(change.before(), leg.entity()).isPresent()
+          && Roster.user(change.after(), leg.entity()).isEmpty()) {
+        LOG.info(
+            "{}: {} was removed from the conference; its call ends", change.uri(), leg.entity());
+        // Its user is gone from the roster: nothing to record there.
+        leg.end(null, false);
+      }
+    }
+  }
+
   @Override
   public void changed(ConferenceChange change) {
     if (change.kind() == ConferenceChange.Kind.DELETED || change.after() == null) {
@@ -325,6 +345,7 @@ public final class FocusComponent
       return;
     }
     XmlElement after = change.after();
+    endCallsOfRemovedUsers(change);
     if (focus.schedule.isActive(after)) {
       dialOut.later(change.uri());
     }
