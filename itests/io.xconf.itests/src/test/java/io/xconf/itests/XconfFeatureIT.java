@@ -100,7 +100,7 @@ public class XconfFeatureIT extends XconfKarafTestSupport {
             "org.xerial.sqlite-jdbc",
             "io.xconf.ccmp",
             "io.xconf.http",
-            "io.xconf.health",
+            "io.xconf.operations",
             "io.xconf.metrics",
             "io.xconf.webhooks",
             "io.xconf.cli",

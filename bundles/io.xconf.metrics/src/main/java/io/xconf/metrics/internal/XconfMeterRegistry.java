@@ -10,20 +10,23 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.xconf.metrics.MetricsText;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * The server's one {@link MeterRegistry}: Xconf's bundles take it as a service and count into it;
- * {@code /metrics} writes it in the Prometheus text format. It needs nothing, so it never restarts
- * under the components that count into it. The JVM's own meters (memory, GC, threads, classes, CPU,
- * uptime, file descriptors) are bound here.
+ * {@code /metrics} writes it in the Prometheus text format ({@link MetricsText}). Its bundle
+ * imports nothing but Micrometer, and the component needs nothing, so neither an HTTP nor an
+ * accounts update restarts it, nor with it the SIP stack, the mixer and the store that count into
+ * it. The JVM's own meters (memory, GC, threads, classes, CPU, uptime, file descriptors) are bound
+ * here.
  */
 @Component(
-    service = {MeterRegistry.class, XconfMeterRegistry.class},
+    service = {MeterRegistry.class, MetricsText.class},
     immediate = true)
-public final class XconfMeterRegistry extends PrometheusMeterRegistry {
+public final class XconfMeterRegistry extends PrometheusMeterRegistry implements MetricsText {
 
   private JvmGcMetrics gc;
 
@@ -41,6 +44,11 @@ public final class XconfMeterRegistry extends PrometheusMeterRegistry {
     new FileDescriptorMetrics().bindTo(this);
     gc = new JvmGcMetrics();
     gc.bindTo(this);
+  }
+
+  @Override
+  public String contentType() {
+    return "text/plain; version=0.0.4; charset=utf-8";
   }
 
   @Deactivate

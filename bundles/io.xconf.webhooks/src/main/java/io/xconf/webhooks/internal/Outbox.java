@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import org.sqlite.SQLiteConfig;
 
@@ -26,7 +28,18 @@ final class Outbox implements AutoCloseable {
       String event,
       String body,
       int attempts,
-      long createdMillis) {}
+      long createdMillis) {
+
+    /** The queue it heads: one per URL and conference. */
+    String queue() {
+      return target + "\n" + conference;
+    }
+  }
+
+  /** The heads of the queues: each URL and conference's oldest row. */
+  private static final String HEADS =
+      " FROM delivery d JOIN (SELECT MIN(seq) AS seq FROM delivery"
+          + " GROUP BY target, conference) heads ON heads.seq = d.seq";
 
   private final Connection connection;
 
@@ -76,17 +89,26 @@ final class Outbox implements AutoCloseable {
     }
   }
 
-  /** The oldest delivery of each URL and conference, if it is due; at most {@code limit}. */
-  synchronized List<Delivery> due(long nowMillis, int limit) throws SQLException {
+  /**
+   * The oldest delivery of each URL and conference, if it is due and its queue is not {@code busy}
+   * (a delivery of it on its way); at most {@code limit}, oldest first.
+   */
+  synchronized List<Delivery> due(long nowMillis, int limit, Collection<String> busy)
+      throws SQLException {
     List<Delivery> due = new ArrayList<>();
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT d.seq, d.target, d.conference, d.event, d.body, d.attempts, d.created_ms"
-                + " FROM delivery d JOIN (SELECT MIN(seq) AS seq FROM delivery"
-                + " GROUP BY target, conference) heads ON heads.seq = d.seq"
-                + " WHERE d.next_ms <= ? ORDER BY d.seq LIMIT ?")) {
-      query.setLong(1, nowMillis);
-      query.setInt(2, limit);
+                + HEADS
+                + " WHERE d.next_ms <= ?"
+                + notBusy(busy)
+                + " ORDER BY d.seq LIMIT ?")) {
+      int parameter = 1;
+      query.setLong(parameter++, nowMillis);
+      for (String queue : busy) {
+        query.setString(parameter++, queue);
+      }
+      query.setInt(parameter, limit);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
           due.add(
@@ -105,18 +127,51 @@ final class Outbox implements AutoCloseable {
     return due;
   }
 
-  /** When the next delivery is due, or {@code Long.MAX_VALUE} when none is owed. */
-  synchronized long nextDueMillis() throws SQLException {
-    // Heads only: the rows behind a head that waits are not due before it.
-    try (Statement statement = connection.createStatement();
-        ResultSet row =
-            statement.executeQuery(
-                "SELECT MIN(d.next_ms) FROM delivery d JOIN (SELECT MIN(seq) AS seq FROM delivery"
-                    + " GROUP BY target, conference) heads ON heads.seq = d.seq")) {
-      long next = row.next() ? row.getLong(1) : 0;
-      boolean none = row.wasNull();
+  /**
+   * When the next delivery of a queue that is not {@code busy} is due (the rows behind a head are
+   * not due before it), or {@code Long.MAX_VALUE} when none is owed.
+   */
+  synchronized long nextDueMillis(Collection<String> busy) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT MIN(d.next_ms)" + HEADS + " WHERE 1 = 1" + notBusy(busy))) {
+      int parameter = 1;
+      for (String queue : busy) {
+        query.setString(parameter++, queue);
+      }
+      try (ResultSet row = query.executeQuery()) {
+        long next = row.next() ? row.getLong(1) : 0;
+        boolean none = row.wasNull();
+        connection.commit();
+        return none ? Long.MAX_VALUE : next;
+      }
+    }
+  }
+
+  private static String notBusy(Collection<String> busy) {
+    return busy.isEmpty()
+        ? ""
+        : " AND (d.target || char(10) || d.conference) NOT IN ("
+            + String.join(",", Collections.nCopies(busy.size(), "?"))
+            + ")";
+  }
+
+  /** Drops what is owed to URLs no longer configured; how many deliveries that was. */
+  synchronized int keepOnly(List<String> targets) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM delivery WHERE target NOT IN ("
+                + String.join(",", Collections.nCopies(targets.size(), "?"))
+                + ")")) {
+      for (int i = 0; i < targets.size(); i++) {
+        delete.setString(i + 1, targets.get(i));
+      }
+      int deleted = delete.executeUpdate();
       connection.commit();
-      return none ? Long.MAX_VALUE : next;
+      return deleted;
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
     }
   }
 

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -52,6 +53,9 @@ import org.slf4j.LoggerFactory;
 @Component(
     immediate = true,
     service = {ConferenceChangeListener.class, ConferenceActivityListener.class},
+    // The model tells its listeners in ascending ranking: this one hears a change before the
+    // schedule turns it into a start, so conference.created comes before conference.started.
+    property = "service.ranking:Integer=-1000",
     configurationPid = WebhookComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = WebhookComponent.Config.class)
@@ -114,7 +118,10 @@ public final class WebhookComponent
   private final long maxAgeMillis;
   private final Duration timeout;
   private final int maxInFlight;
-  private final BlockingQueue<List<WebhookEvent>> incoming = new LinkedBlockingQueue<>();
+
+  /** New events (lists) and deliveries that came back, for the worker, in arrival order. */
+  private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
   private final MeterRegistry meters;
   private final List<Meter> ownMeters = new ArrayList<>();
   private Outbox outbox;
@@ -188,7 +195,14 @@ public final class WebhookComponent
     this.worker = new Thread(this::work, "xconf-webhooks");
     worker.setDaemon(true);
     worker.start();
-    LOG.info("Webhooks to {} ({} owed from before)", targets, outbox.size());
+    int forgotten = outbox.keepOnly(targets);
+    if (forgotten > 0) {
+      LOG.warn("{} webhook deliveries to URLs no longer configured are dropped", forgotten);
+    }
+    LOG.info(
+        "Webhooks to {} ({} owed from before)",
+        targets.stream().map(WebhookTargets::redacted).toList(),
+        outbox.size());
   }
 
   private Counter counter(String outcome) {
@@ -209,12 +223,19 @@ public final class WebhookComponent
     }
     running = false;
     worker.interrupt();
-    worker.join(TimeUnit.SECONDS.toMillis(timeout.toSeconds() + 5));
+    worker.join(TimeUnit.SECONDS.toMillis(5));
     // Events not yet in the outbox are written before it closes: a normal stop loses none.
-    List<List<WebhookEvent>> left = new ArrayList<>();
-    incoming.drainTo(left);
+    // Deliveries still on their way are tried again at the next start (their ids unchanged).
+    List<WebhookEvent> left = new ArrayList<>();
+    for (Object item : inbox) {
+      if (item instanceof List<?> events) {
+        events.forEach(event -> left.add((WebhookEvent) event));
+      }
+    }
     try {
-      store(left);
+      if (!left.isEmpty()) {
+        outbox.add(left, targets, clock.millis());
+      }
       outbox.close();
     } catch (SQLException e) {
       LOG.error("Webhook events could not be queued at shutdown", e);
@@ -226,7 +247,7 @@ public final class WebhookComponent
   @Override
   public void changed(ConferenceChange change) {
     if (outbox != null) {
-      incoming.add(ChangeEvents.of(change, clock.instant()));
+      inbox.add(ChangeEvents.of(change, clock.instant()));
     }
   }
 
@@ -247,72 +268,95 @@ public final class WebhookComponent
         // Deleted: its conference.deleted, already queued, was its end.
         return;
       }
-      incoming.add(
-          List.of(WebhookEvent.of(event, conferenceUri, version, clock.instant(), Map.of())));
+      inbox.add(List.of(WebhookEvent.of(event, conferenceUri, version, clock.instant(), Map.of())));
     }
   }
 
   // ----- the worker -----
 
+  /** A delivery that came back: to be settled in the outbox by the worker. */
+  private record Settled(Outbox.Delivery delivery, boolean ok) {}
+
+  /**
+   * The one thread that touches the outbox: it writes new events, starts due deliveries without
+   * waiting for them (at most {@code maxInFlight} at once, each bounded by the timeout), and
+   * settles those that came back. A receiver that hangs costs a slot, never the others' events.
+   */
   private void work() {
+    List<WebhookEvent> unwritten = new ArrayList<>();
+    Map<String, Outbox.Delivery> inFlight = new HashMap<>();
     while (running) {
       try {
         long now = clock.millis();
-        long wait = Math.max(0, Math.min(outbox.nextDueMillis() - now, 1000));
-        List<List<WebhookEvent>> batch = new ArrayList<>();
-        List<WebhookEvent> first = incoming.poll(wait, TimeUnit.MILLISECONDS);
+        long wait =
+            unwritten.isEmpty()
+                ? Math.max(0, Math.min(outbox.nextDueMillis(inFlight.keySet()) - now, 1000))
+                : 1000;
+        Object first = inbox.poll(wait, TimeUnit.MILLISECONDS);
+        List<Object> items = new ArrayList<>();
         if (first != null) {
-          batch.add(first);
-          incoming.drainTo(batch);
+          items.add(first);
+          inbox.drainTo(items);
         }
-        store(batch);
-        deliverDue();
+        List<Settled> settled = new ArrayList<>();
+        for (Object item : items) {
+          if (item instanceof Settled done) {
+            settled.add(done);
+          } else if (item instanceof List<?> events) {
+            events.forEach(event -> unwritten.add((WebhookEvent) event));
+          }
+        }
+        if (!unwritten.isEmpty()) {
+          // Kept until written: a failing disk delays events, it does not lose them.
+          outbox.add(unwritten, targets, clock.millis());
+          unwritten.clear();
+        }
+        settle(settled, inFlight);
+        start(inFlight);
       } catch (InterruptedException e) {
         if (!running) {
-          return;
+          break;
         }
       } catch (SQLException | RuntimeException e) {
         LOG.error("Webhook outbox failed; trying again in a second", e);
         try {
           Thread.sleep(1000);
         } catch (InterruptedException stop) {
-          return;
+          break;
         }
       }
     }
-  }
-
-  private void store(List<List<WebhookEvent>> batch) throws SQLException {
-    List<WebhookEvent> events = new ArrayList<>();
-    batch.forEach(events::addAll);
-    if (!events.isEmpty()) {
-      outbox.add(events, targets, clock.millis());
+    if (!unwritten.isEmpty()) {
+      // Back in the inbox, where deactivate() finds what is left to write.
+      inbox.add(List.copyOf(unwritten));
     }
   }
 
-  /** Tries every delivery that is due, at most {@code maxInFlight} at once. */
-  private void deliverDue() throws SQLException, InterruptedException {
-    List<Outbox.Delivery> due = outbox.due(clock.millis(), maxInFlight);
-    if (due.isEmpty()) {
+  /** Starts the deliveries that are due and not already on their way. */
+  private void start(Map<String, Outbox.Delivery> inFlight) throws SQLException {
+    int free = maxInFlight - inFlight.size();
+    if (free <= 0) {
       return;
     }
-    List<CompletableFuture<Boolean>> answers = new ArrayList<>();
-    for (Outbox.Delivery delivery : due) {
-      answers.add(send(delivery));
+    for (Outbox.Delivery delivery : outbox.due(clock.millis(), free, inFlight.keySet())) {
+      inFlight.put(delivery.queue(), delivery);
+      send(delivery)
+          .whenComplete((ok, failure) -> inbox.add(new Settled(delivery, Boolean.TRUE.equals(ok))));
+    }
+  }
+
+  private void settle(List<Settled> settled, Map<String, Outbox.Delivery> inFlight)
+      throws SQLException {
+    if (settled.isEmpty()) {
+      return;
     }
     List<Long> done = new ArrayList<>();
     List<Outbox.Delivery> retried = new ArrayList<>();
     List<Long> retryAt = new ArrayList<>();
     long now = clock.millis();
-    for (int i = 0; i < due.size(); i++) {
-      Outbox.Delivery delivery = due.get(i);
-      boolean ok;
-      try {
-        ok = answers.get(i).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        ok = false;
-      }
-      if (ok) {
+    for (Settled result : settled) {
+      Outbox.Delivery delivery = result.delivery();
+      if (result.ok()) {
         delivered.increment();
         done.add(delivery.seq());
       } else if (now - delivery.createdMillis() >= maxAgeMillis) {
@@ -321,7 +365,7 @@ public final class WebhookComponent
             "Webhook {} of {} to {} dropped after {} attempts in {} hours",
             delivery.event(),
             delivery.conference(),
-            delivery.target(),
+            WebhookTargets.redacted(delivery.target()),
             delivery.attempts() + 1,
             TimeUnit.MILLISECONDS.toHours(maxAgeMillis));
         done.add(delivery.seq());
@@ -332,6 +376,7 @@ public final class WebhookComponent
       }
     }
     outbox.settle(done, retried, retryAt);
+    settled.forEach(result -> inFlight.remove(result.delivery().queue()));
   }
 
   static long retryDelayMillis(int attemptsBefore) {
@@ -349,6 +394,9 @@ public final class WebhookComponent
             .POST(HttpRequest.BodyPublishers.ofString(delivery.body()))
             .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        // The request's timeout covers the answer's headers; this, a receiver that trickles its
+        // body too.
+        .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)
         .thenApply(
             response -> {
               boolean ok = response.statusCode() / 100 == 2;
@@ -356,7 +404,7 @@ public final class WebhookComponent
                 LOG.debug(
                     "Webhook {} to {}: {}",
                     delivery.event(),
-                    delivery.target(),
+                    WebhookTargets.redacted(delivery.target()),
                     response.statusCode());
               }
               return ok;
@@ -364,7 +412,10 @@ public final class WebhookComponent
         .exceptionally(
             failure -> {
               LOG.debug(
-                  "Webhook {} to {}: {}", delivery.event(), delivery.target(), failure.toString());
+                  "Webhook {} to {}: {}",
+                  delivery.event(),
+                  WebhookTargets.redacted(delivery.target()),
+                  failure.toString());
               return false;
             });
   }

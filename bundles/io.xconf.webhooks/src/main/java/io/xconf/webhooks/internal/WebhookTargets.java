@@ -52,6 +52,22 @@ final class WebhookTargets {
     return List.copyOf(targets);
   }
 
+  /**
+   * A URL as logs may show it: scheme, host and port. Receivers often put a token in the path or
+   * the query.
+   */
+  static String redacted(String url) {
+    try {
+      URI uri = URI.create(url);
+      return uri.getScheme()
+          + "://"
+          + uri.getHost()
+          + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    } catch (IllegalArgumentException e) {
+      return "(a webhook URL)";
+    }
+  }
+
   private static boolean isThisMachine(String host) {
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     if (bare.equalsIgnoreCase("localhost")) {

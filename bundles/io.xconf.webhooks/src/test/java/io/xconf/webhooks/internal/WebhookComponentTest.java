@@ -41,6 +41,7 @@ public class WebhookComponentTest {
   @Before
   public void listen() throws Exception {
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     receiver.createContext(
         "/hook",
         exchange -> {
@@ -115,6 +116,37 @@ public class WebhookComponentTest {
     hooks.deactivate();
     assertEquals("xcon:here@example.com", field(bodies.get(0), "conference"));
     assertEquals("conference.ended", field(bodies.get(0), "event"));
+  }
+
+  @Test
+  public void aReceiverThatHangsHoldsUpNobodyElse() throws Exception {
+    receiver.createContext(
+        "/hang",
+        exchange -> {
+          try {
+            Thread.sleep(20_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    String hang = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hang";
+    WebhookComponent hooks = component(temp.getRoot().toPath(), hang + "," + url());
+    for (int version = 1; version <= 3; version++) {
+      hooks.changed(change(version));
+    }
+    long start = System.nanoTime();
+    await(() -> bodies.size() == 3);
+    assertTrue(
+        "the other URL waited for the hanging one",
+        System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4));
+    hooks.deactivate();
+
+    // Configured again without the hanging URL: what it was owed is dropped, not sent.
+    WebhookComponent again = component(temp.getRoot().toPath(), url());
+    again.changed(change(4));
+    await(() -> bodies.size() == 4);
+    again.deactivate();
   }
 
   @Test

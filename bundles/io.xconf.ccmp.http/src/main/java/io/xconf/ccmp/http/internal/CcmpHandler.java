@@ -133,11 +133,13 @@ public final class CcmpHandler implements HttpEndpoint {
     if (!HttpMethod.POST.is(request.getMethod())) {
       // Only POST carries CCMP; other methods learn nothing about the server (section 9).
       headers.put(HttpHeader.ALLOW, "POST");
+      metrics.refused(HttpStatus.METHOD_NOT_ALLOWED_405);
       Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
       return true;
     }
     HttpFields fields = request.getHeaders();
     if (hasConditionalHeader(fields)) {
+      metrics.refused(HttpStatus.PRECONDITION_FAILED_412);
       Response.writeError(
           request,
           response,
@@ -148,6 +150,7 @@ public final class CcmpHandler implements HttpEndpoint {
     }
     if (!MediaTypes.isCcmpContentType(fields.get(HttpHeader.CONTENT_TYPE))
         || !MediaTypes.acceptsCcmp(fields.get(HttpHeader.ACCEPT))) {
+      metrics.refused(HttpStatus.NOT_ACCEPTABLE_406);
       Response.writeError(
           request,
           response,
@@ -179,6 +182,7 @@ public final class CcmpHandler implements HttpEndpoint {
     if (wait > 0) {
       // Too many wrong credentials from here: nothing is checked until the wait is over.
       headers.put(HttpHeader.RETRY_AFTER, String.valueOf((wait + 999) / 1000));
+      metrics.refused(HttpStatus.TOO_MANY_REQUESTS_429);
       Response.writeError(
           request,
           response,
@@ -191,6 +195,7 @@ public final class CcmpHandler implements HttpEndpoint {
     boolean secure = request.isSecure();
     if (ccmpRequest.length == 0 && authorization == null) {
       // No CCMP request at all: an HTTP client probing for its Digest challenge (curl does).
+      metrics.refused(HttpStatus.UNAUTHORIZED_401);
       authenticator.challenge(response, secure, false);
       headers.put(HttpHeader.CONTENT_LENGTH, 0);
       callback.succeeded();
@@ -232,6 +237,7 @@ public final class CcmpHandler implements HttpEndpoint {
             guesses.failed(source);
           }
           if (ccmpRequest.length == 0) {
+            metrics.refused(HttpStatus.UNAUTHORIZED_401);
             authenticator.challenge(response, secure, authentication.staleNonce());
             headers.put(HttpHeader.CONTENT_LENGTH, 0);
             callback.succeeded();
@@ -295,6 +301,7 @@ public final class CcmpHandler implements HttpEndpoint {
    * it, and a client still sending would then lose the 413 for a broken connection.
    */
   private void tooLarge(Response response, Request request, Callback callback, InputStream rest) {
+    metrics.refused(HttpStatus.PAYLOAD_TOO_LARGE_413);
     if (rest != null) {
       dropRest(rest);
     }

@@ -37,6 +37,7 @@ final class CcmpMetrics {
   private final MeterRegistry registry;
   private final Map<Key, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+  private final Map<Integer, Counter> refusals = new ConcurrentHashMap<>();
 
   CcmpMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -66,6 +67,22 @@ final class CcmpMetrics {
                     .serviceLevelObjectives(LATENCY_BUCKETS)
                     .register(registry))
         .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A request refused at the HTTP level, before any CCMP answer: 405, 406, 412, 413, 429, and 401
+   * to a request without a body. A flood of them shows here.
+   */
+  void refused(int httpStatus) {
+    refusals
+        .computeIfAbsent(
+            httpStatus,
+            status ->
+                Counter.builder("xconf.ccmp.http.refusals")
+                    .description("Requests to /ccmp refused before a CCMP answer, by HTTP status")
+                    .tag("status", Integer.toString(status))
+                    .register(registry))
+        .increment();
   }
 
   /**

@@ -86,6 +86,15 @@ final class RtpLeg implements MediaLeg {
   // Counters: written by the clock thread, read by anyone.
   private volatile long received;
   private final AtomicLong lossReported = new AtomicLong();
+
+  /** Packets received, and lost before, under the sender's current numbering (receiving thread). */
+  private long receivedInNumbering;
+
+  private long lostBefore;
+
+  /** Lost so far, all numberings: written by the receiving thread, read by metrics. */
+  private volatile long lostSoFar;
+
   private volatile long discarded;
   private volatile long sent;
   private volatile long octetsSent;
@@ -394,11 +403,8 @@ final class RtpLeg implements MediaLeg {
 
   private void track(int sequenceNumber, int packetTimestamp, long nowNanos) {
     received++;
-    if (baseSequence < 0) {
-      baseSequence = sequenceNumber;
-      maxSequence = sequenceNumber;
-      cycles = 0;
-    } else {
+    boolean newNumbering = baseSequence < 0;
+    if (!newNumbering) {
       int delta = (sequenceNumber - maxSequence) & 0xffff;
       if (delta < 3000) {
         if (sequenceNumber < maxSequence) {
@@ -409,11 +415,19 @@ final class RtpLeg implements MediaLeg {
         // A reordered or duplicated packet: counted, no new maximum.
       } else {
         // A jump: the sender restarted its numbering.
-        baseSequence = sequenceNumber;
-        maxSequence = sequenceNumber;
-        cycles = 0;
+        newNumbering = true;
       }
     }
+    if (newNumbering) {
+      // What was lost under the old numbering stays lost; the new one counts from here.
+      lostBefore = lostSoFar;
+      receivedInNumbering = 0;
+      baseSequence = sequenceNumber;
+      maxSequence = sequenceNumber;
+      cycles = 0;
+    }
+    receivedInNumbering++;
+    lostSoFar = lostBefore + Math.max(0, expected() - receivedInNumbering);
     int arrival = (int) (nowNanos / 125_000L);
     int transit = arrival - packetTimestamp;
     if (haveTransit) {
@@ -426,10 +440,11 @@ final class RtpLeg implements MediaLeg {
 
   /**
    * Adds what this leg lost since it last reported to {@code total}: the loss (expected less
-   * received, RFC 3550 appendix A.3) can be read any time, but a counter only grows.
+   * received, RFC 3550 appendix A.3, summed over the sender's numberings) can be read any time by
+   * any thread, but a counter only grows.
    */
   void reportLoss(LongAdder total) {
-    long lost = Math.max(0, expected() - received);
+    long lost = lostSoFar;
     long before = lossReported.getAndAccumulate(lost, Math::max);
     if (lost > before) {
       total.add(lost - before);

@@ -1,4 +1,4 @@
-package io.xconf.health.internal;
+package io.xconf.operations.internal;
 
 import io.xconf.http.HttpEndpoint;
 import io.xconf.model.ConferenceService;
@@ -44,7 +44,7 @@ public final class HealthEndpoint implements HttpEndpoint {
   private final Object lock = new Object();
 
   // Each part is up while its service is registered: the CCMP endpoint; the SIP stack and the
-  // focus on it; the conference service, registered once the store has been read.
+  // focus on it; the store, and the conference service, registered once the store has been read.
   private volatile HttpEndpoint ccmp;
   private volatile Sip sip;
   private volatile Focus focus;
@@ -139,16 +139,20 @@ public final class HealthEndpoint implements HttpEndpoint {
       policyOption = ReferencePolicyOption.GREEDY)
   void bindStore(ConferenceStore store, Map<String, Object> properties) {
     storeEngine = String.valueOf(properties.getOrDefault(ConferenceStore.ENGINE, "unnamed"));
+    changed();
   }
 
-  void unbindStore(ConferenceStore store) {}
+  void unbindStore(ConferenceStore store) {
+    storeEngine = null;
+    changed();
+  }
 
   /** Each part and whether it is up, in a fixed order. */
   Map<String, Boolean> parts() {
     Map<String, Boolean> parts = new LinkedHashMap<>();
     parts.put("ccmp", ccmp != null);
     parts.put("sip", sip != null && focus != null);
-    parts.put("store", conferences != null);
+    parts.put("store", conferences != null && storeEngine != null);
     return parts;
   }
 

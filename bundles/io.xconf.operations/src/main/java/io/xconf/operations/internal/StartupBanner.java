@@ -1,4 +1,4 @@
-package io.xconf.health.internal;
+package io.xconf.operations.internal;
 
 import io.xconf.server.ServerIdentity;
 import io.xconf.sip.Sip;
@@ -32,7 +32,7 @@ final class StartupBanner {
     }
     lines.add("  domain   " + identity.domain());
     lines.add("  data     " + identity.stateDirectory().toAbsolutePath());
-    lines.add("  store    " + storeEngine);
+    lines.add("  store    " + (storeEngine == null ? "(not registered yet)" : storeEngine));
     lines.add("  health   " + join(urls, "/health"));
     lines.add("  metrics  " + join(urls, "/metrics"));
     return lines;

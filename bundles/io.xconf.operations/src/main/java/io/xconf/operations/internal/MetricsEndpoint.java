@@ -1,4 +1,4 @@
-package io.xconf.metrics.internal;
+package io.xconf.operations.internal;
 
 import io.xconf.accounts.AccountDirectory;
 import io.xconf.accounts.AccountDirectoryUnavailableException;
@@ -6,13 +6,13 @@ import io.xconf.accounts.DigestVerifier;
 import io.xconf.accounts.LoginThrottle;
 import io.xconf.http.HttpAuthenticator;
 import io.xconf.http.HttpEndpoint;
+import io.xconf.metrics.MetricsText;
 import io.xconf.server.ServerIdentity;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -34,11 +34,9 @@ import org.slf4j.LoggerFactory;
 @Component(service = HttpEndpoint.class, property = HttpEndpoint.PATH + "=/metrics")
 public final class MetricsEndpoint implements HttpEndpoint {
 
-  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
 
-  private final XconfMeterRegistry registry;
+  private final MetricsText meters;
   private final HttpAuthenticator authenticator;
   private final LoginThrottle guesses = LoginThrottle.standard(System::currentTimeMillis);
 
@@ -47,10 +45,10 @@ public final class MetricsEndpoint implements HttpEndpoint {
 
   @Activate
   public MetricsEndpoint(
-      @Reference XconfMeterRegistry registry,
+      @Reference MetricsText meters,
       @Reference AccountDirectory accounts,
       @Reference ServerIdentity identity) {
-    this.registry = registry;
+    this.meters = meters;
     this.authenticator =
         new HttpAuthenticator(accounts, identity.domain(), false, System::currentTimeMillis);
   }
@@ -67,9 +65,9 @@ public final class MetricsEndpoint implements HttpEndpoint {
     if (!fromThisMachine(request) && !administrator(request, response, callback)) {
       return true;
     }
-    byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+    byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
     response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, PROMETHEUS_TEXT);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, meters.contentType());
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
     return true;
@@ -83,8 +81,7 @@ public final class MetricsEndpoint implements HttpEndpoint {
   }
 
   /** Whether the request comes from an administrator; if not, it has been answered. */
-  private boolean administrator(Request request, Response response, Callback callback)
-      throws InterruptedException {
+  private boolean administrator(Request request, Response response, Callback callback) {
     String source = Request.getRemoteAddr(request);
     long wait = guesses.waitMillis(source);
     if (wait > 0) {
@@ -95,7 +92,8 @@ public final class MetricsEndpoint implements HttpEndpoint {
     }
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     boolean secure = request.isSecure();
-    if (!checks.tryAcquire(2, TimeUnit.SECONDS)) {
+    if (!checks.tryAcquire()) {
+      // Busy checking others' passwords: no Jetty thread waits for a turn.
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
       Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
       return false;

@@ -1,4 +1,4 @@
-package io.xconf.health.internal;
+package io.xconf.operations.internal;
 
 import java.io.IOException;
 import java.util.ArrayList;
