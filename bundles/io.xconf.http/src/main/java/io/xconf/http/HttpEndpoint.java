@@ -18,7 +18,8 @@ public interface HttpEndpoint {
 
   /**
    * Service property: the path served, exactly ({@code /ccmp}), or every path under it when it ends
-   * with a slash ({@code /console/} serves {@code /console/} and below).
+   * with a slash ({@code /console/} serves {@code /console/} and below); several paths as a {@code
+   * String[]}.
    */
   String PATH = "xconf.http.path";
 

@@ -10,12 +10,11 @@ import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.Digest;
 import io.xconf.itests.support.FreePorts;
+import io.xconf.itests.support.Hosts;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.XconfServer;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.AfterClass;
@@ -62,7 +60,7 @@ public class OperationsIT {
   @BeforeClass
   public static void start() throws Exception {
     Sipp.requireCommand("sipp", "sip-tester");
-    outside = nonLoopbackAddress();
+    outside = Hosts.nonLoopback();
     work = Path.of(System.getProperty("xconf.work"), "servers", "operations");
     server =
         XconfServer.configure(work.resolve("data"), DOMAIN)
@@ -346,21 +344,5 @@ public class OperationsIT {
     Matcher line =
         Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(metrics);
     return line.find() ? Double.parseDouble(line.group(1)) : Double.NaN;
-  }
-
-  private static InetAddress nonLoopbackAddress() throws Exception {
-    for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (network.isUp() && !network.isLoopback()) {
-        for (InetAddress address : Collections.list(network.getInetAddresses())) {
-          if (address instanceof Inet4Address) {
-            return address;
-          }
-        }
-      }
-    }
-    throw new AssertionError(
-        "this test needs an IPv4 address that is not loopback (a stranger's requests come from"
-            + " it): "
-            + Map.of("interfaces", Collections.list(NetworkInterface.getNetworkInterfaces())));
   }
 }

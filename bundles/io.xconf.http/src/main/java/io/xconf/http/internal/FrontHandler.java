@@ -35,11 +35,12 @@ import org.slf4j.LoggerFactory;
 public final class FrontHandler extends Handler.Abstract {
 
   /** Xconf's paths: answered 503 while their endpoint is not there. */
-  static final List<String> OWN_PATHS = List.of("/ccmp", "/health", "/metrics");
+  static final List<String> OWN_PATHS =
+      List.of("/ccmp", "/health", "/metrics", "/console", "/console/");
 
   private static final Logger LOG = LoggerFactory.getLogger(FrontHandler.class);
 
-  private final Map<HttpEndpoint, String> paths = new ConcurrentHashMap<>();
+  private final Map<HttpEndpoint, List<String>> paths = new ConcurrentHashMap<>();
 
   /** Replaced as a whole when endpoints come and go; read without a lock. */
   private volatile Routes routes = new Routes(Map.of(), List.of());
@@ -53,15 +54,21 @@ public final class FrontHandler extends Handler.Abstract {
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
   void addEndpoint(HttpEndpoint endpoint, Map<String, Object> properties) {
-    Object path = properties.get(HttpEndpoint.PATH);
-    if (!(path instanceof String p) || !p.startsWith("/")) {
+    Object value = properties.get(HttpEndpoint.PATH);
+    List<String> wanted =
+        value instanceof String one
+            ? List.of(one)
+            : value instanceof String[] several ? List.of(several) : List.of();
+    if (wanted.isEmpty() || wanted.stream().anyMatch(p -> !p.startsWith("/"))) {
       LOG.warn("HTTP endpoint {} ignored: its {} is not a path", endpoint, HttpEndpoint.PATH);
       return;
     }
-    if (paths.containsValue(p)) {
-      LOG.warn("Two HTTP endpoints for {}: one of them serves it", p);
+    for (String path : wanted) {
+      if (paths.values().stream().anyMatch(taken -> taken.contains(path))) {
+        LOG.warn("Two HTTP endpoints for {}: one of them serves it", path);
+      }
     }
-    paths.put(endpoint, p);
+    paths.put(endpoint, wanted);
     rebuild();
   }
 
@@ -75,9 +82,11 @@ public final class FrontHandler extends Handler.Abstract {
     Map<String, HttpEndpoint> exact = new HashMap<>();
     List<Map.Entry<String, HttpEndpoint>> trees = new ArrayList<>();
     paths.forEach(
-        (endpoint, path) -> {
-          if (exact.putIfAbsent(path, endpoint) == null && path.endsWith("/")) {
-            trees.add(Map.entry(path, endpoint));
+        (endpoint, served) -> {
+          for (String path : served) {
+            if (exact.putIfAbsent(path, endpoint) == null && path.endsWith("/")) {
+              trees.add(Map.entry(path, endpoint));
+            }
           }
         });
     // The deepest tree first: /console/api/ before /console/.

@@ -64,7 +64,7 @@ public class FrontHandlerTest {
     HttpEndpoint console = endpoint("console");
     HttpEndpoint api = endpoint("api");
     front.addEndpoint(ccmp, Map.of(HttpEndpoint.PATH, "/ccmp"));
-    front.addEndpoint(console, Map.of(HttpEndpoint.PATH, "/console/"));
+    front.addEndpoint(console, Map.of(HttpEndpoint.PATH, new String[] {"/console", "/console/"}));
     front.addEndpoint(api, Map.of(HttpEndpoint.PATH, "/console/api/"));
     front.addEndpoint(endpoint("nowhere"), Map.of(HttpEndpoint.PATH, "relative"));
 
@@ -73,7 +73,8 @@ public class FrontHandlerTest {
     assertEquals("console", get("/console/").body());
     assertEquals("console", get("/console/app.js").body());
     assertEquals("api", get("/console/api/conferences").body());
-    assertEquals("contexts", get("/console").body());
+    assertEquals("console", get("/console").body());
+    assertEquals("contexts", get("/consoles").body());
 
     front.removeEndpoint(ccmp);
     front.removeEndpoint(api);

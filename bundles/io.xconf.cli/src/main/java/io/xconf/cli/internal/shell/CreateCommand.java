@@ -1,7 +1,7 @@
 package io.xconf.cli.internal.shell;
 
-import io.xconf.cli.internal.ConferenceCommands;
-import io.xconf.cli.internal.Main;
+import io.xconf.cli.ConferenceCommands;
+import io.xconf.cli.Main;
 import java.io.IOException;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Command;

@@ -1,6 +1,6 @@
 package io.xconf.cli.internal.shell;
 
-import io.xconf.cli.internal.ConferenceCommands;
+import io.xconf.cli.ConferenceCommands;
 import java.io.IOException;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;

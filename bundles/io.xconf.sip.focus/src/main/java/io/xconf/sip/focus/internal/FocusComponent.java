@@ -23,6 +23,7 @@ import io.xconf.sip.SipRequest;
 import io.xconf.sip.SipRequestHandler;
 import io.xconf.sip.focus.Admission;
 import io.xconf.sip.focus.Focus;
+import io.xconf.sip.focus.SpeakerListener;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -149,6 +150,23 @@ public final class FocusComponent
   private final MeterRegistry meters;
   private final List<Meter> gauges;
 
+  @Reference(
+      service = SpeakerListener.class,
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile List<SpeakerListener> speakerListeners = List.of();
+
+  private void tellSpeakers(String conferenceUri, List<String> endpoints) {
+    for (SpeakerListener listener : speakerListeners) {
+      try {
+        listener.speaking(conferenceUri, endpoints);
+      } catch (RuntimeException e) {
+        LOG.warn("A speaker listener failed on {}", conferenceUri, e);
+      }
+    }
+  }
+
   @Activate
   public FocusComponent(
       @Reference Sip sip,
@@ -166,7 +184,8 @@ public final class FocusComponent
             model,
             schedule,
             new RosterWriter(model),
-            new LiveConferences(config.mixer().strip(), config.maxCallsPerSource()));
+            new LiveConferences(
+                config.mixer().strip(), config.maxCallsPerSource(), this::tellSpeakers));
     this.referrals = new Referrals(focus, this);
     this.dialIn = new DialIn(focus, this, referrals);
     this.dialOut =

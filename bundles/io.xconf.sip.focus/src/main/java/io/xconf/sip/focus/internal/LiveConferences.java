@@ -2,11 +2,14 @@ package io.xconf.sip.focus.internal;
 
 import io.xconf.mixer.MediaLeg;
 import io.xconf.mixer.Mix;
+import io.xconf.mixer.MixListener;
 import io.xconf.mixer.MixerControl;
 import io.xconf.mixer.MixerException;
 import io.xconf.mixer.SdpException;
+import io.xconf.mixer.Speaker;
 import io.xconf.model.Namespaces;
 import io.xconf.model.XmlElement;
+import io.xconf.sip.focus.SpeakerListener;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +36,29 @@ final class LiveConferences {
   private final Map<String, LiveConference> byUri = new ConcurrentHashMap<>();
   private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
 
-  LiveConferences(String defaultMixer, int maxPerSource) {
+  /** The mixer's leg ids (Call-IDs) of the legs in a mix, for its speaker reports. */
+  private final Map<String, Leg> byLegId = new ConcurrentHashMap<>();
+
+  private final MixListener mixEvents;
+
+  /**
+   * @param speakers told who is heard in each mix, by roster endpoint
+   */
+  LiveConferences(String defaultMixer, int maxPerSource, SpeakerListener speakers) {
+    this.mixEvents =
+        new MixListener() {
+          @Override
+          public void speakers(String conferenceUri, List<Speaker> mixed) {
+            List<String> endpoints = new ArrayList<>(mixed.size());
+            for (Speaker speaker : mixed) {
+              Leg leg = byLegId.get(speaker.legId());
+              if (leg != null) {
+                endpoints.add(leg.endpoint());
+              }
+            }
+            speakers.speaking(conferenceUri, endpoints);
+          }
+        };
     this.defaultMixer = defaultMixer;
     this.maxPerSource = maxPerSource;
   }
@@ -79,10 +104,12 @@ final class LiveConferences {
     if (conference != null) {
       conference.replace(old, now);
     }
+    byLegId.replaceAll((legId, leg) -> leg == old ? now : leg);
   }
 
   /** Gives a leg's place back; the mix closes with the conference's last leg. */
   void leave(Leg leg) {
+    byLegId.values().remove(leg);
     boolean[] was = {false};
     byUri.computeIfPresent(
         leg.conferenceUri(),
@@ -105,11 +132,13 @@ final class LiveConferences {
    */
   MediaLeg join(Leg leg, XmlElement document, String legId, String offer)
       throws SdpException, MixerException {
+    byLegId.put(legId, leg);
     return mixFor(leg, document).join(legId, offer);
   }
 
   /** A dial-out's media: the mixer's offer. */
   MediaLeg offer(Leg leg, XmlElement document, String legId) throws MixerException {
+    byLegId.put(legId, leg);
     return mixFor(leg, document).offer(legId);
   }
 
@@ -133,7 +162,7 @@ final class LiveConferences {
           if (mixer == null) {
             throw new MixerException("no mixer named " + name + " is installed");
           }
-          return mixer.createMix(leg.conferenceUri(), null);
+          return mixer.createMix(leg.conferenceUri(), mixEvents);
         });
   }
 

@@ -1,4 +1,4 @@
-package io.xconf.cli.internal;
+package io.xconf.cli;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,6 +84,28 @@ final class CcmpRequests {
       info.append("</xcon:allowed-users-list></info:users>");
     }
     return info.append("</confInfo>").toString();
+  }
+
+  /** RFC 6501 join-handling: block, confirm, allow, authenticate. */
+  static String joinHandling(String conference, String value) {
+    return "<confInfo entity=\""
+        + escape(conference)
+        + "\"><info:users><xcon:join-handling>"
+        + escape(value)
+        + "</xcon:join-handling></info:users></confInfo>";
+  }
+
+  /** One more entry of the conference's allowed-users-list or deny-users-list, for dial-in. */
+  static String listed(String conference, String list, String uri) {
+    return "<confInfo entity=\""
+        + escape(conference)
+        + "\"><info:users><xcon:"
+        + list
+        + "><xcon:target uri=\""
+        + escape(uri)
+        + "\" method=\"dial-in\"/></xcon:"
+        + list
+        + "></info:users></confInfo>";
   }
 
   /** RFC 6501 controls/mute of what an endpoint sends into the mix (its AudioIn). */

@@ -1,4 +1,4 @@
-package io.xconf.cli.internal;
+package io.xconf.cli;
 
 import java.io.Console;
 import java.io.FileDescriptor;
@@ -39,6 +39,9 @@ public final class Main {
         unmute CONF ENDPOINT
         kick CONF USER|ENDPOINT       remove a user from the conference, hanging up its calls
         dial CONF SIP-URI             have the conference call someone in
+        lock CONF, unlock CONF        refuse new callers (join-handling block), or let them in (allow)
+        admit CONF USER|ENDPOINT      let a caller waiting for a moderator in
+        deny CONF ENDPOINT            turn a waiting caller away
       CONF is an XCON-URI or its id. The account: --user or XCONF_USER; its password: XCONF_PASSWORD
       or asked on the terminal. The server: --url, else http://127.0.0.1:$XCONF_HTTP_PORT/ccmp
       (8080), domain XCONF_DOMAIN (localhost).
@@ -140,6 +143,10 @@ public final class Main {
       case "unmute" -> args.size() == 2 ? commands.mute(conference, args.get(1), false) : null;
       case "kick" -> args.size() == 2 ? commands.kick(conference, args.get(1)) : null;
       case "dial" -> args.size() == 2 ? commands.dial(conference, args.get(1)) : null;
+      case "lock" -> args.size() == 1 ? commands.lock(conference, true) : null;
+      case "unlock" -> args.size() == 1 ? commands.lock(conference, false) : null;
+      case "admit" -> args.size() == 2 ? commands.admit(conference, args.get(1), true) : null;
+      case "deny" -> args.size() == 2 ? commands.admit(conference, args.get(1), false) : null;
       default -> null;
     };
   }

@@ -1,4 +1,4 @@
-package io.xconf.cli.internal;
+package io.xconf.cli;
 
 import java.util.ArrayList;
 import java.util.List;

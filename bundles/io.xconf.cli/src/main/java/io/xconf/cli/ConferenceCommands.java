@@ -1,4 +1,4 @@
-package io.xconf.cli.internal;
+package io.xconf.cli;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -83,6 +83,9 @@ public final class ConferenceCommands {
       sipUris.add(CcmpAnswer.text(entry, CcmpRequests.INFO, "uri"));
     }
     List<Roster.Line> roster = Roster.of(info);
+    String joinHandling =
+        CcmpAnswer.text(
+            CcmpAnswer.child(info, CcmpRequests.INFO, "users"), CcmpRequests.XCON, "join-handling");
     long users = roster.stream().map(Roster.Line::user).distinct().count();
     long connected = roster.stream().filter(Roster.Line::connected).count();
     if (json) {
@@ -94,7 +97,8 @@ public final class ConferenceCommands {
                   "title", title,
                   "sipUris", sipUris,
                   "users", users,
-                  "connected", connected)));
+                  "connected", connected,
+                  "joinHandling", joinHandling)));
     }
     return Result.done(
         String.format(
@@ -234,6 +238,46 @@ public final class ConferenceCommands {
     }
     return done(
         uri, send(requests.removeUser(uri, line.get().user())), "removed " + line.get().user());
+  }
+
+  /**
+   * Locks the conference (join-handling {@code block}: new callers are refused, those in stay) or
+   * opens it ({@code allow}).
+   */
+  public Result lock(String conference, boolean locked) throws IOException {
+    String uri = resolve(conference);
+    return done(
+        uri,
+        send(
+            requests.conf(
+                "update", uri, CcmpRequests.joinHandling(uri, locked ? "block" : "allow"))),
+        locked ? "locked" : "unlocked");
+  }
+
+  /**
+   * Lets a caller waiting for a moderator in (its user on the allowed list) or turns it away (its
+   * endpoint on the deny list), as under join-handling {@code confirm}.
+   */
+  public Result admit(String conference, String who, boolean admitted) throws IOException {
+    String uri = resolve(conference);
+    CcmpAnswer current = send(requests.conf("retrieve", uri, null));
+    if (current.code() != 200 || current.confInfo().isEmpty()) {
+      return refused(current);
+    }
+    Optional<Roster.Line> line = find(Roster.of(current.confInfo().get()), who, admitted);
+    if (line.isEmpty() || (!admitted && line.get().endpoint() == null)) {
+      return Result.refused("xconf: no caller " + who + " in " + uri + "\n");
+    }
+    String listed = admitted ? line.get().user() : line.get().endpoint();
+    return done(
+        uri,
+        send(
+            requests.conf(
+                "update",
+                uri,
+                CcmpRequests.listed(
+                    uri, admitted ? "allowed-users-list" : "deny-users-list", listed))),
+        (admitted ? "admitted " : "denied ") + listed);
   }
 
   /** Has the focus call {@code target} in, as a dial-out target of the conference. */

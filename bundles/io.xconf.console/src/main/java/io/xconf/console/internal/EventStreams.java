@@ -1,0 +1,147 @@
+package io.xconf.console.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The consoles watching conferences: one server-sent event stream (text/event-stream) per open
+ * conference page. Jetty takes one write at a time per response, so each stream queues what comes
+ * while a write is on its way; a watcher too slow to take its events (more than {@link #MAX_QUEUED}
+ * queued) is cut off, and reconnects.
+ */
+final class EventStreams {
+
+  static final int MAX_QUEUED = 64;
+
+  /** One open stream. */
+  final class Stream {
+    final String conference;
+    final Sessions.Session session;
+    private final Response response;
+    private final Callback done;
+    private final ArrayDeque<ByteBuffer> queued = new ArrayDeque<>();
+    private boolean writing;
+    private boolean closed;
+
+    Stream(String conference, Sessions.Session session, Response response, Callback done) {
+      this.conference = conference;
+      this.session = session;
+      this.response = response;
+      this.done = done;
+    }
+
+    synchronized void send(String text) {
+      if (closed) {
+        return;
+      }
+      if (queued.size() >= MAX_QUEUED) {
+        close();
+        return;
+      }
+      queued.add(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+      if (!writing) {
+        writeNext();
+      }
+    }
+
+    private void writeNext() {
+      if (closed) {
+        writing = false;
+        response.write(true, ByteBuffer.allocate(0), done);
+        return;
+      }
+      ByteBuffer next = queued.poll();
+      if (next == null) {
+        writing = false;
+        return;
+      }
+      writing = true;
+      response.write(
+          false,
+          next,
+          Callback.from(
+              () -> {
+                synchronized (Stream.this) {
+                  writeNext();
+                }
+              },
+              this::broken));
+    }
+
+    /** The watcher went away: nothing more can be written. */
+    private synchronized void broken(Throwable failure) {
+      closed = true;
+      writing = false;
+      queued.clear();
+      remove(this);
+      done.failed(failure);
+    }
+
+    /** Ends the stream: the watcher's EventSource sees it close and reconnects. */
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queued.clear();
+      remove(this);
+      if (!writing) {
+        response.write(true, ByteBuffer.allocate(0), done);
+      }
+      // Else the write on its way ends the stream when it completes.
+    }
+  }
+
+  private final Map<String, Set<Stream>> byConference = new ConcurrentHashMap<>();
+  private final int maxStreams;
+  private final int maxPerSession;
+
+  EventStreams(int maxStreams, int maxPerSession) {
+    this.maxStreams = maxStreams;
+    this.maxPerSession = maxPerSession;
+  }
+
+  /** A new stream, or null when there are too many (for this session, or in all). */
+  Stream open(String conference, Sessions.Session session, Response response, Callback done) {
+    List<Stream> all = all();
+    if (all.size() >= maxStreams
+        || all.stream().filter(s -> s.session == session).count() >= maxPerSession) {
+      return null;
+    }
+    Stream stream = new Stream(conference, session, response, done);
+    byConference.computeIfAbsent(conference, uri -> ConcurrentHashMap.newKeySet()).add(stream);
+    return stream;
+  }
+
+  /** Sends an event to everyone watching the conference. */
+  void send(String conference, String event, String data) {
+    Set<Stream> streams = byConference.get(conference);
+    if (streams == null) {
+      return;
+    }
+    String text = "event: " + event + "\ndata: " + data + "\n\n";
+    for (Stream stream : streams) {
+      stream.send(text);
+    }
+  }
+
+  List<Stream> all() {
+    return byConference.values().stream().flatMap(Set::stream).toList();
+  }
+
+  private void remove(Stream stream) {
+    byConference.computeIfPresent(
+        stream.conference,
+        (uri, streams) -> {
+          streams.remove(stream);
+          return streams.isEmpty() ? null : streams;
+        });
+  }
+}
