@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import io.xconf.itests.support.Await;
+import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.FreePorts;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.XconfServer;
@@ -121,6 +122,41 @@ public class CommandLineIT {
       assertEquals(deleted.toString(), 0, deleted.status());
       assertEquals("the first phone got its BYE with the deletion", 0, first.await(20));
       assertFalse(xconf("alice", "secret", "list").out().contains(conference));
+    }
+  }
+
+  @Test
+  public void aModeratorLetsOneWaitingCallerInAndTurnsAnotherAway() throws Exception {
+    Conferences alice =
+        new Conferences(
+            server.ccmp().withDigest("alice", "secret"), "xcon-userid:alice@" + DOMAIN, DOMAIN);
+    String conference =
+        alice.created("<info:users><xcon:join-handling>confirm</xcon:join-handling></info:users>");
+    try (Sipp welcome =
+            Sipp.call(
+                work.resolve("welcome"),
+                "uac",
+                server.sipPort(),
+                Conferences.idOf(conference),
+                FreePorts.next(),
+                "-d",
+                "2000");
+        Sipp unwelcome =
+            Sipp.call(
+                work.resolve("unwelcome"),
+                "uac",
+                server.sipPort(),
+                Conferences.idOf(conference),
+                FreePorts.next())) {
+      awaitRoster(conference, welcome.address(), "dialing-in");
+      awaitRoster(conference, unwelcome.address(), "dialing-in");
+      Run admitted = xconf("alice", "secret", "admit", conference, welcome.address());
+      assertEquals(admitted.toString(), 0, admitted.status());
+      awaitRoster(conference, welcome.address(), "connected");
+      Run denied = xconf("alice", "secret", "deny", conference, unwelcome.address());
+      assertEquals(denied.toString(), 0, denied.status());
+      assertTrue(unwelcome.log(), unwelcome.await(20) != 0 && unwelcome.log().contains("403"));
+      assertEquals(welcome.log(), 0, welcome.await(30));
     }
   }
 

@@ -40,9 +40,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web console in headless Chromium (Debian chromium and chromium-driver, through Selenium),
  * against the packed distribution with sipp callers: sign in, watch a caller appear, mute it, lock
- * the conference, end it. Screenshots of each step are kept in {@code target/work/servers/console/screenshots}. Its API
- * is attacked too: no session, no CSRF header, a stranger's session, plain HTTP from another
- * machine, guessed passwords.
+ * the conference, end it. Screenshots of each step are kept in {@code
+ * target/work/servers/console/screenshots}. Its API is attacked too: no session, no CSRF header, a
+ * stranger's session, plain HTTP from another machine, guessed passwords.
  */
 public class ConsoleIT {
 
