@@ -207,37 +207,28 @@ public final class ConferenceCommands {
 
   public Result mute(String conference, String who, boolean muted) throws IOException {
     String uri = resolve(conference);
-    CcmpAnswer current = send(requests.conf("retrieve", uri, null));
-    if (current.code() != 200 || current.confInfo().isEmpty()) {
-      return refused(current);
+    Found found = lineOf(uri, who, true);
+    if (found.line() == null) {
+      return found.refusal();
     }
-    Optional<Roster.Line> line = find(Roster.of(current.confInfo().get()), who, true);
-    if (line.isEmpty()) {
-      return Result.refused("xconf: no endpoint " + who + " in " + uri + "\n");
-    }
+    Roster.Line line = found.line();
     return done(
         uri,
         send(
             requests.conf(
-                "update",
-                uri,
-                CcmpRequests.mute(uri, line.get().user(), line.get().endpoint(), muted))),
-        muted ? "muted " + line.get().endpoint() : "unmuted " + line.get().endpoint());
+                "update", uri, CcmpRequests.mute(uri, line.user(), line.endpoint(), muted))),
+        (muted ? "muted " : "unmuted ") + line.endpoint());
   }
 
   /** Removes a user (and so its calls) from the conference. */
   public Result kick(String conference, String who) throws IOException {
     String uri = resolve(conference);
-    CcmpAnswer current = send(requests.conf("retrieve", uri, null));
-    if (current.code() != 200 || current.confInfo().isEmpty()) {
-      return refused(current);
+    Found found = lineOf(uri, who, false);
+    if (found.line() == null) {
+      return found.refusal();
     }
-    Optional<Roster.Line> line = find(Roster.of(current.confInfo().get()), who, false);
-    if (line.isEmpty()) {
-      return Result.refused("xconf: no user or endpoint " + who + " in " + uri + "\n");
-    }
-    return done(
-        uri, send(requests.removeUser(uri, line.get().user())), "removed " + line.get().user());
+    String user = found.line().user();
+    return done(uri, send(requests.removeUser(uri, user)), "removed " + user);
   }
 
   /**
@@ -260,15 +251,12 @@ public final class ConferenceCommands {
    */
   public Result admit(String conference, String who, boolean admitted) throws IOException {
     String uri = resolve(conference);
-    CcmpAnswer current = send(requests.conf("retrieve", uri, null));
-    if (current.code() != 200 || current.confInfo().isEmpty()) {
-      return refused(current);
+    Found found = lineOf(uri, who, true);
+    if (found.line() == null) {
+      return found.refusal();
     }
-    Optional<Roster.Line> line = find(Roster.of(current.confInfo().get()), who, admitted);
-    if (line.isEmpty() || (!admitted && line.get().endpoint() == null)) {
-      return Result.refused("xconf: no caller " + who + " in " + uri + "\n");
-    }
-    String listed = admitted ? line.get().user() : line.get().endpoint();
+    Roster.Line line = found.line();
+    String listed = admitted ? line.user() : line.endpoint();
     return done(
         uri,
         send(
@@ -308,6 +296,30 @@ public final class ConferenceCommands {
     }
     // Not one of the caller's: the server says what it is (or that it is not there).
     return "xcon:" + conference + "@" + domain;
+  }
+
+  /** A roster line found, or the refusal to show instead. */
+  private record Found(Roster.Line line, Result refusal) {}
+
+  /** The line of {@code who} in the conference's roster as it is now. */
+  private Found lineOf(String uri, String who, boolean endpointWanted) throws IOException {
+    CcmpAnswer current = send(requests.conf("retrieve", uri, null));
+    if (current.code() != 200 || current.confInfo().isEmpty()) {
+      return new Found(null, refused(current));
+    }
+    return find(Roster.of(current.confInfo().get()), who, endpointWanted)
+        .map(line -> new Found(line, null))
+        .orElseGet(
+            () ->
+                new Found(
+                    null,
+                    Result.refused(
+                        "xconf: no "
+                            + (endpointWanted ? "endpoint " : "user or endpoint ")
+                            + who
+                            + " in "
+                            + uri
+                            + "\n")));
   }
 
   /** The roster line of an endpoint, or of a user (its first endpoint when one is wanted). */

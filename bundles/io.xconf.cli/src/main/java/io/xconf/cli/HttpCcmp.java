@@ -80,17 +80,28 @@ final class HttpCcmp implements CcmpTransport {
     String algorithm = challenge.getOrDefault("algorithm", "MD5");
     String realm = challenge.getOrDefault("realm", "");
     String nonce = challenge.getOrDefault("nonce", "");
-    String uri = endpoint.getRawPath();
+    String path =
+        endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
+            ? "/"
+            : endpoint.getRawPath();
+    String uri = endpoint.getRawQuery() == null ? path : path + "?" + endpoint.getRawQuery();
     String nc = String.format("%08x", ++nonceCount);
     byte[] cnonceBytes = new byte[12];
     random.nextBytes(cnonceBytes);
     String cnonce = HexFormat.of().formatHex(cnonceBytes);
     String ha1 = hash(algorithm, user + ":" + realm + ":" + new String(password));
     String ha2 = hash(algorithm, "POST:" + uri);
-    String response = hash(algorithm, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+    // qop=auth when offered (RFC 7616); a challenge without qop gets RFC 2069's answer.
+    boolean qop =
+        java.util.Arrays.stream(challenge.getOrDefault("qop", "").split(","))
+            .anyMatch(offered -> offered.strip().equalsIgnoreCase("auth"));
+    String response =
+        qop
+            ? hash(algorithm, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2)
+            : hash(algorithm, ha1 + ":" + nonce + ":" + ha2);
     StringBuilder header =
         new StringBuilder("Digest username=\"")
-            .append(user)
+            .append(user.replace("\\", "\\\\").replace("\"", "\\\""))
             .append("\", realm=\"")
             .append(realm)
             .append("\", nonce=\"")
@@ -99,13 +110,12 @@ final class HttpCcmp implements CcmpTransport {
             .append(uri)
             .append("\", algorithm=")
             .append(algorithm)
-            .append(", qop=auth, nc=")
-            .append(nc)
-            .append(", cnonce=\"")
-            .append(cnonce)
-            .append("\", response=\"")
+            .append(", response=\"")
             .append(response)
             .append('"');
+    if (qop) {
+      header.append(", qop=auth, nc=").append(nc).append(", cnonce=\"").append(cnonce).append('"');
+    }
     if (challenge.containsKey("opaque")) {
       header.append(", opaque=\"").append(challenge.get("opaque")).append('"');
     }

@@ -3,12 +3,12 @@ package io.xconf.cli;
 import java.util.List;
 import java.util.Map;
 
-/** JSON for '--json': objects of strings, numbers and lists, written in order. */
-final class Json {
+/** JSON for scripts and the console: maps, lists, strings, numbers and booleans, in order. */
+public final class Json {
 
   private Json() {}
 
-  static String of(Object value) {
+  public static String of(Object value) {
     StringBuilder json = new StringBuilder();
     write(json, value);
     return json.toString();

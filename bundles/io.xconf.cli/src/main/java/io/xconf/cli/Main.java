@@ -14,8 +14,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code bin/xconf list|show|create|delete|roster|mute|unmute|kick|dial}: a running server's
@@ -58,51 +60,106 @@ public final class Main {
     System.exit(run(args, System.getenv(), out, err, System.console()));
   }
 
+  /** The command line, read left to right: {@code --} ends the options. */
+  record Arguments(
+      List<String> words, Map<String, List<String>> options, boolean json, boolean help) {
+
+    private static final Set<String> WITH_VALUE =
+        Set.of("--user", "--url", "--blueprint", "--title", "--start", "--end", "--invite");
+
+    static Arguments parse(String[] arguments) {
+      List<String> words = new ArrayList<>();
+      Map<String, List<String>> options = new LinkedHashMap<>();
+      boolean json = false;
+      boolean help = false;
+      boolean optionsOver = false;
+      for (int i = 0; i < arguments.length; i++) {
+        String argument = arguments[i];
+        if (optionsOver || !argument.startsWith("-")) {
+          words.add(argument);
+        } else if (argument.equals("--")) {
+          optionsOver = true;
+        } else if (argument.equals("--json")) {
+          json = true;
+        } else if (argument.equals("--help") || argument.equals("-h")) {
+          help = true;
+        } else if (WITH_VALUE.contains(argument)) {
+          if (i + 1 >= arguments.length) {
+            throw new IllegalArgumentException(argument + " needs a value");
+          }
+          options.computeIfAbsent(argument, name -> new ArrayList<>()).add(arguments[++i]);
+        } else {
+          throw new IllegalArgumentException("no option " + argument);
+        }
+      }
+      return new Arguments(words, options, json, help);
+    }
+
+    String option(String name) {
+      List<String> values = options.getOrDefault(name, List.of());
+      if (values.size() > 1) {
+        throw new IllegalArgumentException(name + " given twice");
+      }
+      return values.isEmpty() ? null : values.get(0);
+    }
+  }
+
   static int run(
       String[] arguments,
       Map<String, String> env,
       PrintStream out,
       PrintStream err,
       Console console) {
-    List<String> args = new ArrayList<>(List.of(arguments));
-    boolean json = args.remove("--json");
-    String user;
-    String url;
+    Arguments args;
     try {
-      user = option(args, "--user", env.get("XCONF_USER"));
-      url =
-          option(
-              args,
-              "--url",
-              "http://127.0.0.1:" + env.getOrDefault("XCONF_HTTP_PORT", "8080") + "/ccmp");
+      args = Arguments.parse(arguments);
     } catch (IllegalArgumentException e) {
       err.println("xconf: " + e.getMessage());
       return 2;
     }
-    String domain = env.getOrDefault("XCONF_DOMAIN", "localhost");
-    if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-      (args.isEmpty() ? err : out).print(USAGE);
-      return args.isEmpty() ? 2 : 0;
+    if (args.help() || args.words().isEmpty()) {
+      (args.help() ? out : err).print(USAGE);
+      return args.help() ? 0 : 2;
     }
-    if (user == null || user.isBlank()) {
-      err.println("xconf: which account? --user NAME or XCONF_USER");
-      return 2;
-    }
-    char[] password;
-    if (env.get("XCONF_PASSWORD") != null) {
-      password = env.get("XCONF_PASSWORD").toCharArray();
-    } else if (console != null) {
-      password = console.readPassword("password of %s: ", user);
-    } else {
-      err.println("xconf: no password: set XCONF_PASSWORD or run in a terminal");
-      return 2;
-    }
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    CcmpTransport ccmp = new HttpCcmp(client, URI.create(url), user, password);
-    ConferenceCommands commands =
-        new ConferenceCommands(ccmp, "xcon-userid:" + user + "@" + domain, domain, json);
     try {
-      ConferenceCommands.Result result = execute(commands, args);
+      String user = args.option("--user") != null ? args.option("--user") : env.get("XCONF_USER");
+      if (user == null || user.isBlank()) {
+        err.println("xconf: which account? --user NAME or XCONF_USER");
+        return 2;
+      }
+      String url =
+          args.option("--url") != null
+              ? args.option("--url")
+              : "http://127.0.0.1:" + env.getOrDefault("XCONF_HTTP_PORT", "8080") + "/ccmp";
+      URI endpoint = URI.create(url);
+      char[] password;
+      if (env.get("XCONF_PASSWORD") != null) {
+        password = env.get("XCONF_PASSWORD").toCharArray();
+      } else if (console != null) {
+        password = console.readPassword("password of %s: ", user);
+      } else {
+        err.println("xconf: no password: set XCONF_PASSWORD or run in a terminal");
+        return 2;
+      }
+      if (password == null) {
+        err.println("xconf: no password given");
+        return 2;
+      }
+      String domain = env.getOrDefault("XCONF_DOMAIN", "localhost");
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      ConferenceCommands commands =
+          new ConferenceCommands(
+              new HttpCcmp(client, endpoint, user, password),
+              "xcon-userid:" + user + "@" + domain,
+              domain,
+              args.json());
+      ConferenceCommands.Result result;
+      try {
+        result = execute(commands, args);
+      } catch (IOException e) {
+        err.println("xconf: " + url + ": " + e.getMessage());
+        return 1;
+      }
       if (result == null) {
         err.print(USAGE);
         return 2;
@@ -113,60 +170,60 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       err.println("xconf: " + e.getMessage());
       return 2;
-    } catch (IOException e) {
-      err.println("xconf: " + url + ": " + e.getMessage());
-      return 1;
     }
   }
 
-  /** Runs the command in {@code args}; null when they make no command. */
-  static ConferenceCommands.Result execute(ConferenceCommands commands, List<String> args)
+  /** Runs the command the arguments name; null when they make no command. */
+  static ConferenceCommands.Result execute(ConferenceCommands commands, Arguments args)
       throws IOException {
-    String command = args.remove(0);
-    switch (command) {
-      case "list":
-        return args.isEmpty() ? commands.list() : null;
-      case "create":
-        return commands.create(creation(args));
-      default:
-        break;
+    List<String> words = args.words();
+    String command = words.get(0);
+    boolean creationOptions =
+        args.options().keySet().stream()
+            .anyMatch(name -> !name.equals("--user") && !name.equals("--url"));
+    if (command.equals("create")) {
+      return words.size() == 1 ? commands.create(creation(args)) : null;
     }
-    if (args.isEmpty()) {
+    if (creationOptions) {
+      throw new IllegalArgumentException(
+          "--blueprint, --title, --start, --end and --invite are for create");
+    }
+    if (command.equals("list")) {
+      return words.size() == 1 ? commands.list() : null;
+    }
+    if (words.size() < 2) {
       return null;
     }
-    String conference = args.get(0);
+    String conference = words.get(1);
+    int size = words.size();
     return switch (command) {
-      case "show" -> args.size() == 1 ? commands.show(conference) : null;
-      case "delete" -> args.size() == 1 ? commands.delete(conference) : null;
-      case "roster" -> args.size() == 1 ? commands.roster(conference) : null;
-      case "mute" -> args.size() == 2 ? commands.mute(conference, args.get(1), true) : null;
-      case "unmute" -> args.size() == 2 ? commands.mute(conference, args.get(1), false) : null;
-      case "kick" -> args.size() == 2 ? commands.kick(conference, args.get(1)) : null;
-      case "dial" -> args.size() == 2 ? commands.dial(conference, args.get(1)) : null;
-      case "lock" -> args.size() == 1 ? commands.lock(conference, true) : null;
-      case "unlock" -> args.size() == 1 ? commands.lock(conference, false) : null;
-      case "admit" -> args.size() == 2 ? commands.admit(conference, args.get(1), true) : null;
-      case "deny" -> args.size() == 2 ? commands.admit(conference, args.get(1), false) : null;
+      case "show" -> size == 2 ? commands.show(conference) : null;
+      case "delete" -> size == 2 ? commands.delete(conference) : null;
+      case "roster" -> size == 2 ? commands.roster(conference) : null;
+      case "lock" -> size == 2 ? commands.lock(conference, true) : null;
+      case "unlock" -> size == 2 ? commands.lock(conference, false) : null;
+      case "mute" -> size == 3 ? commands.mute(conference, words.get(2), true) : null;
+      case "unmute" -> size == 3 ? commands.mute(conference, words.get(2), false) : null;
+      case "kick" -> size == 3 ? commands.kick(conference, words.get(2)) : null;
+      case "dial" -> size == 3 ? commands.dial(conference, words.get(2)) : null;
+      case "admit" -> size == 3 ? commands.admit(conference, words.get(2), true) : null;
+      case "deny" -> size == 3 ? commands.admit(conference, words.get(2), false) : null;
       default -> null;
     };
   }
 
-  private static ConferenceCommands.Creation creation(List<String> args) {
-    String blueprint = option(args, "--blueprint", null);
-    String title = option(args, "--title", null);
-    String start = option(args, "--start", null);
-    String end = option(args, "--end", null);
-    List<String> invitees = new ArrayList<>();
-    for (String invitee; (invitee = option(args, "--invite", null)) != null; ) {
-      invitees.add(invitee);
-    }
-    if (!args.isEmpty()) {
-      throw new IllegalArgumentException("create does not take " + args);
-    }
+  private static ConferenceCommands.Creation creation(Arguments args) {
+    String start = args.option("--start");
+    String end = args.option("--end");
     if (end != null && start == null) {
       throw new IllegalArgumentException("--end needs --start");
     }
-    return new ConferenceCommands.Creation(blueprint, title, time(start), time(end), invitees);
+    return new ConferenceCommands.Creation(
+        args.option("--blueprint"),
+        args.option("--title"),
+        time(start),
+        time(end),
+        args.options().getOrDefault("--invite", List.of()));
   }
 
   /** An instant (2026-12-08T09:00:00Z), or a local date and time in this machine's zone. */
@@ -184,18 +241,5 @@ public final class Main {
             "not a time: " + text + " (2026-12-08T09:00:00Z or 2026-12-08T09:00)");
       }
     }
-  }
-
-  /** Removes {@code name VALUE} from {@code args} and returns VALUE, or {@code absent}. */
-  private static String option(List<String> args, String name, String absent) {
-    int at = args.indexOf(name);
-    if (at < 0) {
-      return absent;
-    }
-    if (at + 1 >= args.size()) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    args.remove(at);
-    return args.remove(at);
   }
 }

@@ -283,7 +283,7 @@ public class OperationsIT {
     XconfServer blocked = XconfServer.configure(data, DOMAIN);
     try (ServerSocket squatter = new ServerSocket()) {
       squatter.bind(new InetSocketAddress("127.0.0.1", blocked.sipPort()));
-      blocked.start();
+      blocked.startCcmp();
       URI health = URI.create("http://127.0.0.1:" + blocked.httpPort() + "/health");
       HttpResponse<String> answer =
           Await.until(

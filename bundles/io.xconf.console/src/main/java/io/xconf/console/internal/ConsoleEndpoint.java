@@ -8,7 +8,9 @@ import io.xconf.ccmp.CcmpCaller;
 import io.xconf.ccmp.CcmpProcessor;
 import io.xconf.cli.CcmpTransport;
 import io.xconf.cli.ConferenceCommands;
+import io.xconf.cli.Json;
 import io.xconf.http.HttpEndpoint;
+import io.xconf.http.Requests;
 import io.xconf.model.ConferenceChange;
 import io.xconf.model.ConferenceChangeListener;
 import io.xconf.server.ServerIdentity;
@@ -17,8 +19,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +94,7 @@ public final class ConsoleEndpoint
   private final LoginThrottle guesses = LoginThrottle.standard(System::currentTimeMillis);
   private final Semaphore passwordChecks = new Semaphore(4);
   private final Map<String, Set<String>> lastSpeakers = new ConcurrentHashMap<>();
+  private final Set<String> rechecking = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -134,6 +135,9 @@ public final class ConsoleEndpoint
 
   @Override
   public void changed(ConferenceChange change) {
+    if (change.kind() == ConferenceChange.Kind.DELETED) {
+      lastSpeakers.remove(change.uri());
+    }
     streams.send(
         change.uri(),
         "changed",
@@ -142,29 +146,81 @@ public final class ConsoleEndpoint
             + ",\"kind\":\""
             + change.kind().name().toLowerCase(java.util.Locale.ROOT)
             + "\"}");
+    recheck(change);
+  }
+
+  /**
+   * A change can take a watcher's right to see the conference (removed from it, a password set):
+   * each stream's account is asked again, off the model's thread, and the ones that may no longer
+   * retrieve the conference are closed. A deletion closes them all.
+   */
+  private void recheck(ConferenceChange change) {
+    if (change.kind() == ConferenceChange.Kind.DELETED) {
+      streams.of(change.uri()).forEach(EventStreams.Stream::close);
+      return;
+    }
+    if (rechecking.add(change.uri())) {
+      heartbeat.execute(
+          () -> {
+            rechecking.remove(change.uri());
+            for (EventStreams.Stream stream : streams.of(change.uri())) {
+              try {
+                Optional<Account> account = current(stream.session);
+                if (account.isEmpty()
+                    || commandsOf(account.get()).show(change.uri()).status() != 0) {
+                  stream.close();
+                }
+              } catch (IOException | RuntimeException e) {
+                LOG.debug("Checking a console watcher of {} failed", change.uri(), e);
+                stream.close();
+              }
+            }
+          });
+    }
   }
 
   @Override
   public void speaking(String conferenceUri, List<String> endpoints) {
     // The mixer reports every change of levels; watchers care about who, not how loud.
     Set<String> now = new TreeSet<>(endpoints);
-    Set<String> before = lastSpeakers.put(conferenceUri, now);
+    Set<String> before =
+        now.isEmpty() ? lastSpeakers.remove(conferenceUri) : lastSpeakers.put(conferenceUri, now);
+    if (now.isEmpty() && before == null) {
+      return;
+    }
     if (!now.equals(before)) {
-      StringBuilder json = new StringBuilder("[");
-      for (String endpoint : now) {
-        json.append(json.length() > 1 ? "," : "").append(jsonString(endpoint));
-      }
-      streams.send(conferenceUri, "speakers", json.append(']').toString());
+      streams.send(conferenceUri, "speakers", Json.of(List.copyOf(now)));
     }
   }
 
   private void keepStreamsAlive() {
-    for (EventStreams.Stream stream : streams.all()) {
-      if (sessions.watching(stream.session)) {
-        stream.send(": keep-alive\n\n");
-      } else {
-        stream.close();
+    // An exception would cancel the schedule for good.
+    try {
+      for (EventStreams.Stream stream : streams.all()) {
+        if (sessions.watching(stream.session) && current(stream.session).isPresent()) {
+          stream.send(": keep-alive\n\n");
+        } else {
+          stream.close();
+        }
       }
+    } catch (RuntimeException e) {
+      LOG.warn("Console event streams could not be kept alive", e);
+    }
+  }
+
+  /**
+   * The session's account as the directory has it now: a removed account's sessions end, and a
+   * demoted administrator acts as what it is now.
+   */
+  private Optional<Account> current(Sessions.Session session) {
+    try {
+      Optional<Account> account = accounts.byUserId(session.account.userId());
+      if (account.isEmpty()) {
+        sessions.close(session.token);
+      }
+      return account;
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -181,7 +237,7 @@ public final class ConsoleEndpoint
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-    if (!request.isSecure() && !fromThisMachine(request)) {
+    if (!request.isSecure() && !Requests.fromThisMachine(request)) {
       return text(
           response, callback, HttpStatus.FORBIDDEN_403, "The console is served over HTTPS.");
     }
@@ -209,22 +265,14 @@ public final class ConsoleEndpoint
       return login(request, response, callback, form);
     }
     Optional<Sessions.Session> session = sessions.find(cookie(request));
-    if (session.isEmpty()) {
+    Optional<Account> account = session.flatMap(this::current);
+    if (account.isEmpty()) {
       return json(response, callback, HttpStatus.UNAUTHORIZED_401, "{\"error\":\"sign in\"}");
     }
-    ConferenceCommands commands = commandsOf(session.get().account);
+    ConferenceCommands commands = commandsOf(account.get());
     Fields query = Request.extractQueryParameters(request);
     return switch (post ? "POST " + api : "GET " + api) {
-      case "GET session" ->
-          json(
-              response,
-              callback,
-              HttpStatus.OK_200,
-              "{\"user\":"
-                  + jsonString(session.get().account.name())
-                  + ",\"administrator\":"
-                  + session.get().account.administrator()
-                  + "}");
+      case "GET session" -> json(response, callback, HttpStatus.OK_200, whoIs(account.get()));
       case "POST logout" -> {
         sessions.close(session.get().token);
         Response.addCookie(response, cookie("", request.isSecure(), 0));
@@ -293,7 +341,7 @@ public final class ConsoleEndpoint
           response,
           callback,
           HttpStatus.SERVICE_UNAVAILABLE_503,
-          "{\"error\":" + jsonString(AccountDirectoryUnavailableException.CLIENT_MESSAGE) + "}");
+          Json.of(Map.of("error", AccountDirectoryUnavailableException.CLIENT_MESSAGE)));
     } finally {
       passwordChecks.release();
     }
@@ -308,15 +356,7 @@ public final class ConsoleEndpoint
     Sessions.Session session = sessions.open(account.get());
     LOG.info("{} signed in to the console from {}", account.get().name(), source);
     Response.addCookie(response, cookie(session.token, request.isSecure(), -1));
-    return json(
-        response,
-        callback,
-        HttpStatus.OK_200,
-        "{\"user\":"
-            + jsonString(account.get().name())
-            + ",\"administrator\":"
-            + account.get().administrator()
-            + "}");
+    return json(response, callback, HttpStatus.OK_200, whoIs(account.get()));
   }
 
   /** A conference as its page shows it: the summary and the roster, as the account may see it. */
@@ -488,30 +528,11 @@ public final class ConsoleEndpoint
     return form;
   }
 
-  private static boolean fromThisMachine(Request request) {
-    SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-    return remote instanceof InetSocketAddress address
-        && address.getAddress() != null
-        && address.getAddress().isLoopbackAddress();
-  }
-
-  static String jsonString(String text) {
-    StringBuilder json = new StringBuilder("\"");
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        case '<' -> json.append("\\u003c");
-        default -> {
-          if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-        }
-      }
-    }
-    return json.append('"').toString();
+  /** Who is signed in, as the page shows it. */
+  private static String whoIs(Account account) {
+    Map<String, Object> who = new java.util.LinkedHashMap<>();
+    who.put("user", account.name());
+    who.put("administrator", account.administrator());
+    return Json.of(who);
   }
 }

@@ -24,6 +24,7 @@ final class EventStreams {
   final class Stream {
     final String conference;
     final Sessions.Session session;
+    final long opened = System.nanoTime();
     private final Response response;
     private final Callback done;
     private final ArrayDeque<ByteBuffer> queued = new ArrayDeque<>();
@@ -108,16 +109,41 @@ final class EventStreams {
     this.maxPerSession = maxPerSession;
   }
 
-  /** A new stream, or null when there are too many (for this session, or in all). */
+  /**
+   * A new stream. A session at its limit gives up its oldest stream for it (a page that moved on or
+   * a tab closed without a goodbye); null when the server as a whole has too many.
+   */
   Stream open(String conference, Sessions.Session session, Response response, Callback done) {
-    List<Stream> all = all();
-    if (all.size() >= maxStreams
-        || all.stream().filter(s -> s.session == session).count() >= maxPerSession) {
-      return null;
+    Stream oldest = null;
+    Stream stream;
+    synchronized (this) {
+      List<Stream> all = all();
+      List<Stream> own = all.stream().filter(s -> s.session == session).toList();
+      if (own.size() >= maxPerSession) {
+        oldest = own.stream().min(java.util.Comparator.comparingLong(s -> s.opened)).orElseThrow();
+        remove(oldest);
+      } else if (all.size() >= maxStreams) {
+        return null;
+      }
+      stream = new Stream(conference, session, response, done);
+      byConference.compute(
+          conference,
+          (uri, streams) -> {
+            Set<Stream> set = streams == null ? ConcurrentHashMap.newKeySet() : streams;
+            set.add(stream);
+            return set;
+          });
     }
-    Stream stream = new Stream(conference, session, response, done);
-    byConference.computeIfAbsent(conference, uri -> ConcurrentHashMap.newKeySet()).add(stream);
+    if (oldest != null) {
+      oldest.close();
+    }
     return stream;
+  }
+
+  /** The streams watching a conference now. */
+  List<Stream> of(String conference) {
+    Set<Stream> streams = byConference.get(conference);
+    return streams == null ? List.of() : List.copyOf(streams);
   }
 
   /** Sends an event to everyone watching the conference. */
@@ -136,7 +162,7 @@ final class EventStreams {
     return byConference.values().stream().flatMap(Set::stream).toList();
   }
 
-  private void remove(Stream stream) {
+  private synchronized void remove(Stream stream) {
     byConference.computeIfPresent(
         stream.conference,
         (uri, streams) -> {

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -41,6 +42,9 @@ final class Sessions {
   /** In access order: the eldest is the least recently used. */
   private final LinkedHashMap<String, Session> byToken = new LinkedHashMap<>(16, 0.75f, true);
 
+  /** Sign-ins one account keeps at once: its oldest goes, not someone else's. */
+  static final int MAX_PER_ACCOUNT = 10;
+
   Sessions(LongSupplier clock, long idleMillis, long maxMillis, int maxSessions) {
     this.clock = clock;
     this.idleMillis = idleMillis;
@@ -53,6 +57,15 @@ final class Sessions {
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Session session = new Session(token, account, clock.getAsLong());
+    List<String> own =
+        byToken.values().stream()
+            .filter(other -> other.account.userId().equals(account.userId()))
+            .map(other -> other.token)
+            .toList();
+    if (own.size() >= MAX_PER_ACCOUNT) {
+      // byToken is in access order: the first of the account's is its least recently used.
+      byToken.remove(own.get(0));
+    }
     byToken.put(token, session);
     if (byToken.size() > maxSessions) {
       Iterator<Map.Entry<String, Session>> eldest = byToken.entrySet().iterator();

@@ -86,7 +86,20 @@ async function openConference(uri) {
       markSpeakers();
     });
     events.addEventListener("hello", () => { $("live").textContent = "Live"; });
-    events.onerror = () => { $("live").textContent = "Reconnecting…"; };
+    events.onerror = () => {
+      $("live").textContent = "Reconnecting…";
+      // The browser retries a dropped stream itself, but not one refused (signed out, gone):
+      // then the page finds out why and opens it again, or asks to sign in.
+      if (events && events.readyState === EventSource.CLOSED) {
+        const lost = current;
+        closeEvents();
+        current = null;
+        setTimeout(async () => {
+          const session = await api("session");
+          if (session.ok && location.hash === "#" + encodeURIComponent(lost)) { openConference(lost); }
+        }, 2000);
+      }
+    };
   }
   await refresh();
   show("conference");

@@ -6,10 +6,9 @@ import io.xconf.accounts.DigestVerifier;
 import io.xconf.accounts.LoginThrottle;
 import io.xconf.http.HttpAuthenticator;
 import io.xconf.http.HttpEndpoint;
+import io.xconf.http.Requests;
 import io.xconf.metrics.MetricsText;
 import io.xconf.server.ServerIdentity;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
@@ -62,7 +61,7 @@ public final class MetricsEndpoint implements HttpEndpoint {
       Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
       return true;
     }
-    if (!fromThisMachine(request) && !administrator(request, response, callback)) {
+    if (!Requests.fromThisMachine(request) && !administrator(request, response, callback)) {
       return true;
     }
     byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
@@ -71,13 +70,6 @@ public final class MetricsEndpoint implements HttpEndpoint {
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
     return true;
-  }
-
-  private static boolean fromThisMachine(Request request) {
-    SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-    return remote instanceof InetSocketAddress address
-        && address.getAddress() != null
-        && address.getAddress().isLoopbackAddress();
   }
 
   /** Whether the request comes from an administrator; if not, it has been answered. */

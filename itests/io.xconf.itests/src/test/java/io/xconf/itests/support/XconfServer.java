@@ -140,15 +140,38 @@ public final class XconfServer implements AutoCloseable {
     return java.net.URI.create("https://localhost:" + httpsPort() + "/ccmp");
   }
 
-  /** Runs {@code bin/xconf} in the background and waits until /ccmp answers. */
+  /**
+   * Runs {@code bin/xconf} in the background and waits until everything is up: /health answers 200
+   * (CCMP, the SIP focus and the store), so that no test meets a part still starting.
+   */
   public XconfServer start() throws IOException {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException("already running");
-    }
-    ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/xconf").toString());
-    builder.environment().putAll(environment);
-    builder.redirectErrorStream(true).redirectOutput(stdout.toFile());
-    process = builder.start();
+    launch();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI health = java.net.URI.create("http://127.0.0.1:" + httpPort() + "/health");
+    Await.until(
+        "bin/xconf to be up (/health 200 on port " + httpPort() + ")",
+        Duration.ofSeconds(90),
+        () -> {
+          if (!process.isAlive()) {
+            throw new AssertionError(
+                "bin/xconf exited with " + process.exitValue() + ":\n" + output());
+          }
+          try {
+            return http.send(
+                    java.net.http.HttpRequest.newBuilder(health).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+          } catch (IOException e) {
+            return 0;
+          }
+        },
+        status -> status == 200);
+    return this;
+  }
+
+  /** Runs {@code bin/xconf} and waits only until /ccmp answers (for a server with a part down). */
+  public XconfServer startCcmp() throws IOException {
+    launch();
     CcmpHttp ccmp = ccmp();
     Await.until(
         "bin/xconf to serve /ccmp on port " + httpPort(),
@@ -162,6 +185,16 @@ public final class XconfServer implements AutoCloseable {
         },
         status -> status == 405);
     return this;
+  }
+
+  private void launch() throws IOException {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("already running");
+    }
+    ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/xconf").toString());
+    builder.environment().putAll(environment);
+    builder.redirectErrorStream(true).redirectOutput(stdout.toFile());
+    process = builder.start();
   }
 
   /** Sends SIGTERM and waits for the process to end; returns how long that took. */

@@ -274,8 +274,10 @@ final class DialOut {
         dialled.put(key, outgoing);
       }
       if (!outgoing.offered(media)) {
-        // Ended before it was sent (its end wrote the roster): nothing goes out.
+        // Ended before it was sent (its end wrote the roster): nothing goes out, and its place
+        // (taken again by the offer) is given back.
         media.leave();
+        focus.live.leave(outgoing);
         if (key != null) {
           dialled.remove(key, outgoing);
         }

@@ -36,7 +36,10 @@ final class LiveConferences {
   private final Map<String, LiveConference> byUri = new ConcurrentHashMap<>();
   private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
 
-  /** The mixer's leg ids (Call-IDs) of the legs in a mix, for its speaker reports. */
+  /**
+   * The legs in the mixes by conference and the mixer's leg id (the Call-ID, which callers choose:
+   * the same in two conferences must not mix them up), for the mixers' speaker reports.
+   */
   private final Map<String, Leg> byLegId = new ConcurrentHashMap<>();
 
   private final MixListener mixEvents;
@@ -51,7 +54,7 @@ final class LiveConferences {
           public void speakers(String conferenceUri, List<Speaker> mixed) {
             List<String> endpoints = new ArrayList<>(mixed.size());
             for (Speaker speaker : mixed) {
-              Leg leg = byLegId.get(speaker.legId());
+              Leg leg = byLegId.get(conferenceUri + " " + speaker.legId());
               if (leg != null) {
                 endpoints.add(leg.endpoint());
               }
@@ -132,13 +135,13 @@ final class LiveConferences {
    */
   MediaLeg join(Leg leg, XmlElement document, String legId, String offer)
       throws SdpException, MixerException {
-    byLegId.put(legId, leg);
+    byLegId.put(leg.conferenceUri() + " " + legId, leg);
     return mixFor(leg, document).join(legId, offer);
   }
 
   /** A dial-out's media: the mixer's offer. */
   MediaLeg offer(Leg leg, XmlElement document, String legId) throws MixerException {
-    byLegId.put(legId, leg);
+    byLegId.put(leg.conferenceUri() + " " + legId, leg);
     return mixFor(leg, document).offer(legId);
   }
 
