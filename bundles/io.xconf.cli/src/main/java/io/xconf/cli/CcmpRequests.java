@@ -16,9 +16,22 @@ final class CcmpRequests {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final String userId;
+  private final String conferencePassword;
 
-  CcmpRequests(String userId) {
+  /**
+   * @param conferencePassword put into every request about an existing conference (RFC 6503 section
+   *     5.1: a password-protected conference wants it in all of them); null for none
+   */
+  CcmpRequests(String userId, String conferencePassword) {
     this.userId = userId;
+    this.conferencePassword = conferencePassword;
+  }
+
+  /** The conference-password element, after the operation, when there is one to send. */
+  private String password(String operation) {
+    return conferencePassword == null || operation.equals("create")
+        ? ""
+        : "<conference-password>" + escape(conferencePassword) + "</conference-password>";
   }
 
   String confs() {
@@ -32,6 +45,7 @@ final class CcmpRequests {
             + "<operation>"
             + operation
             + "</operation>"
+            + password(operation)
             + (confInfo == null
                 ? "<ccmp:confRequest/>"
                 : "<ccmp:confRequest>" + confInfo + "</ccmp:confRequest>"));
@@ -42,7 +56,9 @@ final class CcmpRequests {
         "user",
         "<confObjID>"
             + escape(conference)
-            + "</confObjID><operation>delete</operation><ccmp:userRequest><userInfo entity=\""
+            + "</confObjID><operation>delete</operation>"
+            + password("delete")
+            + "<ccmp:userRequest><userInfo entity=\""
             + escape(user)
             + "\"/></ccmp:userRequest>");
   }

@@ -45,8 +45,17 @@ public final class ConferenceCommands {
    * @param domain the server's domain (of XCON-URIs)
    */
   public ConferenceCommands(CcmpTransport ccmp, String userId, String domain, boolean json) {
+    this(ccmp, userId, domain, json, null);
+  }
+
+  /**
+   * @param conferencePassword the conference-password sent with every request about an existing
+   *     conference (a password-protected one answers 423 without it); null for none
+   */
+  public ConferenceCommands(
+      CcmpTransport ccmp, String userId, String domain, boolean json, String conferencePassword) {
     this.ccmp = ccmp;
-    this.requests = new CcmpRequests(userId);
+    this.requests = new CcmpRequests(userId, conferencePassword);
     this.domain = domain;
     this.json = json;
   }

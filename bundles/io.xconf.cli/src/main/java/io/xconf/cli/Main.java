@@ -45,8 +45,9 @@ public final class Main {
         admit CONF USER|ENDPOINT      let a caller waiting for a moderator in
         deny CONF ENDPOINT            turn a waiting caller away
       CONF is an XCON-URI or its id. The account: --user or XCONF_USER; its password: XCONF_PASSWORD
-      or asked on the terminal. The server: --url, else http://127.0.0.1:$XCONF_HTTP_PORT/ccmp
-      (8080), domain XCONF_DOMAIN (localhost).
+      or asked on the terminal; a password-protected conference's: XCONF_CONFERENCE_PASSWORD.
+      The server: --url, else http://127.0.0.1:$XCONF_HTTP_PORT/ccmp (8080), domain XCONF_DOMAIN
+      (localhost).
       """;
 
   private Main() {}
@@ -152,7 +153,8 @@ public final class Main {
               new HttpCcmp(client, endpoint, user, password),
               "xcon-userid:" + user + "@" + domain,
               domain,
-              args.json());
+              args.json(),
+              env.get("XCONF_CONFERENCE_PASSWORD"));
       ConferenceCommands.Result result;
       try {
         result = execute(commands, args);

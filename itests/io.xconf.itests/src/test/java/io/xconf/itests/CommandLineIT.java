@@ -161,6 +161,25 @@ public class CommandLineIT {
   }
 
   @Test
+  public void aPasswordProtectedConferenceWantsItsPassword() throws Exception {
+    Run created = xconf("alice", "secret", "create", "--title", "Board", "--json");
+    String conference = jsonField(created.out(), "conference");
+    new Conferences(
+            server.ccmp().withDigest("alice", "secret"), "xcon-userid:alice@" + DOMAIN, DOMAIN)
+        .protect(conference, "s3same");
+    Run without = xconf("alice", "secret", "show", conference);
+    assertEquals(without.toString(), 1, without.status());
+    assertTrue(without.err(), without.err().startsWith("xconf: 423"));
+    Run with =
+        xconf(Map.of("XCONF_CONFERENCE_PASSWORD", "s3same"), "alice", "secret", "show", conference);
+    assertEquals(with.toString(), 0, with.status());
+    assertTrue(with.out(), with.out().contains("title       Board"));
+    Run locked =
+        xconf(Map.of("XCONF_CONFERENCE_PASSWORD", "s3same"), "alice", "secret", "lock", conference);
+    assertEquals(locked.toString(), 0, locked.status());
+  }
+
+  @Test
   public void aScheduledConferenceFromABlueprintAndHelpfulRefusals() throws Exception {
     Instant start =
         Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -196,6 +215,12 @@ public class CommandLineIT {
   private record Run(int status, String out, String err) {}
 
   private static Run xconf(String user, String password, String... args) throws Exception {
+    return xconf(Map.of(), user, password, args);
+  }
+
+  private static Run xconf(
+      Map<String, String> extraEnvironment, String user, String password, String... args)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(XconfServer.home().resolve("bin/xconf").toString());
     command.addAll(List.of(args));
@@ -204,6 +229,7 @@ public class CommandLineIT {
     Map<String, String> env = builder.environment();
     env.putAll(server.environment());
     env.put("XCONF_PASSWORD", password);
+    env.putAll(extraEnvironment);
     Path out = work.resolve("cli-out.txt");
     Path err = work.resolve("cli-err.txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -206,6 +206,16 @@ public class ConsoleIT {
     assertTrue(stranger.body(), stranger.body().contains("\"code\":4"));
     assertFalse(alice.retrieve(conference).contains("<xcon:join-handling>block"));
     assertEquals(409, get(base + "events?c=" + conference, bob).statusCode());
+    // A password-protected conference: its password with every call, as CCMP wants it.
+    String alices = signIn(base, "alice", "secret");
+    alice.protect(conference, "pw1");
+    HttpResponse<String> withoutPassword = get(base + "conference?c=" + conference, alices);
+    assertEquals(409, withoutPassword.statusCode());
+    assertTrue(withoutPassword.body(), withoutPassword.body().contains("\"code\":423"));
+    assertEquals(200, get(base + "conference?c=" + conference + "&p=pw1", alices).statusCode());
+    assertEquals(
+        200, post(base + "action", alices, "c=" + conference + "&a=lock&p=pw1").statusCode());
+
     HttpResponse<String> loggedOut = post(base + "logout", bob, "");
     assertEquals(200, loggedOut.statusCode());
     assertEquals(401, get(base + "conferences", bob).statusCode());

@@ -167,7 +167,10 @@ public final class ConsoleEndpoint
               try {
                 Optional<Account> account = current(stream.session);
                 if (account.isEmpty()
-                    || commandsOf(account.get()).show(change.uri()).status() != 0) {
+                    || commandsOf(account.get(), stream.conferencePassword)
+                            .show(change.uri())
+                            .status()
+                        != 0) {
                   stream.close();
                 }
               } catch (IOException | RuntimeException e) {
@@ -269,8 +272,10 @@ public final class ConsoleEndpoint
     if (account.isEmpty()) {
       return json(response, callback, HttpStatus.UNAUTHORIZED_401, "{\"error\":\"sign in\"}");
     }
-    ConferenceCommands commands = commandsOf(account.get());
     Fields query = Request.extractQueryParameters(request);
+    // A password-protected conference's password, when the page was given one (RFC 6503 5.1).
+    String conferencePassword = post ? form.get("p") : query.getValue("p");
+    ConferenceCommands commands = commandsOf(account.get(), conferencePassword);
     return switch (post ? "POST " + api : "GET " + api) {
       case "GET session" -> json(response, callback, HttpStatus.OK_200, whoIs(account.get()));
       case "POST logout" -> {
@@ -280,7 +285,8 @@ public final class ConsoleEndpoint
       }
       case "GET conferences" -> answer(response, callback, commands.list());
       case "GET conference" -> conference(response, callback, commands, query.getValue("c"));
-      case "GET events" -> events(request, response, callback, session.get(), commands, query);
+      case "GET events" ->
+          events(response, callback, session.get(), commands, query, conferencePassword);
       case "POST action" -> action(response, callback, commands, form);
       default -> json(response, callback, HttpStatus.NOT_FOUND_404, "{\"error\":\"no such call\"}");
     };
@@ -386,12 +392,12 @@ public final class ConsoleEndpoint
   }
 
   private boolean events(
-      Request request,
       Response response,
       Callback callback,
       Sessions.Session session,
       ConferenceCommands commands,
-      Fields query)
+      Fields query,
+      String conferencePassword)
       throws IOException {
     String conference = query.getValue("c");
     if (conference == null || !conference.startsWith("xcon:")) {
@@ -404,7 +410,8 @@ public final class ConsoleEndpoint
     }
     response.setStatus(HttpStatus.OK_200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-    EventStreams.Stream stream = streams.open(conference, session, response, callback);
+    EventStreams.Stream stream =
+        streams.open(conference, session, conferencePassword, response, callback);
     if (stream == null) {
       return json(
           response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "{\"error\":\"too many streams\"}");
@@ -443,7 +450,7 @@ public final class ConsoleEndpoint
 
   // ----- helpers -----
 
-  private ConferenceCommands commandsOf(Account account) {
+  private ConferenceCommands commandsOf(Account account, String conferencePassword) {
     CcmpTransport inProcess =
         request -> {
           ByteArrayOutputStream answer = new ByteArrayOutputStream();
@@ -453,7 +460,7 @@ public final class ConsoleEndpoint
               new CcmpCaller(account, true));
           return answer.toString(StandardCharsets.UTF_8);
         };
-    return new ConferenceCommands(inProcess, account.userId(), domain, true);
+    return new ConferenceCommands(inProcess, account.userId(), domain, true, conferencePassword);
   }
 
   /** A command's JSON: 200 when done, 409 with CCMP's code and reason when refused. */

@@ -24,6 +24,10 @@ final class EventStreams {
   final class Stream {
     final String conference;
     final Sessions.Session session;
+
+    /** The conference's password the watcher gave, for checking its right again; or null. */
+    final String conferencePassword;
+
     final long opened = System.nanoTime();
     private final Response response;
     private final Callback done;
@@ -31,9 +35,15 @@ final class EventStreams {
     private boolean writing;
     private boolean closed;
 
-    Stream(String conference, Sessions.Session session, Response response, Callback done) {
+    Stream(
+        String conference,
+        Sessions.Session session,
+        String conferencePassword,
+        Response response,
+        Callback done) {
       this.conference = conference;
       this.session = session;
+      this.conferencePassword = conferencePassword;
       this.response = response;
       this.done = done;
     }
@@ -113,7 +123,12 @@ final class EventStreams {
    * A new stream. A session at its limit gives up its oldest stream for it (a page that moved on or
    * a tab closed without a goodbye); null when the server as a whole has too many.
    */
-  Stream open(String conference, Sessions.Session session, Response response, Callback done) {
+  Stream open(
+      String conference,
+      Sessions.Session session,
+      String conferencePassword,
+      Response response,
+      Callback done) {
     Stream oldest = null;
     Stream stream;
     synchronized (this) {
@@ -125,7 +140,7 @@ final class EventStreams {
       } else if (all.size() >= maxStreams) {
         return null;
       }
-      stream = new Stream(conference, session, response, done);
+      stream = new Stream(conference, session, conferencePassword, response, done);
       byConference.compute(
           conference,
           (uri, streams) -> {

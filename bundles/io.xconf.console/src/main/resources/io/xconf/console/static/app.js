@@ -7,6 +7,11 @@ const $ = (id) => document.getElementById(id);
 let current = null; // the conference open, its XCON-URI
 let events = null; // its EventSource
 let speaking = new Set();
+const passwords = new Map(); // conference XCON-URI -> its password, as given on this page
+
+function withPassword(uri) {
+  return passwords.has(uri) ? "&p=" + encodeURIComponent(passwords.get(uri)) : "";
+}
 
 async function api(path, form) {
   const options = { credentials: "same-origin", headers: { "X-Xconf-Console": "1" } };
@@ -76,7 +81,7 @@ async function openConference(uri) {
     closeEvents();
     current = uri;
     speaking = new Set();
-    events = new EventSource("api/events?c=" + encodeURIComponent(uri));
+    events = new EventSource("api/events?c=" + encodeURIComponent(uri) + withPassword(uri));
     events.addEventListener("changed", (event) => {
       if (JSON.parse(event.data).kind === "deleted") { location.hash = ""; return; }
       refresh();
@@ -111,7 +116,18 @@ function closeEvents() {
 
 async function refresh() {
   if (!current) { return; }
-  const answer = await api("conference?c=" + encodeURIComponent(current));
+  const answer = await api("conference?c=" + encodeURIComponent(current) + withPassword(current));
+  if (answer.body.code === 423) {
+    // RFC 6503: a password-protected conference wants its password in every request.
+    const password = prompt("This conference has a password:");
+    if (password) {
+      passwords.set(current, password);
+      const uri = current;
+      closeEvents();
+      current = null;
+      return openConference(uri);
+    }
+  }
   if (!answer.ok) {
     $("action-error").textContent = answer.body.reason || answer.body.error || "not available";
     return;
@@ -196,7 +212,9 @@ function button(label, onClick, kind) {
 
 async function act(action, fields) {
   $("action-error").textContent = "";
-  const answer = await api("action", Object.assign({ c: current, a: action }, fields || {}));
+  const form = Object.assign({ c: current, a: action }, fields || {});
+  if (passwords.has(current)) { form.p = passwords.get(current); }
+  const answer = await api("action", form);
   if (!answer.ok) {
     $("action-error").textContent = answer.body.reason || answer.body.error || "refused";
   }

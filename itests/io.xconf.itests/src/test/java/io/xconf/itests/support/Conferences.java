@@ -75,6 +75,26 @@ public final class Conferences {
             + "</operation><ccmp:confRequest/>");
   }
 
+  /** Gives the conference a password (RFC 6501: its conf-uris entry's conference-password). */
+  public void protect(String conference, String password) throws Exception {
+    String updated =
+        ccmp(
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                + conference
+                + "\"><info:conference-description><info:conf-uris><info:entry><info:uri>sip:"
+                + idOf(conference)
+                + "@"
+                + domain
+                + "</info:uri><xcon:conference-password>"
+                + password
+                + "</xcon:conference-password></info:entry></info:conf-uris>"
+                + "</info:conference-description></confInfo></ccmp:confRequest>");
+    assertEquals(updated, 200, CcmpHttp.responseCode(updated));
+  }
+
   /** The id part of an XCON-URI: the user part of the conference's SIP URI. */
   public static String idOf(String conference) {
     return conference.substring("xcon:".length(), conference.indexOf('@'));
