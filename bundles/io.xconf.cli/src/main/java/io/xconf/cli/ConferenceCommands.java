@@ -12,7 +12,7 @@ import org.w3c.dom.Element;
 /**
  * The conference commands, each one or a few CCMP requests with the caller's own rights: what CCMP
  * refuses, they cannot do. Human-readable answers by default, JSON for scripts. Used by {@code
- * bin/xconf} over HTTP and by the Karaf shell commands in-process.
+ * bin/xconf} over HTTP, and in-process by the Karaf shell commands and the web console.
  */
 public final class ConferenceCommands {
 

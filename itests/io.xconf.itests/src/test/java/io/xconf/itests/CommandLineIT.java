@@ -127,9 +127,7 @@ public class CommandLineIT {
 
   @Test
   public void aModeratorLetsOneWaitingCallerInAndTurnsAnotherAway() throws Exception {
-    Conferences alice =
-        new Conferences(
-            server.ccmp().withDigest("alice", "secret"), "xcon-userid:alice@" + DOMAIN, DOMAIN);
+    Conferences alice = server.conferencesOf("alice", "secret");
     String conference =
         alice.created("<info:users><xcon:join-handling>confirm</xcon:join-handling></info:users>");
     try (Sipp welcome =
@@ -164,9 +162,7 @@ public class CommandLineIT {
   public void aPasswordProtectedConferenceWantsItsPassword() throws Exception {
     Run created = xconf("alice", "secret", "create", "--title", "Board", "--json");
     String conference = jsonField(created.out(), "conference");
-    new Conferences(
-            server.ccmp().withDigest("alice", "secret"), "xcon-userid:alice@" + DOMAIN, DOMAIN)
-        .protect(conference, "s3same");
+    server.conferencesOf("alice", "secret").protect(conference, "s3same");
     Run without = xconf("alice", "secret", "show", conference);
     assertEquals(without.toString(), 1, without.status());
     assertTrue(without.err(), without.err().startsWith("xconf: 423"));

@@ -13,15 +13,21 @@ import io.xconf.itests.support.Hosts;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.XconfServer;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -70,9 +76,7 @@ public class ConsoleIT {
     // Whose password is guessed: the throttle it trips must not hold up the other test's alice.
     assertEquals(0, server.userWithInput("carolpw\n", "add", "carol").exitCode());
     server.start();
-    alice =
-        new Conferences(
-            server.ccmp().withDigest("alice", "secret"), "xcon-userid:alice@" + DOMAIN, DOMAIN);
+    alice = server.conferencesOf("alice", "secret");
   }
 
   @AfterClass
@@ -231,6 +235,45 @@ public class ConsoleIT {
             null);
     assertEquals(403, plain.statusCode());
     assertTrue(plain.body(), plain.body().contains("HTTPS"));
+
+    // A session holds 8 event streams at most: a ninth replaces its oldest, which ends.
+    String watcher = signIn(base, "alice", "secret");
+    String watched = alice.create();
+    List<InputStream> streams = new ArrayList<>();
+    try {
+      for (int i = 0; i < 9; i++) {
+        HttpResponse<InputStream> stream =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "events?c=" + watched))
+                    .header("Cookie", watcher)
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        streams.add(stream.body());
+      }
+      InputStream oldest = streams.get(0);
+      String ended =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return new String(oldest.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                      return "broken: " + e;
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS);
+      assertTrue(ended, ended.contains("event: hello"));
+    } finally {
+      for (InputStream stream : streams) {
+        stream.close();
+      }
+    }
+
+    // An oversized form is no sign-in, and checks no password.
+    HttpResponse<String> oversized =
+        post(base + "login", null, "user=bob&password=bobpw&pad=" + "x".repeat(9000));
+    assertEquals(401, oversized.statusCode());
+    assertFalse(oversized.headers().firstValue("Set-Cookie").isPresent());
 
     // Guessing: slowed per source, the right password included once it is.
     int status = 0;

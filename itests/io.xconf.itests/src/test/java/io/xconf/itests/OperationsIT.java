@@ -97,9 +97,7 @@ public class OperationsIT {
     server.start();
     watcher.join(30_000);
     watcher.interrupt();
-    alice =
-        new Conferences(
-            server.ccmp().withDigest("alice", "secret"), "xcon-userid:alice@" + DOMAIN, DOMAIN);
+    alice = server.conferencesOf("alice", "secret");
   }
 
   @AfterClass

@@ -81,9 +81,7 @@ public class WebhooksIT {
     try {
       assertEquals(0, server.userWithInput("secret\n", "add", "alice").exitCode());
       server.start();
-      Conferences alice =
-          new Conferences(
-              server.ccmp().withDigest("alice", "secret"), "xcon-userid:alice@" + DOMAIN, DOMAIN);
+      Conferences alice = server.conferencesOf("alice", "secret");
       String conference = alice.create();
       try (Sipp caller =
           Sipp.call(

@@ -297,21 +297,18 @@ public final class ConsoleEndpoint
     if (file == null) {
       return text(response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
-    boolean head = HttpMethod.HEAD.is(request.getMethod());
-    if (!head && !HttpMethod.GET.is(request.getMethod())) {
-      return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "GET");
+    if (!Requests.reads(request, response, callback)) {
+      return true;
     }
-    byte[] body = files.get(file);
-    response.setStatus(HttpStatus.OK_200);
-    response
-        .getHeaders()
-        .put(
-            HttpHeader.CONTENT_TYPE,
-            file.endsWith(".js")
-                ? "text/javascript; charset=utf-8"
-                : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8");
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-    response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+    Requests.answer(
+        request,
+        response,
+        callback,
+        HttpStatus.OK_200,
+        file.endsWith(".js")
+            ? "text/javascript; charset=utf-8"
+            : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8",
+        files.get(file));
     return true;
   }
 

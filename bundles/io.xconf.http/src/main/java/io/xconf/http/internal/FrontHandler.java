@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one Jetty handler Xconf gives Pax Web, in front of its servlet contexts (a positive {@code
  * service.ranking}), serving every {@link HttpEndpoint} service by its path. It needs nothing, so
- * it is there as soon as Jetty is: a request to one of Xconf's own paths that comes before its
- * endpoint (at start, or while it restarts) gets 503 with Retry-After instead of Jetty's 404 page.
- * Every other path goes on to the servlet contexts.
+ * it never re-registers (which would restart Pax Web's Jetty) and is there from Jetty's first
+ * second after start: a request to one of Xconf's own paths that comes before its endpoint (at
+ * start, or while it restarts) gets 503 with Retry-After instead of Jetty's 404 page. Every other
+ * path goes on to the servlet contexts.
  */
 @Component(service = Handler.class, property = "service.ranking:Integer=100")
 public final class FrontHandler extends Handler.Abstract {

@@ -1,17 +1,16 @@
 package io.xconf.operations.internal;
 
 import io.xconf.http.HttpEndpoint;
+import io.xconf.http.Requests;
 import io.xconf.model.ConferenceService;
 import io.xconf.server.ServerIdentity;
 import io.xconf.sip.Sip;
 import io.xconf.sip.focus.Focus;
 import io.xconf.store.ConferenceStore;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -191,18 +190,17 @@ public final class HealthEndpoint implements HttpEndpoint {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    boolean head = HttpMethod.HEAD.is(request.getMethod());
-    if (!head && !HttpMethod.GET.is(request.getMethod())) {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-      Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+    if (!Requests.reads(request, response, callback)) {
       return true;
     }
     Map<String, Boolean> parts = parts();
-    byte[] body = json(parts).getBytes(StandardCharsets.UTF_8);
-    response.setStatus(allUp(parts) ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-    response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+    Requests.answer(
+        request,
+        response,
+        callback,
+        allUp(parts) ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
+        "application/json",
+        json(parts).getBytes(StandardCharsets.UTF_8));
     return true;
   }
 }

@@ -9,11 +9,9 @@ import io.xconf.http.HttpEndpoint;
 import io.xconf.http.Requests;
 import io.xconf.metrics.MetricsText;
 import io.xconf.server.ServerIdentity;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -55,20 +53,19 @@ public final class MetricsEndpoint implements HttpEndpoint {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    boolean head = HttpMethod.HEAD.is(request.getMethod());
-    if (!head && !HttpMethod.GET.is(request.getMethod())) {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-      Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+    if (!Requests.reads(request, response, callback)) {
       return true;
     }
     if (!Requests.fromThisMachine(request) && !administrator(request, response, callback)) {
       return true;
     }
-    byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
-    response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, meters.contentType());
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-    response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+    Requests.answer(
+        request,
+        response,
+        callback,
+        HttpStatus.OK_200,
+        meters.contentType(),
+        meters.scrape().getBytes(StandardCharsets.UTF_8));
     return true;
   }
 

@@ -105,6 +105,13 @@ public final class XconfServer implements AutoCloseable {
     return Integer.parseInt(environment.get("XCONF_HTTPS_PORT"));
   }
 
+  /** What {@code user} does with conferences over CCMP (HTTP Digest), on this server's domain. */
+  public Conferences conferencesOf(String user, String password) {
+    String domain = environment.get("XCONF_DOMAIN");
+    return new Conferences(
+        ccmp().withDigest(user, password), "xcon-userid:" + user + "@" + domain, domain);
+  }
+
   public CcmpHttp ccmp() {
     return new CcmpHttp(httpPort());
   }
