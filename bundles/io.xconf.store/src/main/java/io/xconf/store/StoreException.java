@@ -1,7 +1,7 @@
 package io.xconf.store;
 
 /** The store could not read or durably write. */
-public final class StoreException extends Exception {
+public class StoreException extends Exception {
   private static final long serialVersionUID = 1L;
 
   public StoreException(String message, Throwable cause) {

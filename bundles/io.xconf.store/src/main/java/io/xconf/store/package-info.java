@@ -4,7 +4,7 @@
  * PostgreSQL store implement it.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package io.xconf.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -109,7 +109,8 @@ public final class ConferenceServiceComponent implements ConferenceService {
       BundleContext context,
       Config config,
       @Reference ServerIdentity identity,
-      @Reference ConferenceStore store)
+      // Which engine: the target "store.target" in this PID's configuration.
+      @Reference(name = "store") ConferenceStore store)
       throws IOException, MalformedXmlException, StoreException {
     this.notifier = Executors.newSingleThreadExecutor(ConferenceServiceComponent::changeThread);
     Map<String, XmlElement> blueprints = blueprints(context, config);
@@ -124,6 +125,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
             new ConferenceTree.Limits(config.maxDocumentBytes(), config.maxUsers()),
             this::announce,
             Clock.systemUTC());
+    tree.listen();
   }
 
   /** A service outside OSGi (tools, benchmarks), with the built-in blueprints. */
@@ -140,6 +142,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
             ConferenceTree.Limits.DEFAULTS,
             this::announce,
             Clock.systemUTC());
+    tree.listen();
   }
 
   private static Thread changeThread(Runnable runnable) {
@@ -187,6 +190,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
 
   @Deactivate
   public void deactivate() throws InterruptedException {
+    tree.close();
     notifier.shutdown();
     notifier.awaitTermination(5, TimeUnit.SECONDS);
   }

@@ -10,7 +10,9 @@ import io.xconf.model.ObjectKind;
 import io.xconf.model.XmlDocuments;
 import io.xconf.model.XmlElement;
 import io.xconf.store.ConferenceStore;
+import io.xconf.store.StaleWriteException;
 import io.xconf.store.StoreException;
+import io.xconf.store.StoreListener;
 import io.xconf.store.StoreWrite;
 import io.xconf.store.StoredObject;
 import java.time.Clock;
@@ -35,12 +37,22 @@ import org.slf4j.LoggerFactory;
  * them into effective documents. Each node is its own lock: operations on one node are serialized,
  * operations on different nodes run in parallel, and a change is applied in memory only once the
  * store has made it durable.
+ *
+ * <p>Every write names the version it was computed from, so a store that other nodes write too (a
+ * {@linkplain ConferenceStore#shared() shared} one) refuses it when another node's change came
+ * first; the node is then read again and the operation computed anew. With a shared store, every
+ * read asks the store for the versions of the object and its stored ancestors first (one look), so
+ * a change acknowledged by any node is what the next read on any node sees; the other nodes'
+ * notifications only keep that look cheap.
  */
 final class ConferenceTree {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConferenceTree.class);
   private static final int MAX_DEPTH = 64;
   private static final long STORE_TIMEOUT_SECONDS = 30;
+
+  /** Tries of one operation that other nodes' changes overtake before it gives up. */
+  private static final int ATTEMPTS = 32;
 
   /** Parsed own documents kept for the most recently used objects; the rest stay compact. */
   private static final int CACHED_TREES = 512;
@@ -83,10 +95,12 @@ final class ConferenceTree {
     final String owner;
     final String sipUri;
     final Instant created;
-    volatile State state;
+    volatile State state; // replaced under this lock
     int children; // guarded by this
     volatile List<String> sidebars = List.of(); // replaced under this lock
-    boolean deleted; // guarded by this
+    // Set under this lock by local deletions; by another node's deletion without it (the store
+    // refuses whatever a local operation in progress then writes).
+    volatile boolean deleted;
 
     Node(
         String uri,
@@ -161,24 +175,9 @@ final class ConferenceTree {
     List<StoredObject> stored = new ArrayList<>();
     store.loadAll(stored::add);
     for (StoredObject object : stored) {
-      try {
-        // Parsed once: an unreadable one is left out, a readable one goes to the bounded cache.
-        XmlElement own = XmlDocuments.parse(object.document(), MAX_DEPTH);
-        State state =
-            new State(
-                object.version(), documents.compact(own, object.document()), object.modified());
-        nodes.put(
-            object.uri(),
-            new Node(
-                object.uri(),
-                ObjectKind.valueOf(object.kind()),
-                object.parentUri(),
-                object.owner(),
-                object.sipUri(),
-                object.created(),
-                state));
-      } catch (MalformedXmlException | IllegalArgumentException e) {
-        LOG.error("Stored object {} is unreadable and left out: {}", object.uri(), e.getMessage());
+      Node node = nodeOf(object);
+      if (node != null) {
+        nodes.put(object.uri(), node);
       }
     }
     for (Node node : nodes.values()) {
@@ -200,6 +199,284 @@ final class ConferenceTree {
     LOG.info("Conference tree loaded: {} objects", nodes.size());
   }
 
+  /** A node as stored, or null (logged) when its document cannot be read. */
+  private Node nodeOf(StoredObject object) {
+    try {
+      return new Node(
+          object.uri(),
+          ObjectKind.valueOf(object.kind()),
+          object.parentUri(),
+          object.owner(),
+          object.sipUri(),
+          object.created(),
+          stateOf(object));
+    } catch (MalformedXmlException | IllegalArgumentException e) {
+      LOG.error("Stored object {} is unreadable and left out: {}", object.uri(), e.getMessage());
+      return null;
+    }
+  }
+
+  /** Parsed once: a readable document goes to the bounded cache. */
+  private State stateOf(StoredObject object) throws MalformedXmlException {
+    XmlElement own = XmlDocuments.parse(object.document(), MAX_DEPTH);
+    return new State(
+        object.version(), documents.compact(own, object.document()), object.modified());
+  }
+
+  /** Starts hearing of other nodes' changes, when the store has other writers. */
+  void listen() {
+    if (!store.shared()) {
+      return;
+    }
+    store.listen(
+        new StoreListener() {
+          @Override
+          public void changed(String uri, long version) {
+            try {
+              Node node = nodes.get(uri);
+              if (version == StoreWrite.ABSENT) {
+                if (node != null) {
+                  forget(node);
+                }
+              } else if (node == null || node.state.version() < version) {
+                refresh(uri);
+              }
+            } catch (StoreException e) {
+              LOG.warn("Cannot read {} after another node changed it: {}", uri, e.getMessage());
+            }
+          }
+
+          @Override
+          public void resync() {
+            try {
+              catchUpWithStore();
+            } catch (StoreException e) {
+              LOG.warn("Cannot compare with the store: {}", e.getMessage());
+            }
+          }
+        });
+  }
+
+  void close() {
+    store.listen(null);
+  }
+
+  /**
+   * With a shared store, brings the object and its stored ancestors up to what the store holds now
+   * (a lookup of their versions; the documents only of what changed). Reads go on from the cache
+   * while the store cannot be reached: writes fail then anyway, so nothing diverges.
+   */
+  private void freshen(String uri) {
+    if (!store.shared() || uri == null) {
+      return;
+    }
+    try {
+      List<String> chain = new ArrayList<>();
+      Node node = nodes.get(uri);
+      if (node == null) {
+        chain.add(uri);
+      }
+      for (int depth = 0; node != null && depth < MAX_DEPTH; depth++) {
+        if (node.kind == ObjectKind.BLUEPRINT) {
+          break; // blueprints are configuration, the same on every node
+        }
+        chain.add(node.uri);
+        node = node.parentUri == null ? null : nodes.get(node.parentUri);
+      }
+      if (chain.isEmpty()) {
+        return;
+      }
+      Map<String, Long> stored = store.versions(chain);
+      // Ancestors first, so that a node adopted below finds its parent.
+      for (int i = chain.size() - 1; i >= 0; i--) {
+        String link = chain.get(i);
+        Node known = nodes.get(link);
+        Long version = stored.get(link);
+        if (version == null) {
+          if (known != null) {
+            forget(known);
+          }
+        } else if (known == null || known.state.version() < version) {
+          refresh(link);
+        }
+      }
+      storeReachable();
+    } catch (StoreException e) {
+      storeUnreachable(e);
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean storeUnreachable =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void storeUnreachable(StoreException e) {
+    if (storeUnreachable.compareAndSet(false, true)) {
+      LOG.warn(
+          "The conference store cannot be read; answering from this node's copy: {}",
+          e.getMessage());
+    }
+  }
+
+  private void storeReachable() {
+    if (storeUnreachable.compareAndSet(true, false)) {
+      LOG.info("The conference store can be read again");
+    }
+  }
+
+  /** With a shared store, brings every object up to what the store holds now. */
+  private void catchUpWithStore() throws StoreException {
+    if (!store.shared()) {
+      return;
+    }
+    Map<String, Long> stored = store.versions();
+    for (Node node : nodes.values()) {
+      if (node.kind != ObjectKind.BLUEPRINT && !stored.containsKey(node.uri)) {
+        forget(node);
+      }
+    }
+    for (Map.Entry<String, Long> entry : stored.entrySet()) {
+      Node known = nodes.get(entry.getKey());
+      if (known == null || known.state.version() < entry.getValue()) {
+        refresh(entry.getKey());
+      }
+    }
+  }
+
+  /**
+   * Makes a node what the store holds now: its state, its children (another node may have cloned
+   * from it or removed a sidebar), or its absence.
+   */
+  private void refresh(String uri) throws StoreException {
+    StoredObject row = store.read(List.of(uri)).get(uri);
+    Node node = nodes.get(uri);
+    if (row == null) {
+      if (node != null) {
+        forget(node);
+      }
+      return;
+    }
+    if (node == null) {
+      node = adopt(row, 0);
+      if (node == null) {
+        return;
+      }
+    }
+    synchronized (node) {
+      if (node.deleted) {
+        return;
+      }
+      if (row.version() > node.state.version()) {
+        try {
+          node.state = stateOf(row);
+        } catch (MalformedXmlException e) {
+          LOG.error("Stored object {} is unreadable: {}", uri, e.getMessage());
+        }
+      }
+      reconcileChildren(node, store.children(uri));
+    }
+  }
+
+  /** Called with the parent's lock held: its children are the stored ones. */
+  private void reconcileChildren(Node parent, List<StoredObject> children) {
+    List<String> stored = new ArrayList<>();
+    for (StoredObject child : children) {
+      stored.add(child.uri());
+      if (!nodes.containsKey(child.uri())) {
+        adopt(child, 0);
+      }
+    }
+    for (String sidebar : parent.sidebars) {
+      Node gone = nodes.get(sidebar);
+      if (gone != null && !stored.contains(sidebar)) {
+        forget(gone);
+      }
+    }
+    parent.children = children.size();
+  }
+
+  /** Takes in an object another node created, with its parent if that is new here too. */
+  private Node adopt(StoredObject row, int depth) {
+    Node parent = row.parentUri() == null ? null : nodes.get(row.parentUri());
+    if (parent == null && row.parentUri() != null && depth < MAX_DEPTH) {
+      try {
+        StoredObject parentRow = store.read(List.of(row.parentUri())).get(row.parentUri());
+        parent = parentRow == null ? null : adopt(parentRow, depth + 1);
+      } catch (StoreException e) {
+        LOG.warn(
+            "Cannot read {}, the parent of {}: {}", row.parentUri(), row.uri(), e.getMessage());
+      }
+    }
+    Node node = nodeOf(row);
+    if (node == null) {
+      return null;
+    }
+    if (parent == null) {
+      Node existing = nodes.putIfAbsent(row.uri(), node);
+      return existing == null ? node : existing;
+    }
+    synchronized (parent) {
+      if (parent.deleted) {
+        return null;
+      }
+      Node existing = nodes.putIfAbsent(row.uri(), node);
+      if (existing != null) {
+        return existing;
+      }
+      parent.children++;
+      if (node.kind.isSidebar()) {
+        parent.sidebars = plus(parent.sidebars, node.uri);
+      }
+      return node;
+    }
+  }
+
+  /** Drops an object another node deleted. */
+  private void forget(Node node) {
+    node.deleted = true;
+    if (!nodes.remove(node.uri, node)) {
+      return;
+    }
+    Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
+    if (parent != null) {
+      synchronized (parent) {
+        parent.children = Math.max(0, parent.children - 1);
+        if (node.kind.isSidebar()) {
+          parent.sidebars = minus(parent.sidebars, node.uri);
+        }
+      }
+    }
+  }
+
+  /** One try of an operation; a stale write makes it try again on fresh state. */
+  @FunctionalInterface
+  private interface Attempt<T> {
+    T run() throws ModelException, StaleWriteException;
+  }
+
+  private <T> T retrying(String uri, Attempt<T> attempt) throws ModelException {
+    for (int tries = 1; ; tries++) {
+      freshen(uri);
+      try {
+        return attempt.run();
+      } catch (StaleWriteException stale) {
+        if (tries == ATTEMPTS) {
+          throw new ModelException(
+              ModelFailure.CONFLICT,
+              uri
+                  + " was changed elsewhere "
+                  + tries
+                  + " times while this change was made; try again");
+        }
+        try {
+          refresh(stale.uri());
+        } catch (StoreException e) {
+          throw new ModelException(
+              ModelFailure.SERVER_INTERNAL_ERROR, "the conference store failed", e);
+        }
+      }
+    }
+  }
+
   int conferencesCount() {
     int count = 0;
     for (Node node : nodes.values()) {
@@ -215,6 +492,14 @@ final class ConferenceTree {
   }
 
   List<ConferenceObject> list(ObjectKind kind, String parentUri) {
+    if (store.shared()) {
+      try {
+        catchUpWithStore();
+        storeReachable();
+      } catch (StoreException e) {
+        storeUnreachable(e);
+      }
+    }
     List<ConferenceObject> result = new ArrayList<>();
     for (Node node : nodes.values()) {
       boolean wanted = kind == null ? node.kind.isSidebar() : node.kind == kind;
@@ -227,6 +512,7 @@ final class ConferenceTree {
   }
 
   Optional<ConferenceObject> get(String uri) {
+    freshen(uri);
     Node node = uri == null ? null : nodes.get(uri);
     return node == null ? Optional.empty() : Optional.of(view(node));
   }
@@ -237,6 +523,11 @@ final class ConferenceTree {
           ModelFailure.FORBIDDEN, "blueprints are configured in etc/, not created over CCMP");
     }
     String parentUri = request.parentUri() == null ? defaultBlueprintUri : request.parentUri();
+    return retrying(parentUri, () -> createOnce(request, parentUri));
+  }
+
+  private ConferenceObject createOnce(CreateRequest request, String parentUri)
+      throws ModelException, StaleWriteException {
     Node parent = nodes.get(parentUri);
     if (parent == null) {
       throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
@@ -285,23 +576,36 @@ final class ConferenceTree {
     if (node.kind.isSidebar()) {
       return createSidebar(parent, node, ownXml, request.owner());
     }
-    synchronized (parent) {
-      if (parent.deleted) {
-        throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
-      }
-      parent.children++;
-    }
-    try {
-      durably(new StoreWrite.Put(stored(node, node.state, ownXml)));
-    } catch (ModelException e) {
+    StoreWrite put = new StoreWrite.Put(stored(node, node.state, ownXml), StoreWrite.ABSENT);
+    if (parent.kind == ObjectKind.BLUEPRINT) {
+      // Blueprints are never deleted: no lock on them while the store commits, or every creation
+      // from the default blueprint would wait for the one before (no group commit).
       synchronized (parent) {
-        parent.children--;
+        parent.children++;
       }
-      throw e;
+      try {
+        durably(List.of(put));
+      } catch (ModelException | StaleWriteException e) {
+        synchronized (parent) {
+          parent.children--;
+        }
+        throw e;
+      }
+      nodes.put(node.uri, node);
+    } else {
+      // A stored parent is held here and required in the store: neither this node nor another
+      // can delete it in between.
+      synchronized (parent) {
+        if (parent.deleted) {
+          throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parentUri);
+        }
+        durably(List.of(new StoreWrite.Require(parentUri), put));
+        parent.children++;
+        nodes.put(node.uri, node);
+      }
     }
     ConferenceObject created;
     synchronized (node) {
-      nodes.put(node.uri, node);
       created = view(node);
       events.accept(
           new ConferenceChange(
@@ -331,10 +635,15 @@ final class ConferenceTree {
    */
   ConferenceObject update(String uri, List<XmlElement> updates, String actor)
       throws ModelException {
-    Node node = existing(uri);
     for (XmlElement update : updates) {
       checkRoot(update);
     }
+    return retrying(uri, () -> updateOnce(uri, updates, actor));
+  }
+
+  private ConferenceObject updateOnce(String uri, List<XmlElement> updates, String actor)
+      throws ModelException, StaleWriteException {
+    Node node = existing(uri);
     synchronized (node) {
       if (node.deleted) {
         throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + uri);
@@ -384,7 +693,7 @@ final class ConferenceTree {
       checkLimits(ownXml.length, current.own().size(), users(after), users(before));
       State next =
           new State(current.version() + 1, documents.compact(own, ownXml), clock.instant());
-      durably(new StoreWrite.Put(stored(node, next, ownXml)));
+      durably(List.of(new StoreWrite.Put(stored(node, next, ownXml), current.version())));
       node.state = next;
       ConferenceObject updated = view(node);
       events.accept(
@@ -402,6 +711,15 @@ final class ConferenceTree {
   }
 
   void delete(String uri, String actor) throws ModelException {
+    retrying(
+        uri,
+        () -> {
+          deleteOnce(uri, actor);
+          return null;
+        });
+  }
+
+  private void deleteOnce(String uri, String actor) throws ModelException, StaleWriteException {
     Node node = existing(uri);
     XmlElement before;
     long version;
@@ -424,7 +742,7 @@ final class ConferenceTree {
         deleteSidebar(node, before, actor);
         return;
       }
-      durably(new StoreWrite.Delete(uri));
+      durably(List.of(new StoreWrite.Delete(uri, version)));
       node.deleted = true;
       nodes.remove(uri);
       events.accept(
@@ -480,17 +798,20 @@ final class ConferenceTree {
     }
   }
 
-  private void durably(StoreWrite write) throws ModelException {
-    durably(List.of(write));
-  }
-
-  private void durably(List<StoreWrite> writes) throws ModelException {
+  private void durably(List<StoreWrite> writes) throws ModelException, StaleWriteException {
     try {
       store.write(writes).toCompletableFuture().get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelException(ModelFailure.SERVER_INTERNAL_ERROR, "interrupted while storing", e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StaleWriteException stale) {
+        throw stale;
+      }
+      LOG.error("Storing {} failed", writes.get(writes.size() - 1).uri(), e.getCause());
+      throw new ModelException(
+          ModelFailure.SERVER_INTERNAL_ERROR, "the conference store failed", e.getCause());
+    } catch (TimeoutException e) {
       LOG.error("Storing {} failed", writes.get(0).uri(), e);
       throw new ModelException(
           ModelFailure.SERVER_INTERNAL_ERROR, "the conference store failed", e);
@@ -642,7 +963,7 @@ final class ConferenceTree {
    * conference object).
    */
   private ConferenceObject createSidebar(Node parent, Node sidebar, byte[] ownXml, String owner)
-      throws ModelException {
+      throws ModelException, StaleWriteException {
     synchronized (parent) {
       if (parent.deleted) {
         throw new ModelException(ModelFailure.NOT_FOUND, "no conference object " + parent.uri);
@@ -652,8 +973,9 @@ final class ConferenceTree {
       State next = new State(current.version() + 1, current.own(), clock.instant());
       durably(
           List.of(
-              new StoreWrite.Put(stored(sidebar, sidebar.state, ownXml)),
-              new StoreWrite.Put(stored(parent, next, documents.xml(current.own())))));
+              new StoreWrite.Put(stored(sidebar, sidebar.state, ownXml), StoreWrite.ABSENT),
+              new StoreWrite.Put(
+                  stored(parent, next, documents.xml(current.own())), current.version())));
       ConferenceObject created;
       synchronized (sidebar) {
         nodes.put(sidebar.uri, sidebar);
@@ -687,10 +1009,12 @@ final class ConferenceTree {
   }
 
   /** Called with the sidebar's lock held; removes it and moves its conference's version. */
-  private void deleteSidebar(Node sidebar, XmlElement before, String actor) throws ModelException {
+  private void deleteSidebar(Node sidebar, XmlElement before, String actor)
+      throws ModelException, StaleWriteException {
+    long version = sidebar.state.version();
     Node parent = nodes.get(sidebar.parentUri);
     if (parent == null) {
-      durably(List.of(new StoreWrite.Delete(sidebar.uri)));
+      durably(List.of(new StoreWrite.Delete(sidebar.uri, version)));
       sidebar.deleted = true;
       nodes.remove(sidebar.uri);
       return;
@@ -701,14 +1025,14 @@ final class ConferenceTree {
       State next = new State(current.version() + 1, current.own(), clock.instant());
       durably(
           List.of(
-              new StoreWrite.Delete(sidebar.uri),
-              new StoreWrite.Put(stored(parent, next, documents.xml(current.own())))));
+              new StoreWrite.Delete(sidebar.uri, version),
+              new StoreWrite.Put(
+                  stored(parent, next, documents.xml(current.own())), current.version())));
       sidebar.deleted = true;
       nodes.remove(sidebar.uri);
       parent.children--;
       parent.state = next;
       parent.sidebars = minus(parent.sidebars, sidebar.uri);
-      long version = sidebar.state.version();
       events.accept(
           new ConferenceChange(
               sidebar.uri,

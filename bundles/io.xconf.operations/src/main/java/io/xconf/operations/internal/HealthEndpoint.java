@@ -34,7 +34,12 @@ import org.slf4j.LoggerFactory;
  * the HTTP listeners: it says up or down and nothing else (no version, no counts). The first time
  * everything is up it logs the start-up banner; later changes are logged once each.
  */
-@Component(service = HttpEndpoint.class, property = HttpEndpoint.PATH + "=/health")
+// configurationPid: "store.target" there names the engine the model uses, so that only that
+// store is bound (and a store not chosen is never activated).
+@Component(
+    service = HttpEndpoint.class,
+    property = HttpEndpoint.PATH + "=/health",
+    configurationPid = "io.xconf.operations")
 public final class HealthEndpoint implements HttpEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoint.class);
@@ -133,6 +138,7 @@ public final class HealthEndpoint implements HttpEndpoint {
   }
 
   @Reference(
+      name = "store",
       cardinality = ReferenceCardinality.OPTIONAL,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)

@@ -153,5 +153,34 @@ class CcmpRequestFuzzTest {
     public CompletionStage<Void> write(List<StoreWrite> writes) {
       return CompletableFuture.completedFuture(null);
     }
+
+    @Override
+    public boolean shared() {
+      return false;
+    }
+
+    @Override
+    public java.util.Map<String, io.xconf.store.StoredObject> read(
+        java.util.Collection<String> uris) {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public java.util.Map<String, Long> versions() {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public java.util.Map<String, Long> versions(java.util.Collection<String> uris) {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public List<io.xconf.store.StoredObject> children(String parentUri) {
+      return List.of();
+    }
+
+    @Override
+    public void listen(io.xconf.store.StoreListener listener) {}
   }
 }

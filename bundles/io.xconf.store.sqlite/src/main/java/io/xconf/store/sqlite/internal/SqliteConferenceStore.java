@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xconf.server.ServerIdentity;
 import io.xconf.store.ConferenceStore;
+import io.xconf.store.StaleWriteException;
 import io.xconf.store.StoreException;
+import io.xconf.store.StoreListener;
 import io.xconf.store.StoreWrite;
 import io.xconf.store.StoredObject;
 import java.nio.file.Path;
@@ -14,12 +16,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -79,15 +86,22 @@ public final class SqliteConferenceStore implements ConferenceStore {
 
   static final String FILE_NAME = "conferences.db";
   private static final Logger LOG = LoggerFactory.getLogger(SqliteConferenceStore.class);
-  private static final String UPSERT =
-      "INSERT INTO conference_object (uri, kind, parent_uri, version, owner, sip_uri, document, created_ms, modified_ms)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT (uri) DO UPDATE SET kind = excluded.kind, parent_uri = excluded.parent_uri,"
-          + " version = excluded.version, owner = excluded.owner, sip_uri = excluded.sip_uri,"
-          + " document = excluded.document, created_ms = excluded.created_ms, modified_ms = excluded.modified_ms";
+  private static final String COLUMNS =
+      "uri, kind, parent_uri, version, owner, sip_uri, document, created_ms, modified_ms";
+  // Versions only grow, so "the row at the expected version" is the whole concurrency check.
+  private static final String INSERT =
+      "INSERT INTO conference_object ("
+          + COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO NOTHING";
+  private static final String UPDATE =
+      "UPDATE conference_object SET uri = ?, kind = ?, parent_uri = ?, version = ?, owner = ?,"
+          + " sip_uri = ?, document = ?, created_ms = ?, modified_ms = ?"
+          + " WHERE uri = ? AND version = ?";
+  private static final String VERSION = "SELECT version FROM conference_object WHERE uri = ?";
+  private static final String HAS_CHILDREN =
+      "SELECT 1 FROM conference_object WHERE parent_uri = ? LIMIT 1";
   private static final String DELETE = "DELETE FROM conference_object WHERE uri = ?";
-  private static final String SELECT_ALL =
-      "SELECT uri, kind, parent_uri, version, owner, sip_uri, document, created_ms, modified_ms FROM conference_object";
+  private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM conference_object";
 
   /** Work for the writer thread: a batch to commit, or a task that needs the connection. */
   private sealed interface Job {}
@@ -206,37 +220,144 @@ public final class SqliteConferenceStore implements ConferenceStore {
 
   @Override
   public void loadAll(Consumer<StoredObject> sink) throws StoreException {
+    query(
+        "load",
+        connection -> {
+          try (Statement statement = connection.createStatement();
+              ResultSet rows = statement.executeQuery(SELECT_ALL)) {
+            while (rows.next()) {
+              sink.accept(object(rows));
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public boolean shared() {
+    return false;
+  }
+
+  @Override
+  public Map<String, StoredObject> read(Collection<String> uris) throws StoreException {
+    return query(
+        "read",
+        connection -> {
+          Map<String, StoredObject> found = new HashMap<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(SELECT_ALL + " WHERE uri = ?")) {
+            for (String uri : uris) {
+              select.setString(1, uri);
+              try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                  found.put(uri, object(rows));
+                }
+              }
+            }
+          }
+          return found;
+        });
+  }
+
+  @Override
+  public Map<String, Long> versions() throws StoreException {
+    return query(
+        "read",
+        connection -> {
+          Map<String, Long> versions = new HashMap<>();
+          try (Statement statement = connection.createStatement();
+              ResultSet rows =
+                  statement.executeQuery("SELECT uri, version FROM conference_object")) {
+            while (rows.next()) {
+              versions.put(rows.getString(1), rows.getLong(2));
+            }
+          }
+          return versions;
+        });
+  }
+
+  @Override
+  public Map<String, Long> versions(Collection<String> uris) throws StoreException {
+    return query(
+        "read",
+        connection -> {
+          Map<String, Long> versions = new HashMap<>();
+          try (PreparedStatement select = connection.prepareStatement(VERSION)) {
+            for (String uri : uris) {
+              long version = version(select, uri);
+              if (version != StoreWrite.ABSENT) {
+                versions.put(uri, version);
+              }
+            }
+          }
+          return versions;
+        });
+  }
+
+  @Override
+  public List<StoredObject> children(String parentUri) throws StoreException {
+    return query(
+        "read",
+        connection -> {
+          List<StoredObject> children = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(SELECT_ALL + " WHERE parent_uri = ?")) {
+            select.setString(1, parentUri);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                children.add(object(rows));
+              }
+            }
+          }
+          return children;
+        });
+  }
+
+  /** Nobody else writes this file: there is nothing to hear. */
+  @Override
+  public void listen(StoreListener listener) {}
+
+  private static StoredObject object(ResultSet rows) throws SQLException {
+    return new StoredObject(
+        rows.getString(1),
+        rows.getString(2),
+        rows.getString(3),
+        rows.getLong(4),
+        rows.getString(5),
+        rows.getString(6),
+        rows.getBytes(7),
+        Instant.ofEpochMilli(rows.getLong(8)),
+        Instant.ofEpochMilli(rows.getLong(9)));
+  }
+
+  /** Runs a read on the writer thread, which owns the connection, and waits for its result. */
+  private <T> T query(String what, ConnectionQuery<T> query) throws StoreException {
+    if (closed) {
+      throw new StoreException("the conference store is closed", null);
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     jobs.add(
         new Task(
             connection -> {
-              try (Statement statement = connection.createStatement();
-                  ResultSet rows = statement.executeQuery(SELECT_ALL)) {
-                while (rows.next()) {
-                  sink.accept(
-                      new StoredObject(
-                          rows.getString(1),
-                          rows.getString(2),
-                          rows.getString(3),
-                          rows.getLong(4),
-                          rows.getString(5),
-                          rows.getString(6),
-                          rows.getBytes(7),
-                          Instant.ofEpochMilli(rows.getLong(8)),
-                          Instant.ofEpochMilli(rows.getLong(9))));
-                }
-              }
+              result.complete(query.run(connection));
               connection.commit();
             },
             done));
     try {
       done.get();
+      return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while loading", e);
+      throw new StoreException("interrupted during " + what, e);
     } catch (ExecutionException e) {
-      throw new StoreException("cannot load from " + file, e.getCause());
+      throw new StoreException("cannot " + what + " " + file, e.getCause());
     }
+  }
+
+  @FunctionalInterface
+  private interface ConnectionQuery<T> {
+    T run(Connection connection) throws SQLException;
   }
 
   @Override
@@ -286,23 +407,31 @@ public final class SqliteConferenceStore implements ConferenceStore {
     }
   }
 
-  /** Commits the batches as one transaction: one fsync for all of them. */
+  /**
+   * Commits the batches as one transaction: one fsync for all of them. Each batch runs inside a
+   * savepoint, so one whose expectations fail is undone alone and the others still commit.
+   */
   private void commit(List<Batch> batches) {
     if (batches.isEmpty()) {
       return;
     }
     long start = System.nanoTime();
-    try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
+    List<Batch> written = new ArrayList<>(batches.size());
+    try (PreparedStatement insert = connection.prepareStatement(INSERT);
+        PreparedStatement update = connection.prepareStatement(UPDATE);
+        PreparedStatement version = connection.prepareStatement(VERSION);
+        PreparedStatement hasChildren = connection.prepareStatement(HAS_CHILDREN);
         PreparedStatement delete = connection.prepareStatement(DELETE)) {
+      Statements statements = new Statements(insert, update, version, hasChildren, delete);
       for (Batch batch : batches) {
-        for (StoreWrite write : batch.writes()) {
-          if (write instanceof StoreWrite.Put put) {
-            bind(upsert, put.object());
-            upsert.executeUpdate();
-          } else {
-            delete.setString(1, write.uri());
-            delete.executeUpdate();
-          }
+        Savepoint savepoint = connection.setSavepoint();
+        Optional<String> stale = apply(batch.writes(), statements);
+        if (stale.isPresent()) {
+          connection.rollback(savepoint);
+          batch.done().completeExceptionally(new StaleWriteException(stale.get()));
+        } else {
+          connection.releaseSavepoint(savepoint);
+          written.add(batch);
         }
       }
       connection.commit();
@@ -316,7 +445,62 @@ public final class SqliteConferenceStore implements ConferenceStore {
       batches.forEach(batch -> batch.done().completeExceptionally(failure));
       return;
     }
-    batches.forEach(batch -> batch.done().complete(null));
+    written.forEach(batch -> batch.done().complete(null));
+  }
+
+  private record Statements(
+      PreparedStatement insert,
+      PreparedStatement update,
+      PreparedStatement version,
+      PreparedStatement hasChildren,
+      PreparedStatement delete) {}
+
+  /** Applies one batch; the URI of the first write whose expectation fails, if one does. */
+  private static Optional<String> apply(List<StoreWrite> writes, Statements statements)
+      throws SQLException {
+    for (StoreWrite write : writes) {
+      if (!holds(write, statements)) {
+        return Optional.of(write.uri());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Applies one write if what it expects holds. */
+  private static boolean holds(StoreWrite write, Statements statements) throws SQLException {
+    if (write instanceof StoreWrite.Put put) {
+      if (put.expectedVersion() == StoreWrite.ABSENT) {
+        bind(statements.insert(), put.object());
+        return statements.insert().executeUpdate() == 1;
+      }
+      bind(statements.update(), put.object());
+      statements.update().setString(10, put.uri());
+      statements.update().setLong(11, put.expectedVersion());
+      return statements.update().executeUpdate() == 1;
+    }
+    if (write instanceof StoreWrite.Delete delete) {
+      if (version(statements.version(), delete.uri()) != delete.expectedVersion()
+          || exists(statements.hasChildren(), delete.uri())) {
+        return false;
+      }
+      statements.delete().setString(1, delete.uri());
+      return statements.delete().executeUpdate() == 1;
+    }
+    return version(statements.version(), write.uri()) != StoreWrite.ABSENT;
+  }
+
+  private static long version(PreparedStatement select, String uri) throws SQLException {
+    select.setString(1, uri);
+    try (ResultSet rows = select.executeQuery()) {
+      return rows.next() ? rows.getLong(1) : StoreWrite.ABSENT;
+    }
+  }
+
+  private static boolean exists(PreparedStatement select, String uri) throws SQLException {
+    select.setString(1, uri);
+    try (ResultSet rows = select.executeQuery()) {
+      return rows.next();
+    }
   }
 
   private static void bind(PreparedStatement upsert, StoredObject object) throws SQLException {
