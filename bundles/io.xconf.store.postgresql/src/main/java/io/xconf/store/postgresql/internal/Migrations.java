@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
   /** The files, in order; a file is never changed once released, a new one is added instead. */
-  static final List<String> FILES = List.of("V1__conference_objects.sql");
+  static final List<String> FILES = List.of("V1__conference_objects.sql", "V2__hosting.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

@@ -102,6 +102,28 @@ public final class PostgresConferenceStore implements ConferenceStore {
     int maxBatch() default 512;
 
     @AttributeDefinition(
+        name = "Node name",
+        description =
+            "This node's name among the nodes sharing the database (XCONF_NODE); empty: the host"
+                + " name. Each running node needs its own.")
+    String node() default "";
+
+    @AttributeDefinition(
+        name = "SIP address",
+        description =
+            "Where SIP reaches this node, for the proxy in front and for redirects from other"
+                + " nodes: sip:ADDRESS:PORT (from XCONF_SIP_ADDRESS and XCONF_SIP_PORT).")
+    String sipUri() default "sip:127.0.0.1:5060";
+
+    @AttributeDefinition(
+        name = "Lease (seconds)",
+        description =
+            "How long a conference stays this node's without renewal: after a crash, other nodes"
+                + " take it over within this time (and a quarter of it).",
+        min = "2")
+    int leaseSeconds() default 6;
+
+    @AttributeDefinition(
         name = "Wait for the database at start (seconds)",
         description = "How long a start waits for PostgreSQL to accept connections.",
         min = "0")
@@ -665,8 +687,13 @@ public final class PostgresConferenceStore implements ConferenceStore {
     }
   }
 
-  /** How this node names itself in the database (its connections' application_name). */
+  /** How this process names itself in the database (its connections' application_name). */
   String origin() {
     return origin;
+  }
+
+  /** The connections, for the leases kept beside the objects. */
+  javax.sql.DataSource pool() {
+    return pool;
   }
 }
