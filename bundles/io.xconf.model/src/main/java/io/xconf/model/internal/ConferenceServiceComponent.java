@@ -12,6 +12,7 @@ import io.xconf.model.ModelException;
 import io.xconf.model.ObjectKind;
 import io.xconf.model.XmlElement;
 import io.xconf.server.ServerIdentity;
+import io.xconf.store.ConferenceHosting;
 import io.xconf.store.ConferenceStore;
 import io.xconf.store.StoreException;
 import java.io.IOException;
@@ -104,6 +105,39 @@ public final class ConferenceServiceComponent implements ConferenceService {
       policyOption = ReferencePolicyOption.GREEDY)
   private volatile AccountDirectory accounts;
 
+  // Which node hosts a conference decides where its changes are announced (several nodes); the
+  // target "hosting.target" in this PID's configuration names the engine, as for the store.
+  @Reference(
+      name = "hosting",
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile ConferenceHosting hosting;
+
+  private final ConferenceTree.Placement placement =
+      new ConferenceTree.Placement() {
+        @Override
+        public boolean announceChangeMadeHere(String uri) {
+          ConferenceHosting current = hosting;
+          if (current == null || current.hostsHere(uri)) {
+            return true;
+          }
+          try {
+            return current.hostOf(uri).map(ConferenceHosting.Host::here).orElse(true);
+          } catch (StoreException e) {
+            // Twice is better than never: listeners cope with a change they already know.
+            LOG.warn("Cannot tell who hosts {}; announcing its change here", uri);
+            return true;
+          }
+        }
+
+        @Override
+        public boolean announceChangeMadeElsewhere(String uri) {
+          ConferenceHosting current = hosting;
+          return current != null && current.hostsHere(uri);
+        }
+      };
+
   @Activate
   public ConferenceServiceComponent(
       BundleContext context,
@@ -125,6 +159,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
             new ConferenceTree.Limits(config.maxDocumentBytes(), config.maxUsers()),
             this::announce,
             Clock.systemUTC());
+    tree.placement(placement);
     tree.listen();
   }
 

@@ -61,6 +61,46 @@ final class ConferenceTree {
   private final List<String> accessUriTemplates;
   private final ConferenceStore store;
   private final Consumer<ConferenceChange> events;
+
+  /**
+   * Which node announces a change, when several share the store: the one that hosts the conference
+   * (its focus and event package act on it), else the one that made it. One node: this one.
+   */
+  interface Placement {
+    /** Whether a change made here is announced here: not when another node hosts it. */
+    boolean announceChangeMadeHere(String uri);
+
+    /** Whether another node's change is announced here: when this node hosts it. */
+    boolean announceChangeMadeElsewhere(String uri);
+  }
+
+  private static final Placement ONE_NODE =
+      new Placement() {
+        @Override
+        public boolean announceChangeMadeHere(String uri) {
+          return true;
+        }
+
+        @Override
+        public boolean announceChangeMadeElsewhere(String uri) {
+          return false;
+        }
+      };
+
+  private volatile Placement placement = ONE_NODE;
+
+  void placement(Placement placement) {
+    this.placement = placement;
+  }
+
+  /** Hands a change made here to the listeners, unless another node hosts its conference. */
+  private void announce(ConferenceChange change) {
+    if (change.kind() == ConferenceChange.Kind.CREATED
+        || placement.announceChangeMadeHere(change.uri())) {
+      events.accept(change);
+    }
+  }
+
   private final Clock clock;
   private final Identifiers identifiers = new Identifiers();
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
@@ -366,11 +406,29 @@ final class ConferenceTree {
         return;
       }
       if (row.version() > node.state.version()) {
+        long oldVersion = node.state.version();
+        boolean announced = placement.announceChangeMadeElsewhere(uri);
+        XmlElement before = announced ? effective(node) : null;
         try {
           node.state = stateOf(row);
         } catch (MalformedXmlException e) {
           LOG.error("Stored object {} is unreadable: {}", uri, e.getMessage());
+          return;
         }
+        reconcileChildren(node, store.children(uri));
+        if (announced) {
+          events.accept(
+              new ConferenceChange(
+                  uri,
+                  ConferenceChange.Kind.UPDATED,
+                  oldVersion,
+                  row.version(),
+                  before,
+                  effective(node),
+                  null,
+                  null));
+        }
+        return;
       }
       reconcileChildren(node, store.children(uri));
     }
@@ -433,8 +491,15 @@ final class ConferenceTree {
   /** Drops an object another node deleted. */
   private void forget(Node node) {
     node.deleted = true;
+    XmlElement before = placement.announceChangeMadeElsewhere(node.uri) ? effective(node) : null;
     if (!nodes.remove(node.uri, node)) {
       return;
+    }
+    if (before != null) {
+      long version = node.state.version();
+      events.accept(
+          new ConferenceChange(
+              node.uri, ConferenceChange.Kind.DELETED, version, version, before, null, null, null));
     }
     Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
     if (parent != null) {
@@ -607,7 +672,7 @@ final class ConferenceTree {
     ConferenceObject created;
     synchronized (node) {
       created = view(node);
-      events.accept(
+      announce(
           new ConferenceChange(
               node.uri,
               ConferenceChange.Kind.CREATED,
@@ -696,7 +761,7 @@ final class ConferenceTree {
       durably(List.of(new StoreWrite.Put(stored(node, next, ownXml), current.version())));
       node.state = next;
       ConferenceObject updated = view(node);
-      events.accept(
+      announce(
           new ConferenceChange(
               uri,
               ConferenceChange.Kind.UPDATED,
@@ -745,7 +810,7 @@ final class ConferenceTree {
       durably(List.of(new StoreWrite.Delete(uri, version)));
       node.deleted = true;
       nodes.remove(uri);
-      events.accept(
+      announce(
           new ConferenceChange(
               uri, ConferenceChange.Kind.DELETED, version, version, before, null, null, actor));
     }
@@ -983,7 +1048,7 @@ final class ConferenceTree {
         parent.state = next;
         parent.sidebars = plus(parent.sidebars, sidebar.uri);
         created = view(sidebar);
-        events.accept(
+        announce(
             new ConferenceChange(
                 sidebar.uri,
                 ConferenceChange.Kind.CREATED,
@@ -994,7 +1059,7 @@ final class ConferenceTree {
                 null,
                 owner));
       }
-      events.accept(
+      announce(
           new ConferenceChange(
               parent.uri,
               ConferenceChange.Kind.UPDATED,
@@ -1033,7 +1098,7 @@ final class ConferenceTree {
       parent.children--;
       parent.state = next;
       parent.sidebars = minus(parent.sidebars, sidebar.uri);
-      events.accept(
+      announce(
           new ConferenceChange(
               sidebar.uri,
               ConferenceChange.Kind.DELETED,
@@ -1043,7 +1108,7 @@ final class ConferenceTree {
               null,
               null,
               actor));
-      events.accept(
+      announce(
           new ConferenceChange(
               parent.uri,
               ConferenceChange.Kind.UPDATED,

@@ -193,4 +193,60 @@ public class SharedStoreTest {
     assertTrue("changes are announced where they are made", changesB.isEmpty());
     assertEquals(2, changesA.size());
   }
+
+  /** A hosts every conference; B hosts none. */
+  private void aHostsEverything() {
+    nodeA.placement(
+        new ConferenceTree.Placement() {
+          @Override
+          public boolean announceChangeMadeHere(String uri) {
+            return true;
+          }
+
+          @Override
+          public boolean announceChangeMadeElsewhere(String uri) {
+            return true;
+          }
+        });
+    nodeB.placement(
+        new ConferenceTree.Placement() {
+          @Override
+          public boolean announceChangeMadeHere(String uri) {
+            return false;
+          }
+
+          @Override
+          public boolean announceChangeMadeElsewhere(String uri) {
+            return false;
+          }
+        });
+  }
+
+  @Test
+  public void theHostAnnouncesWhatAnotherNodeChanged() throws Exception {
+    aHostsEverything();
+    ConferenceObject created =
+        nodeA.create(CreateRequest.conference(null, displayText("Weekly"), ALICE));
+    nodeB.update(created.uri(), displayText("Monthly"), ALICE);
+    assertTrue("B does not host it: it announces nothing", changesB.isEmpty());
+    storeA.deliver();
+    ConferenceChange heard = changesA.get(changesA.size() - 1);
+    assertEquals(ConferenceChange.Kind.UPDATED, heard.kind());
+    assertEquals(1, heard.oldVersion());
+    assertEquals(2, heard.newVersion());
+    assertTrue(heard.before().toString().contains("Weekly"));
+    assertTrue(heard.after().toString().contains("Monthly"));
+
+    // Read before the notification arrives: still announced, once.
+    nodeB.update(created.uri(), displayText("Daily"), ALICE);
+    int before = changesA.size();
+    nodeA.get(created.uri());
+    storeA.deliver();
+    assertEquals(before + 1, changesA.size());
+
+    nodeB.delete(created.uri(), ALICE);
+    storeA.deliver();
+    assertEquals(ConferenceChange.Kind.DELETED, changesA.get(changesA.size() - 1).kind());
+    assertTrue(changesB.stream().allMatch(c -> c.kind() == ConferenceChange.Kind.CREATED));
+  }
 }
