@@ -9,6 +9,7 @@ import io.xconf.itests.support.Await;
 import io.xconf.itests.support.CcmpHttp;
 import io.xconf.itests.support.Conferences;
 import io.xconf.itests.support.FreePorts;
+import io.xconf.itests.support.RtpCapture;
 import io.xconf.itests.support.Sipp;
 import io.xconf.itests.support.TlsPeer;
 import io.xconf.itests.support.XconfSchemasCheck;
@@ -18,11 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -1286,29 +1284,7 @@ public class SipFocusIT {
           pcaps.resolve(name),
           StandardCopyOption.REPLACE_EXISTING);
     }
-    Path capture = dir.resolve("rtp.pcapng");
-    Files.deleteIfExists(capture);
-    Process tshark =
-        new ProcessBuilder(
-                "tshark",
-                "-i",
-                "lo",
-                "-f",
-                "udp src portrange " + RTP_MIN + "-" + (RTP_MIN + 99),
-                "-w",
-                capture.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("tshark.log").toFile())
-            .start();
-    try {
-      Await.until(
-          "tshark capturing",
-          Duration.ofSeconds(20),
-          () ->
-              Files.exists(dir.resolve("tshark.log"))
-                  ? Files.readString(dir.resolve("tshark.log"))
-                  : "",
-          log -> log.contains("Capturing on"));
+    try (RtpCapture capture = RtpCapture.from(dir, RTP_MIN, RTP_MIN + 99)) {
       int mediaA = evenFreePort();
       int mediaB = evenFreePort();
       try (Sipp a = Sipp.call(dir, "uac_pcap", sipPort, Conferences.idOf(conference), mediaA);
@@ -1345,9 +1321,7 @@ public class SipFocusIT {
         assertEquals(a.log(), 0, a.await(60));
         assertEquals(b.log(), 0, b.await(60));
 
-        tshark.destroy();
-        tshark.waitFor(10, TimeUnit.SECONDS);
-        Map<Integer, List<double[]>> levels = levelsByDestination(capture);
+        Map<Integer, List<double[]>> levels = capture.levelsByDestination();
         assertTrue(
             "RTP from the mixer to both callers' media ports: " + levels.keySet(),
             levels.containsKey(mediaA) && levels.containsKey(mediaB));
@@ -1356,17 +1330,15 @@ public class SipFocusIT {
         double bothIn = levels.get(mediaB).get(0)[0] + 1.0;
         double muteSeconds = muteAt / 1000.0;
         for (int port : List.of(mediaA, mediaB)) {
-          double before = rms(levels.get(port), bothIn, muteSeconds - 0.3);
+          double before = RtpCapture.rms(levels.get(port), bothIn, muteSeconds - 0.3);
           assertTrue("voice to port " + port + " before the mute, rms " + before, before > 300);
         }
         // After it, the muted caller's voice no longer reaches the other, who still reaches it.
-        double toA = rms(levels.get(mediaA), muteSeconds + 0.6, muteSeconds + 3.0);
-        double toB = rms(levels.get(mediaB), muteSeconds + 0.6, muteSeconds + 3.0);
+        double toA = RtpCapture.rms(levels.get(mediaA), muteSeconds + 0.6, muteSeconds + 3.0);
+        double toB = RtpCapture.rms(levels.get(mediaB), muteSeconds + 0.6, muteSeconds + 3.0);
         assertTrue("silence to the first caller after the mute, rms " + toA, toA < 50);
         assertTrue("voice to the muted caller after the mute, rms " + toB, toB > 300);
       }
-    } finally {
-      tshark.destroy();
     }
   }
 
@@ -1386,79 +1358,6 @@ public class SipFocusIT {
             .matcher(roster);
     assertTrue(address + " in " + roster, matcher.find());
     return matcher.group(1);
-  }
-
-  /** Per RTP packet from the mixer: {epoch seconds, rms of its decoded A-law payload}, by port. */
-  private static Map<Integer, List<double[]>> levelsByDestination(Path capture) throws Exception {
-    Process read =
-        new ProcessBuilder(
-                "tshark",
-                "-r",
-                capture.toString(),
-                "-o",
-                "rtp.heuristic_rtp:TRUE",
-                "-T",
-                "fields",
-                "-e",
-                "frame.time_epoch",
-                "-e",
-                "udp.dstport",
-                "-e",
-                "rtp.payload",
-                "-Y",
-                "rtp")
-            .redirectErrorStream(false)
-            .start();
-    String output = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    read.waitFor(60, TimeUnit.SECONDS);
-    Map<Integer, List<double[]>> levels = new LinkedHashMap<>();
-    for (String line : output.split("\n")) {
-      String[] fields = line.strip().split("\t");
-      if (fields.length < 3 || fields[2].isBlank()) {
-        continue;
-      }
-      String hex = fields[2].replace(":", "");
-      double sum = 0;
-      int samples = hex.length() / 2;
-      for (int i = 0; i < samples; i++) {
-        int code = Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
-        double sample = alaw(code);
-        sum += sample * sample;
-      }
-      levels
-          .computeIfAbsent(Integer.parseInt(fields[1]), port -> new ArrayList<>())
-          .add(new double[] {Double.parseDouble(fields[0]), Math.sqrt(sum / Math.max(1, samples))});
-    }
-    return levels;
-  }
-
-  private static double rms(List<double[]> packets, double from, double to) {
-    double sum = 0;
-    int count = 0;
-    for (double[] packet : packets) {
-      if (packet[0] >= from && packet[0] <= to) {
-        sum += packet[1] * packet[1];
-        count++;
-      }
-    }
-    assertTrue("packets between " + from + " and " + to, count > 10);
-    return Math.sqrt(sum / count);
-  }
-
-  /** G.711 A-law decoding (ITU-T G.711). */
-  private static double alaw(int code) {
-    int a = code ^ 0x55;
-    int t = (a & 0x0f) << 4;
-    int segment = (a & 0x70) >> 4;
-    if (segment == 0) {
-      t += 8;
-    } else {
-      t += 0x108;
-      if (segment > 1) {
-        t <<= segment - 1;
-      }
-    }
-    return (a & 0x80) != 0 ? t : -t;
   }
 
   private static int count(String text, String what) {

@@ -31,4 +31,15 @@ public interface Focus {
    * section 5).
    */
   ContactHeader contact(ConferenceObject conference);
+
+  /**
+   * Whether this node serves a request about the conference (several nodes share the conferences,
+   * each live one hosted by one of them): true when it hosts the conference for {@code holder},
+   * taking it when no node does. Otherwise the request has been answered: 302 to the node that
+   * hosts it, or 503 when that cannot be known now.
+   */
+  boolean servedHere(SipRequest request, ConferenceObject conference, String holder);
+
+  /** {@code holder} needs the conference on this node no longer (after {@link #servedHere}). */
+  void leave(String conferenceUri, String holder);
 }

@@ -4,7 +4,7 @@
  * io.xconf.sip.focus.Focus}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.xconf.sip.focus;
 
 import org.osgi.annotation.bundle.Export;

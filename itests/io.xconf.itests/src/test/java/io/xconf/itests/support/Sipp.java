@@ -89,11 +89,18 @@ public final class Sipp implements AutoCloseable {
 
   /** As {@link #answer(Path, int, int)}, for {@code calls} calls one after the other. */
   public static Sipp answer(Path workDir, int port, int mediaPort, int calls) throws IOException {
+    return answer(workDir, port, mediaPort, calls, new String[0]);
+  }
+
+  /** As {@link #answer(Path, int, int, int)}, with more of sipp's options. */
+  public static Sipp answer(Path workDir, int port, int mediaPort, int calls, String... extra)
+      throws IOException {
     requireCommand("sipp", "sip-tester");
     Files.createDirectories(workDir);
     Path log = workDir.resolve("uas-" + port + ".log");
-    Process process =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 "sipp",
                 "-sn",
                 "uas",
@@ -107,7 +114,10 @@ public final class Sipp implements AutoCloseable {
                 String.valueOf(calls),
                 "-timeout",
                 "60s",
-                "-nostdin")
+                "-nostdin"));
+    command.addAll(List.of(extra));
+    Process process =
+        new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

@@ -14,6 +14,7 @@ import io.xconf.sip.SipRequest;
 import io.xconf.sip.SipRequestHandler;
 import io.xconf.sip.focus.Admission;
 import io.xconf.sip.focus.Focus;
+import io.xconf.store.HostingListener;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -53,18 +54,21 @@ import org.slf4j.LoggerFactory;
  */
 @Component(
     immediate = true,
-    service = {SipRequestHandler.class, ConferenceChangeListener.class},
+    service = {SipRequestHandler.class, ConferenceChangeListener.class, HostingListener.class},
     property = {SipRequestHandler.METHODS + "=SUBSCRIBE", "service.ranking:Integer=100"},
     configurationPid = EventsComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = EventsComponent.Config.class)
 public final class EventsComponent
-    implements SipRequestHandler, ConferenceChangeListener, Subscription.Owner {
+    implements SipRequestHandler, ConferenceChangeListener, Subscription.Owner, HostingListener {
 
   static final String PID = "io.xconf.sip.events";
   static final String EVENT = "conference";
   private static final Logger LOG = LoggerFactory.getLogger(EventsComponent.class);
   private static final int RETRY_AFTER_SECONDS = 30;
+
+  /** What the event package holds a conference on this node as, while it has watchers here. */
+  static final String HOLDER = "events";
 
   @ObjectClassDefinition(
       name = "Xconf conference event package",
@@ -235,6 +239,20 @@ public final class EventsComponent
       }
       default -> {}
     }
+    // Watchers are told where the conference is hosted, as its callers are.
+    if (!focus.servedHere(request, conference, HOLDER)) {
+      return;
+    }
+    try {
+      subscribe(request, conference, admission);
+    } finally {
+      if (!byConference.containsKey(conference.uri())) {
+        focus.leave(conference.uri(), HOLDER);
+      }
+    }
+  }
+
+  private void subscribe(SipRequest request, ConferenceObject conference, Admission admission) {
     int expires = expires(request);
     InetAddress source = request.source().getAddress();
     Subscription subscription =
@@ -366,6 +384,9 @@ public final class EventsComponent
     if (removed[0]) {
       bySource.computeIfPresent(
           subscription.source, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+      if (!byConference.containsKey(subscription.conferenceUri)) {
+        focus.leave(subscription.conferenceUri, HOLDER);
+      }
     }
   }
 
@@ -391,6 +412,22 @@ public final class EventsComponent
   @Override
   public void ended(Subscription subscription) {
     forget(subscription);
+  }
+
+  // ----- hosting (several nodes) -----
+
+  @Override
+  public void takenOver(String conferenceUri) {
+    // Watchers of the node that is gone subscribe again (their refresh fails) and come here.
+  }
+
+  /** Another node may host the conference now: its watchers here subscribe again, and go there. */
+  @Override
+  public void lost(String conferenceUri) {
+    Set<Subscription> subscriptions = byConference.get(conferenceUri);
+    if (subscriptions != null) {
+      subscriptions.forEach(s -> s.end(SubscriptionStateHeader.DEACTIVATED, true));
+    }
   }
 
   // ----- changes -----

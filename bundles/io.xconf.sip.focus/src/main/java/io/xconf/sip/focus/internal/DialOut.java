@@ -127,6 +127,13 @@ final class DialOut {
       return;
     }
     List<String> targets = Roster.dialOutTargets(document);
+    boolean calls =
+        targets.stream()
+            .anyMatch(t -> !dialled.containsKey(conferenceUri + " " + UserIds.comparable(t)));
+    // The node that hosts the conference calls; the first to get here takes it if none does.
+    if (calls && !focus.hostHere(conferenceUri)) {
+      return;
+    }
     for (String target : targets) {
       String key = conferenceUri + " " + UserIds.comparable(target);
       if (dialled.putIfAbsent(key, NOT_YET) != null) {

@@ -24,6 +24,9 @@ import io.xconf.sip.SipRequestHandler;
 import io.xconf.sip.focus.Admission;
 import io.xconf.sip.focus.Focus;
 import io.xconf.sip.focus.SpeakerListener;
+import io.xconf.store.ConferenceHosting;
+import io.xconf.store.HostingListener;
+import io.xconf.store.StoreException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,7 +67,8 @@ import org.slf4j.LoggerFactory;
       SipRequestHandler.class,
       Focus.class,
       ConferenceChangeListener.class,
-      ConferenceActivityListener.class
+      ConferenceActivityListener.class,
+      HostingListener.class
     },
     property = {
       SipRequestHandler.METHODS + "=INVITE",
@@ -76,10 +80,20 @@ import org.slf4j.LoggerFactory;
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = FocusComponent.Config.class)
 public final class FocusComponent
-    implements SipRequestHandler, Focus, ConferenceChangeListener, ConferenceActivityListener {
+    implements SipRequestHandler,
+        Focus,
+        ConferenceChangeListener,
+        ConferenceActivityListener,
+        HostingListener {
 
   static final String PID = "io.xconf.sip.focus";
   private static final Logger LOG = LoggerFactory.getLogger(FocusComponent.class);
+
+  /**
+   * How long a conference stays hosted here with nothing going on (no call, no subscription), so
+   * that a call arriving just after the last one ended finds it here still.
+   */
+  static final long IDLE_MILLIS = 15_000;
 
   @ObjectClassDefinition(name = "Xconf SIP focus", description = "Where conferences meet SIP.")
   public @interface Config {
@@ -174,6 +188,8 @@ public final class FocusComponent
       @Reference ConferenceService model,
       @Reference ConferenceSchedule schedule,
       @Reference MeterRegistry meters,
+      // Which engine's leases: the target "hosting.target" in this PID's configuration.
+      @Reference(name = "hosting") ConferenceHosting hosting,
       Config config) {
     this.sip = sip;
     this.authenticator = authenticator;
@@ -185,7 +201,8 @@ public final class FocusComponent
             schedule,
             new RosterWriter(model),
             new LiveConferences(
-                config.mixer().strip(), config.maxCallsPerSource(), this::tellSpeakers));
+                config.mixer().strip(), config.maxCallsPerSource(), this::tellSpeakers),
+            hosting);
     this.referrals = new Referrals(focus, this);
     this.dialIn = new DialIn(focus, this, referrals);
     this.dialOut =
@@ -259,6 +276,13 @@ public final class FocusComponent
   @Override
   public void handle(SipRequest request) {
     ConferenceObject conference = conferenceOf(request).orElseThrow();
+    if (request.method().equals(Request.OPTIONS)) {
+      request.respond(Response.OK, null);
+      return;
+    }
+    if (request.transaction() == null || !servedHere(request, conference, FocusContext.HOLDER)) {
+      return; // a retransmission the stack answers, or one for the conference's host
+    }
     switch (request.method()) {
       case Request.INVITE -> dialIn.invite(request, conference);
       case Request.REFER -> referrals.refer(request, conference);
@@ -287,6 +311,65 @@ public final class FocusComponent
   @Override
   public ContactHeader contact(ConferenceObject conference) {
     return focus.contact(conference.uri());
+  }
+
+  @Override
+  public boolean servedHere(SipRequest request, ConferenceObject conference, String holder) {
+    ConferenceHosting hosting = focus.hosting;
+    try {
+      // Twice: a lease that lapses between taking and looking is free for the second try.
+      for (int tries = 0; tries < 2; tries++) {
+        if (hosting.host(conference.uri(), holder)) {
+          return true;
+        }
+        Optional<ConferenceHosting.Host> host = hosting.hostOf(conference.uri());
+        if (host.isPresent() && !host.get().here()) {
+          redirect(request, conference, host.get());
+          return false;
+        }
+      }
+      unavailable(request, "the conference is moving between nodes");
+    } catch (StoreException e) {
+      LOG.warn("Cannot tell which node hosts {}: {}", conference.uri(), e.getMessage());
+      unavailable(request, "cannot tell which node hosts the conference");
+    }
+    return false;
+  }
+
+  @Override
+  public void leave(String conferenceUri, String holder) {
+    focus.hosting.release(conferenceUri, holder, IDLE_MILLIS);
+  }
+
+  /**
+   * 302 to the conference at the node that hosts it (RFC 3261 section 21.3.3), so that a caller who
+   * reached another node is mixed with the others there, never beside them.
+   */
+  private void redirect(
+      SipRequest request, ConferenceObject conference, ConferenceHosting.Host host) {
+    try {
+      SipURI node = (SipURI) sip.addresses().createURI(host.sipUri());
+      node.setUser(FocusContext.conferenceId(conference.uri()));
+      Response moved = request.response(Response.MOVED_TEMPORARILY);
+      moved.setReasonPhrase("Hosted by node " + host.node());
+      moved.addHeader(sip.headers().createContactHeader(sip.addresses().createAddress(node)));
+      request.send(moved);
+      LOG.debug("{} for {} sent to node {}", request.method(), conference.uri(), host.node());
+    } catch (Exception e) {
+      LOG.warn("Cannot redirect to node {} ({}): {}", host.node(), host.sipUri(), e.toString());
+      unavailable(request, "the conference's node cannot be reached");
+    }
+  }
+
+  private void unavailable(SipRequest request, String reason) {
+    try {
+      Response busy = request.response(Response.SERVICE_UNAVAILABLE);
+      busy.setReasonPhrase(reason);
+      busy.addHeader(sip.headers().createRetryAfterHeader(2));
+      request.send(busy);
+    } catch (Exception e) {
+      request.respond(Response.SERVICE_UNAVAILABLE, reason);
+    }
   }
 
   /** What a request tells of its sender: what it proved, and what its From claims. */
@@ -353,6 +436,7 @@ public final class FocusComponent
     if (change.kind() == ConferenceChange.Kind.DELETED || change.after() == null) {
       dialOut.forget(change.uri());
       focus.live.endAll(change.uri(), null);
+      focus.hosting.release(change.uri(), FocusContext.HOLDER, 0);
       return;
     }
     if (RosterWriter.ACTOR.equals(change.actor())) {
@@ -383,6 +467,47 @@ public final class FocusComponent
     dialOut.forget(conferenceUri);
   }
 
+  // ----- hosting (several nodes) -----
+
+  /**
+   * The node that hosted the conference is gone, and with it its calls: their users leave the
+   * roster (or show why they are disconnected), the dial-out targets are called again, callers are
+   * taken in here.
+   */
+  @Override
+  public void takenOver(String conferenceUri) {
+    timers.execute(
+        () -> {
+          if (!focus.hostHere(conferenceUri)) {
+            return;
+          }
+          Optional<ConferenceObject> conference =
+              model.get(conferenceUri).filter(o -> o.kind() == ObjectKind.CONFERENCE);
+          if (conference.isEmpty()) {
+            focus.hosting.release(conferenceUri, FocusContext.HOLDER, 0);
+            return;
+          }
+          reconcile(conference.get(), "the call was lost with the node that hosted it");
+          dialOut.forget(conferenceUri);
+          if (focus.schedule.isActive(conference.get().document())) {
+            dialOut.later(conferenceUri);
+          }
+          dialIn.reconsider(conference.get());
+        });
+  }
+
+  /**
+   * Another node may host the conference now: its calls here end at once, and the roster is left to
+   * that node.
+   */
+  @Override
+  public void lost(String conferenceUri) {
+    dialOut.forget(conferenceUri);
+    for (Leg leg : focus.live.legs(conferenceUri)) {
+      leg.end(null, false);
+    }
+  }
+
   // ----- upkeep -----
 
   private void sweep() {
@@ -390,6 +515,11 @@ public final class FocusComponent
       long now = System.currentTimeMillis();
       dialIn.expireWaiting(now);
       dialOut.expire(now);
+      for (String hosted : focus.hosting.hosted()) {
+        if (focus.live.legs(hosted).isEmpty()) {
+          focus.hosting.release(hosted, FocusContext.HOLDER, IDLE_MILLIS);
+        }
+      }
       if (mediaTimeoutMillis > 0) {
         for (Leg leg : focus.live.all()) {
           if (leg instanceof Call call
@@ -407,32 +537,44 @@ public final class FocusComponent
 
   /**
    * The calls the stored rosters show in progress ended with the process or component that had
-   * them: users the focus added leave, the others show why they are disconnected.
+   * them, unless another node hosts their conference now: on the conferences this node takes, users
+   * the focus added leave, the others show why they are disconnected.
    */
   private void reconcile() {
     for (ConferenceObject conference : model.conferences()) {
-      Set<String> removed = new HashSet<>();
-      List<XmlElement> updates = new ArrayList<>();
-      for (Roster.LiveEndpoint stale : Roster.liveEndpoints(conference.document())) {
-        if (stale.addedByFocus()) {
-          if (removed.add(stale.entity())) {
-            updates.add(Roster.left(stale.entity(), stale.endpoint(), true));
-          }
-        } else {
-          updates.add(
-              Roster.disconnected(
-                  stale.entity(),
-                  stale.endpoint(),
-                  "failed",
-                  focus.now(),
-                  "the call was lost when the focus restarted"));
+      if (Roster.liveEndpoints(conference.document()).isEmpty()) {
+        continue;
+      }
+      if (focus.hostHere(conference.uri())) {
+        reconcile(conference, "the call was lost when the focus restarted");
+      }
+    }
+  }
+
+  /** Writes the live endpoints of the roster that are no calls here as lost. */
+  private void reconcile(ConferenceObject conference, String why) {
+    Set<String> here = new HashSet<>();
+    for (Leg leg : focus.live.legs(conference.uri())) {
+      here.add(leg.endpoint());
+    }
+    Set<String> removed = new HashSet<>();
+    List<XmlElement> updates = new ArrayList<>();
+    for (Roster.LiveEndpoint stale : Roster.liveEndpoints(conference.document())) {
+      if (here.contains(stale.endpoint())) {
+        continue;
+      }
+      if (stale.addedByFocus()) {
+        if (removed.add(stale.entity())) {
+          updates.add(Roster.left(stale.entity(), stale.endpoint(), true));
         }
+      } else {
+        updates.add(
+            Roster.disconnected(stale.entity(), stale.endpoint(), "failed", focus.now(), why));
       }
-      if (!updates.isEmpty()) {
-        LOG.info(
-            "{}: {} calls lost at a restart leave the roster", conference.uri(), updates.size());
-        updates.forEach(update -> focus.roster.write(conference.uri(), update));
-      }
+    }
+    if (!updates.isEmpty()) {
+      LOG.info("{}: {} calls lost ({})", conference.uri(), updates.size(), why);
+      updates.forEach(update -> focus.roster.write(conference.uri(), update));
     }
   }
 }

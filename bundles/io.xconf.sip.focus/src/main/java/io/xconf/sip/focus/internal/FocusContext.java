@@ -3,6 +3,8 @@ package io.xconf.sip.focus.internal;
 import io.xconf.model.ConferenceService;
 import io.xconf.schedule.ConferenceSchedule;
 import io.xconf.sip.Sip;
+import io.xconf.store.ConferenceHosting;
+import io.xconf.store.StoreException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import javax.sip.address.SipURI;
@@ -11,25 +13,46 @@ import javax.sip.header.ContactHeader;
 /** What the focus's parts share: the stack, the model, the schedule, the roster, the legs. */
 final class FocusContext {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FocusContext.class);
+
   final Sip sip;
   final ConferenceService model;
   final ConferenceSchedule schedule;
   final RosterWriter roster;
   final LiveConferences live;
   final Controls controls;
+  final ConferenceHosting hosting;
+
+  /** What the focus holds a conference on this node as (beside the event package). */
+  static final String HOLDER = "focus";
 
   FocusContext(
       Sip sip,
       ConferenceService model,
       ConferenceSchedule schedule,
       RosterWriter roster,
-      LiveConferences live) {
+      LiveConferences live,
+      ConferenceHosting hosting) {
     this.sip = sip;
     this.model = model;
     this.schedule = schedule;
     this.roster = roster;
     this.live = live;
+    this.hosting = hosting;
     this.controls = new Controls(model, roster, live);
+  }
+
+  /**
+   * Whether the focus acts for the conference here: this node hosts it, taking it when no node
+   * does. Another node hosting it, or the leases out of reach, is a no.
+   */
+  boolean hostHere(String conferenceUri) {
+    try {
+      return hosting.host(conferenceUri, HOLDER);
+    } catch (StoreException e) {
+      LOG.warn("Cannot tell whether {} is hosted here: {}", conferenceUri, e.getMessage());
+      return false;
+    }
   }
 
   /**
