@@ -128,10 +128,8 @@ public class ClusterFailoverIT {
   private static Sipp caller(Path dir, int port, String conference, int mediaPort, int millis)
       throws Exception {
     Path scenario = dir.resolve("uac-redirected-pcap.xml");
-    if (!Files.exists(scenario)) {
-      try (var in = ClusterFailoverIT.class.getResourceAsStream("/sipp/uac-redirected-pcap.xml")) {
-        Files.copy(in, scenario, StandardCopyOption.REPLACE_EXISTING);
-      }
+    try (var in = ClusterFailoverIT.class.getResourceAsStream("/sipp/uac-redirected-pcap.xml")) {
+      Files.copy(in, scenario, StandardCopyOption.REPLACE_EXISTING);
     }
     return Sipp.call(
         dir,
