@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ModelBenchmark {
 
-  private static final String DOMAIN = "bench.example.com";
+  static final String DOMAIN = "bench.example.com";
 
   private ModelBenchmark() {}
 
@@ -79,13 +79,19 @@ public final class ModelBenchmark {
    * Creates conferences from {@code clients} threads for {@code seconds}; returns creations per
    * second.
    */
-  private static double run(ConferenceService service, int clients, int seconds) throws Exception {
+  static double run(ConferenceService service, int clients, int seconds) throws Exception {
+    return run(List.of(service), clients, seconds);
+  }
+
+  /** As {@link #run(ConferenceService, int, int)}, the clients spread over several nodes. */
+  static double run(List<ConferenceService> nodes, int clients, int seconds) throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong created = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<?>> running = new ArrayList<>();
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
+      ConferenceService service = nodes.get(c % nodes.size());
       running.add(
           pool.submit(
               () -> {
@@ -194,7 +200,7 @@ public final class ModelBenchmark {
     return Files.exists(file) ? Files.size(file) : 0;
   }
 
-  private static int argument(String[] args, String name, int fallback) {
+  static int argument(String[] args, String name, int fallback) {
     for (String arg : args) {
       if (arg.startsWith(name + "=")) {
         return Integer.parseInt(arg.substring(name.length() + 1));

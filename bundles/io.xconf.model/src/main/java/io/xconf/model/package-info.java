@@ -3,7 +3,7 @@
  * effective documents and changed by partial updates, each change versioned and announced.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.xconf.model;
 
 import org.osgi.annotation.bundle.Export;

@@ -63,7 +63,12 @@ import org.slf4j.LoggerFactory;
  */
 @Component(
     service = {HttpEndpoint.class, ConferenceChangeListener.class, SpeakerListener.class},
-    property = {HttpEndpoint.PATH + "=/console", HttpEndpoint.PATH + "=/console/"})
+    property = {
+      HttpEndpoint.PATH + "=/console",
+      HttpEndpoint.PATH + "=/console/",
+      // A console on any node shows what changes, wherever the conference is hosted.
+      ConferenceChangeListener.SCOPE + "=" + ConferenceChangeListener.EVERYWHERE
+    })
 public final class ConsoleEndpoint
     implements HttpEndpoint, ConferenceChangeListener, SpeakerListener {
 

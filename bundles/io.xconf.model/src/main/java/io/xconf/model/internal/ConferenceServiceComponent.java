@@ -159,7 +159,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
             new ConferenceTree.Limits(config.maxDocumentBytes(), config.maxUsers()),
             this::announce,
             Clock.systemUTC());
-    tree.placement(placement);
+    tree.placement(placement, this::observe);
     tree.listen();
   }
 
@@ -205,9 +205,23 @@ public final class ConferenceServiceComponent implements ConferenceService {
 
   /** Hands a committed change to the listeners, in commit order, off the committing thread. */
   private void announce(ConferenceChange change) {
+    tell(change, false);
+  }
+
+  /** Hands a change another node acts on to the listeners of every change only. */
+  private void observe(ConferenceChange change) {
+    tell(change, true);
+  }
+
+  private void tell(ConferenceChange change, boolean observersOnly) {
     notifier.execute(
         () -> {
           for (ComponentServiceObjects<ConferenceChangeListener> objects : listeners) {
+            if (observersOnly
+                && !ConferenceChangeListener.EVERYWHERE.equals(
+                    objects.getServiceReference().getProperty(ConferenceChangeListener.SCOPE))) {
+              continue;
+            }
             ConferenceChangeListener listener = objects.getService();
             if (listener == null) {
               continue; // gone meanwhile

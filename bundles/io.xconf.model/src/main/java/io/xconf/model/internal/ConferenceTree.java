@@ -89,15 +89,33 @@ final class ConferenceTree {
 
   private volatile Placement placement = ONE_NODE;
 
-  void placement(Placement placement) {
+  /** Hears the changes announced on other nodes too (listeners of every change). */
+  private volatile Consumer<ConferenceChange> observers = change -> {};
+
+  void placement(Placement placement, Consumer<ConferenceChange> observers) {
     this.placement = placement;
+    this.observers = observers;
   }
 
-  /** Hands a change made here to the listeners, unless another node hosts its conference. */
+  /**
+   * Hands a change made here to every listener, unless another node hosts its conference: then to
+   * those that hear every change only.
+   */
   private void announce(ConferenceChange change) {
     if (change.kind() == ConferenceChange.Kind.CREATED
         || placement.announceChangeMadeHere(change.uri())) {
       events.accept(change);
+    } else {
+      observers.accept(change);
+    }
+  }
+
+  /** Hands another node's change to every listener when this node hosts it, else to observers. */
+  private void announceChangeMadeElsewhere(ConferenceChange change) {
+    if (placement.announceChangeMadeElsewhere(change.uri())) {
+      events.accept(change);
+    } else {
+      observers.accept(change);
     }
   }
 
@@ -407,8 +425,7 @@ final class ConferenceTree {
       }
       if (row.version() > node.state.version()) {
         long oldVersion = node.state.version();
-        boolean announced = placement.announceChangeMadeElsewhere(uri);
-        XmlElement before = announced ? effective(node) : null;
+        XmlElement before = effective(node);
         try {
           node.state = stateOf(row);
         } catch (MalformedXmlException e) {
@@ -416,18 +433,16 @@ final class ConferenceTree {
           return;
         }
         reconcileChildren(node, store.children(uri));
-        if (announced) {
-          events.accept(
-              new ConferenceChange(
-                  uri,
-                  ConferenceChange.Kind.UPDATED,
-                  oldVersion,
-                  row.version(),
-                  before,
-                  effective(node),
-                  null,
-                  null));
-        }
+        announceChangeMadeElsewhere(
+            new ConferenceChange(
+                uri,
+                ConferenceChange.Kind.UPDATED,
+                oldVersion,
+                row.version(),
+                before,
+                effective(node),
+                null,
+                null));
         return;
       }
       reconcileChildren(node, store.children(uri));
@@ -491,16 +506,14 @@ final class ConferenceTree {
   /** Drops an object another node deleted. */
   private void forget(Node node) {
     node.deleted = true;
-    XmlElement before = placement.announceChangeMadeElsewhere(node.uri) ? effective(node) : null;
+    XmlElement before = effective(node);
     if (!nodes.remove(node.uri, node)) {
       return;
     }
-    if (before != null) {
-      long version = node.state.version();
-      events.accept(
-          new ConferenceChange(
-              node.uri, ConferenceChange.Kind.DELETED, version, version, before, null, null, null));
-    }
+    long version = node.state.version();
+    announceChangeMadeElsewhere(
+        new ConferenceChange(
+            node.uri, ConferenceChange.Kind.DELETED, version, version, before, null, null, null));
     Node parent = node.parentUri == null ? null : nodes.get(node.parentUri);
     if (parent != null) {
       synchronized (parent) {

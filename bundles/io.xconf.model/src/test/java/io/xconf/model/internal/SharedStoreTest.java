@@ -41,6 +41,7 @@ public class SharedStoreTest {
   private ConferenceTree nodeB;
   private final List<ConferenceChange> changesA = Collections.synchronizedList(new ArrayList<>());
   private final List<ConferenceChange> changesB = Collections.synchronizedList(new ArrayList<>());
+  private final List<ConferenceChange> observedB = Collections.synchronizedList(new ArrayList<>());
 
   @Before
   public void startNodes() throws Exception {
@@ -207,7 +208,8 @@ public class SharedStoreTest {
           public boolean announceChangeMadeElsewhere(String uri) {
             return true;
           }
-        });
+        },
+        changesA::add);
     nodeB.placement(
         new ConferenceTree.Placement() {
           @Override
@@ -219,7 +221,8 @@ public class SharedStoreTest {
           public boolean announceChangeMadeElsewhere(String uri) {
             return false;
           }
-        });
+        },
+        observedB::add);
   }
 
   @Test
@@ -229,6 +232,10 @@ public class SharedStoreTest {
         nodeA.create(CreateRequest.conference(null, displayText("Weekly"), ALICE));
     nodeB.update(created.uri(), displayText("Monthly"), ALICE);
     assertTrue("B does not host it: it announces nothing", changesB.isEmpty());
+    assertEquals(
+        "but those that hear every change hear it there",
+        List.of(2L),
+        observedB.stream().map(ConferenceChange::newVersion).toList());
     storeA.deliver();
     ConferenceChange heard = changesA.get(changesA.size() - 1);
     assertEquals(ConferenceChange.Kind.UPDATED, heard.kind());

@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 @Component(
     immediate = true,
-    service = {ConferenceSchedule.class, ConferenceChangeListener.class})
+    service = {ConferenceSchedule.class, ConferenceChangeListener.class},
+    // Every node keeps the whole timetable: a conference starts on time even when the node that
+    // made its last change is gone.
+    property = ConferenceChangeListener.SCOPE + "=" + ConferenceChangeListener.EVERYWHERE)
 public final class ScheduleComponent
     implements ConferenceSchedule, ConferenceChangeListener, ConferenceActivityListener {
 

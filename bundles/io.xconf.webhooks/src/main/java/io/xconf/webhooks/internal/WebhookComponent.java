@@ -10,6 +10,8 @@ import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.schedule.ConferenceActivityListener;
 import io.xconf.server.ServerIdentity;
+import io.xconf.store.ConferenceHosting;
+import io.xconf.store.StoreException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +35,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -131,6 +136,36 @@ public final class WebhookComponent
   private Counter delivered;
   private Counter failed;
   private Counter dropped;
+
+  /**
+   * With several nodes, each node's schedule tells of a start or an end: the node that hosts the
+   * conference (or takes it, when none does) sends the webhook, the others stay silent. The target
+   * "hosting.target" in this PID's configuration names the engine.
+   */
+  @Reference(
+      name = "hosting",
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile ConferenceHosting hosting;
+
+  /** How long the hosting taken for a start or an end is kept, so no other node sends it too. */
+  private static final long HOSTING_IDLE_MILLIS = 15_000;
+
+  private boolean hostedHere(String conferenceUri) {
+    ConferenceHosting current = hosting;
+    if (current == null) {
+      return true;
+    }
+    try {
+      boolean here = current.host(conferenceUri, "webhooks");
+      current.release(conferenceUri, "webhooks", HOSTING_IDLE_MILLIS);
+      return here;
+    } catch (StoreException e) {
+      LOG.warn("Cannot tell which node hosts {}; sending its webhook here", conferenceUri);
+      return true;
+    }
+  }
 
   @Activate
   public WebhookComponent(
@@ -262,7 +297,7 @@ public final class WebhookComponent
   }
 
   private void activity(String event, String conferenceUri) {
-    if (outbox != null) {
+    if (outbox != null && hostedHere(conferenceUri)) {
       long version = versions.applyAsLong(conferenceUri);
       if (version < 0) {
         // Deleted: its conference.deleted, already queued, was its end.
