@@ -142,10 +142,11 @@ public class WebhookComponentTest {
         System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4));
     hooks.deactivate();
 
-    // Configured again without the hanging URL: what it was owed is dropped, not sent.
+    // Configured again without the hanging URL: what it was owed is dropped, not sent. (The third
+    // event may come again first: its delivery could still be on its way at the deactivation.)
     WebhookComponent again = component(temp.getRoot().toPath(), url());
     again.changed(change(4));
-    await(() -> bodies.size() == 4);
+    await(() -> new ArrayList<>(bodies).stream().anyMatch(b -> "4".equals(number(b, "version"))));
     again.deactivate();
   }
 

@@ -21,5 +21,7 @@ CREATE TABLE conference_lease (
     expires        timestamptz NOT NULL
 );
 
+-- Renewal finds a node's leases by instance. "expires" has no index on purpose: it changes with
+-- every renewal, and an unindexed column lets PostgreSQL update the row in place (HOT); the scan
+-- for lapsed leases reads a small table.
 CREATE INDEX conference_lease_instance ON conference_lease (instance);
-CREATE INDEX conference_lease_expires ON conference_lease (expires);
