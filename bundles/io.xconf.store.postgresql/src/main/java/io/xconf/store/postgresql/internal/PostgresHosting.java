@@ -64,7 +64,23 @@ public final class PostgresHosting implements ConferenceHosting {
   private final long leaseMillis;
   private final String interval;
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
-  private final Map<String, Object> acquiring = new ConcurrentHashMap<>();
+
+  /**
+   * Taking a lease and giving it up are serialized per conference (by stripe): a lease given up
+   * while the same node takes it again must not be deleted under the new holder.
+   */
+  private final Object[] stripes = new Object[64];
+
+  {
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
+  }
+
+  private Object stripe(String conferenceUri) {
+    return stripes[Math.floorMod(conferenceUri.hashCode(), stripes.length)];
+  }
+
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -227,26 +243,22 @@ public final class PostgresHosting implements ConferenceHosting {
     if (claim(conferenceUri, holder)) {
       return true;
     }
-    synchronized (acquiring.computeIfAbsent(conferenceUri, uri -> new Object())) {
-      try {
-        if (claim(conferenceUri, holder)) {
-          return true;
-        }
-        Outcome outcome = acquire(conferenceUri);
-        if (outcome == Outcome.ELSEWHERE) {
-          return false;
-        }
-        Lease lease = new Lease();
-        lease.holders.add(holder);
-        leases.put(conferenceUri, lease);
-        if (outcome == Outcome.TAKEN_OVER) {
-          LOG.info("{}: taken over; its previous host is gone", conferenceUri);
-          ticker.execute(() -> tell(conferenceUri, true));
-        }
+    synchronized (stripe(conferenceUri)) {
+      if (claim(conferenceUri, holder)) {
         return true;
-      } finally {
-        acquiring.remove(conferenceUri);
       }
+      Outcome outcome = acquire(conferenceUri);
+      if (outcome == Outcome.ELSEWHERE) {
+        return false;
+      }
+      Lease lease = new Lease();
+      lease.holders.add(holder);
+      leases.put(conferenceUri, lease);
+      if (outcome == Outcome.TAKEN_OVER) {
+        LOG.info("{}: taken over; its previous host is gone", conferenceUri);
+        ticker.execute(() -> tell(conferenceUri, true));
+      }
+      return true;
     }
   }
 
@@ -381,13 +393,15 @@ public final class PostgresHosting implements ConferenceHosting {
   void tick() {
     try {
       long asked = System.nanoTime();
+      // Only what was held before the renewal can be missing from it.
+      Set<String> held = Set.copyOf(leases.keySet());
       Set<String> renewed = renew();
       validUntilNanos = asked + TimeUnit.MILLISECONDS.toNanos(leaseMillis - 500);
       if (warned) {
         LOG.info("Leases renewed again");
         warned = false;
       }
-      for (String uri : leases.keySet()) {
+      for (String uri : held) {
         if (!renewed.contains(uri)) {
           lose(uri, "another node holds its lease now");
         }
@@ -451,31 +465,39 @@ public final class PostgresHosting implements ConferenceHosting {
   }
 
   private void releaseUnheld() throws SQLException {
-    List<String> idle = new ArrayList<>();
-    long now = System.nanoTime();
     for (Map.Entry<String, Lease> entry : leases.entrySet()) {
-      Lease lease = entry.getValue();
-      synchronized (lease) {
-        if (lease.holders.isEmpty()
-            && now - lease.touched >= TimeUnit.MILLISECONDS.toNanos(lease.idleMillis)) {
+      if (!unheld(entry.getValue())) {
+        continue;
+      }
+      String uri = entry.getKey();
+      synchronized (stripe(uri)) {
+        Lease lease = entry.getValue();
+        synchronized (lease) {
+          if (lease.gone || !unheld(lease)) {
+            continue;
+          }
           lease.gone = true;
-          leases.remove(entry.getKey(), lease);
-          idle.add(entry.getKey());
         }
+        leases.remove(uri, lease);
+        try (Connection connection = pool.getConnection();
+            PreparedStatement delete =
+                connection.prepareStatement(
+                    "DELETE FROM conference_lease WHERE conference_uri = ? AND instance = ?")) {
+          delete.setString(1, uri);
+          delete.setString(2, instance);
+          delete.executeUpdate();
+        }
+        LOG.debug("{}: lease given up", uri);
       }
     }
-    if (idle.isEmpty()) {
-      return;
+  }
+
+  /** Nobody here needs the conference, and nothing asked for it for its idle time. */
+  private static boolean unheld(Lease lease) {
+    synchronized (lease) {
+      return lease.holders.isEmpty()
+          && System.nanoTime() - lease.touched >= TimeUnit.MILLISECONDS.toNanos(lease.idleMillis);
     }
-    try (Connection connection = pool.getConnection();
-        PreparedStatement delete =
-            connection.prepareStatement(
-                "DELETE FROM conference_lease WHERE conference_uri = ANY (?) AND instance = ?")) {
-      delete.setArray(1, connection.createArrayOf("text", idle.toArray()));
-      delete.setString(2, instance);
-      delete.executeUpdate();
-    }
-    LOG.debug("Leases given up: {}", idle);
   }
 
   private void takeOverLapsed() throws SQLException {
