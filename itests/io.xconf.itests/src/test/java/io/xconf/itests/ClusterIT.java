@@ -40,8 +40,8 @@ public class ClusterIT {
     postgres = TemporaryPostgres.start();
     database = postgres.createDatabase(PASSWORD);
     Path servers = Path.of(System.getProperty("xconf.work"), "servers", "cluster");
-    nodeA = node(servers.resolve("a"));
-    nodeB = node(servers.resolve("b"));
+    nodeA = node(servers.resolve("a"), "a");
+    nodeB = node(servers.resolve("b"), "b");
     // Both start at once: they race for the schema's creation.
     Thread startA = new Thread(() -> start(nodeA));
     startA.start();
@@ -50,9 +50,10 @@ public class ClusterIT {
     assertTrue(nodeA.output(), nodeA.isRunning());
   }
 
-  private static XconfServer node(Path data) throws Exception {
+  private static XconfServer node(Path data, String name) throws Exception {
     XconfServer node =
         XconfServer.configure(data, DOMAIN)
+            .withEnvironment("XCONF_NODE", name)
             .withEnvironment("XCONF_STORE_URL", postgres.url(database))
             .withEnvironment("XCONF_STORE_USER", database)
             .withEnvironment("XCONF_STORE_PASSWORD", PASSWORD);

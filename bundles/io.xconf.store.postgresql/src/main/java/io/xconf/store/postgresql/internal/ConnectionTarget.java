@@ -28,8 +28,9 @@ record ConnectionTarget(List<String> hosts, String database, String sslMode) {
     }
     String hosts = PGProperty.PG_HOST.getOrDefault(parsed);
     String ports = PGProperty.PG_PORT.getOrDefault(parsed);
-    String sslMode =
-        String.valueOf(PGProperty.SSL_MODE.getOrDefault(parsed)).toLowerCase(Locale.ROOT);
+    String given = PGProperty.SSL_MODE.getOrDefault(parsed);
+    // The driver's own default when the URL names none.
+    String sslMode = given == null ? "prefer" : given.toLowerCase(Locale.ROOT);
     List<String> hostList = List.of(hosts.split(","));
     List<String> portList = List.of(ports.split(","));
     List<String> endpoints =
