@@ -3,7 +3,7 @@ package io.xconf.mixer;
 import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
-/** What a mix reports. Both methods have empty defaults. */
+/** What a mix reports. Every method has an empty default. */
 @ConsumerType
 public interface MixListener {
 
@@ -12,4 +12,10 @@ public interface MixListener {
 
   /** A leg's media counters, every few seconds while it is joined. */
   default void statistics(String conferenceUri, String legId, MediaStatistics statistics) {}
+
+  /**
+   * A leg keyed a digit (RFC 4733 telephone-event): {@code 0}-{@code 9}, {@code *}, {@code #},
+   * {@code A}-{@code D}; once per key press, however often the phone repeats its packets.
+   */
+  default void dtmf(String conferenceUri, String legId, char digit) {}
 }

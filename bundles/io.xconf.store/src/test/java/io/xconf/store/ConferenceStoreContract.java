@@ -192,8 +192,13 @@ public abstract class ConferenceStoreContract {
   @Test
   public void concurrentWritersLoseNothing() throws Exception {
     ConferenceStore store = track(openEmpty());
-    int clients = 8;
-    int writesEach = 50;
+    createConcurrently(store, 8, 50);
+    assertEquals(8 * 50, all(store).size());
+  }
+
+  /** {@code clients} threads each creating {@code each} objects, one write at a time. */
+  protected static void createConcurrently(ConferenceStore store, int clients, int each)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -202,7 +207,7 @@ public abstract class ConferenceStoreContract {
         done.add(
             pool.submit(
                 () -> {
-                  for (int i = 0; i < writesEach; i++) {
+                  for (int i = 0; i < each; i++) {
                     write(
                         store,
                         new StoreWrite.Put(
@@ -218,7 +223,6 @@ public abstract class ConferenceStoreContract {
     } finally {
       pool.shutdown();
     }
-    assertEquals(clients * writesEach, all(store).size());
   }
 
   @Test

@@ -64,10 +64,7 @@ public class ClusterFailoverIT {
   private static XconfServer node(String name, int rtpOffset) throws Exception {
     XconfServer node =
         XconfServer.configure(work.resolve(name), DOMAIN)
-            .withEnvironment("XCONF_NODE", name)
-            .withEnvironment("XCONF_STORE_URL", postgres.url(database))
-            .withEnvironment("XCONF_STORE_USER", database)
-            .withEnvironment("XCONF_STORE_PASSWORD", PASSWORD)
+            .asClusterNode(name, postgres.url(database), database, PASSWORD)
             .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_BASE + rtpOffset))
             .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_BASE + rtpOffset + 99));
     assertEquals(0, node.user("add", "alice", "secret", "--admin").exitCode());

@@ -53,10 +53,7 @@ public class ClusterIT {
   private static XconfServer node(Path data, String name) throws Exception {
     XconfServer node =
         XconfServer.configure(data, DOMAIN)
-            .withEnvironment("XCONF_NODE", name)
-            .withEnvironment("XCONF_STORE_URL", postgres.url(database))
-            .withEnvironment("XCONF_STORE_USER", database)
-            .withEnvironment("XCONF_STORE_PASSWORD", PASSWORD);
+            .asClusterNode(name, postgres.url(database), database, PASSWORD);
     assertEquals(0, node.user("add", "alice", "secret", "--admin").exitCode());
     return node;
   }

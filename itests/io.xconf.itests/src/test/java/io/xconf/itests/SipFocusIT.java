@@ -1342,6 +1342,98 @@ public class SipFocusIT {
     }
   }
 
+  /**
+   * Caller controls (RFC 4733 digits): a caller that keys *6 mutes itself, and unmutes itself with
+   * *6 again; a caller a moderator muted over CCMP stays muted whatever it keys.
+   */
+  @Test
+  public void starSixMutesAndUnmutesTheCallerButNotAgainstAModerator() throws Exception {
+    String conference = alice.create();
+    Path dir = work.resolve("star-six");
+    Path pcaps = Files.createDirectories(dir.resolve("pcap"));
+    for (String name : List.of("g711a.pcap", "dtmf_2833_star.pcap", "dtmf_2833_6.pcap")) {
+      Files.copy(
+          Path.of("/usr/share/sip-tester", name),
+          pcaps.resolve(name),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path scenario = scenario("uac-star-six.xml");
+    try (Sipp self =
+            Sipp.call(
+                dir,
+                null,
+                sipPort,
+                Conferences.idOf(conference),
+                evenFreePort(),
+                "-sf",
+                scenario.toString());
+        Sipp moderated =
+            Sipp.call(
+                dir,
+                null,
+                sipPort,
+                Conferences.idOf(conference),
+                evenFreePort(),
+                "-sf",
+                scenario.toString())) {
+      String roster =
+          Await.until(
+              "both callers connected",
+              Duration.ofSeconds(20),
+              () -> alice.retrieve(conference),
+              body -> count(body, "<info:status>connected</info:status>") == 2);
+      // The moderator mutes the second caller before either keys anything (8 s into its call).
+      String muted =
+          alice.ccmp(
+              "conf",
+              "<confObjID>"
+                  + conference
+                  + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                  + conference
+                  + "\"><info:users><info:user entity=\""
+                  + entityAt(roster, moderated.address())
+                  + "\"><info:endpoint entity=\""
+                  + moderated.address()
+                  + "\"><info:media id=\"1\"><xcon:to-mixer name=\"AudioIn\"><xcon:floor id=\"1\">false</xcon:floor>"
+                  + "<xcon:controls><xcon:mute>true</xcon:mute></xcon:controls></xcon:to-mixer>"
+                  + "</info:media></info:endpoint></info:user></info:users></confInfo></ccmp:confRequest>");
+      assertEquals(muted, 200, CcmpHttp.responseCode(muted));
+      Await.until(
+          "the first caller muted by its own *6",
+          Duration.ofSeconds(20),
+          () -> alice.retrieve(conference),
+          body -> "muted-via-focus".equals(statusAt(body, self.address())));
+      assertEquals(
+          "the moderated caller's *6 changed nothing",
+          "muted-via-focus",
+          statusAt(alice.retrieve(conference), moderated.address()));
+      Await.until(
+          "the first caller unmuted by its second *6",
+          Duration.ofSeconds(10),
+          () -> alice.retrieve(conference),
+          body -> "connected".equals(statusAt(body, self.address())));
+      Thread.sleep(1000);
+      assertEquals(
+          "the moderated caller's second *6 changed nothing either",
+          "muted-via-focus",
+          statusAt(alice.retrieve(conference), moderated.address()));
+      assertEquals(self.log(), 0, self.await(60));
+      assertEquals(moderated.log(), 0, moderated.await(60));
+    }
+  }
+
+  /** The status the roster gives the endpoint at this address. */
+  private static String statusAt(String roster, String address) {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile(
+                "<info:endpoint entity=\""
+                    + java.util.regex.Pattern.quote(address)
+                    + "\">(?:(?!</info:endpoint>).)*?<info:status>([^<]*)</info:status>",
+                java.util.regex.Pattern.DOTALL)
+            .matcher(roster);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
   private static int evenFreePort() {
     int port = FreePorts.next();
     return port % 2 == 0 ? port : FreePorts.next() & ~1;

@@ -84,6 +84,14 @@ public final class XconfServer implements AutoCloseable {
     return this;
   }
 
+  /** A node of a cluster: its name, and the PostgreSQL database the nodes share. */
+  public XconfServer asClusterNode(String node, String storeUrl, String user, String password) {
+    return withEnvironment("XCONF_NODE", node)
+        .withEnvironment("XCONF_STORE_URL", storeUrl)
+        .withEnvironment("XCONF_STORE_USER", user)
+        .withEnvironment("XCONF_STORE_PASSWORD", password);
+  }
+
   public Path data() {
     return Path.of(environment.get("XCONF_DATA"));
   }

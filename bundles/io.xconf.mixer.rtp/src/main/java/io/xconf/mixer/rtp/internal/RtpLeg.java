@@ -70,6 +70,9 @@ final class RtpLeg implements MediaLeg {
   private int timestamp = ThreadLocalRandom.current().nextInt();
   private boolean marker = true;
   private int ticksToReport = RTCP_INTERVAL_TICKS;
+  private boolean haveEvent;
+  private int eventSsrc;
+  private int lastEventTimestamp;
 
   // RFC 3550 appendix A.1/A.8 receiver state.
   private int baseSequence;
@@ -289,6 +292,7 @@ final class RtpLeg implements MediaLeg {
     boolean sameSource =
         active != null && java.util.Objects.equals(active.remoteRtp(), next.remoteRtp());
     active = next;
+    haveEvent = false;
     if (!sameSource) {
       // A new address from the SDP: send there until packets show where the participant is.
       rtpTarget = next.remoteRtp();
@@ -361,7 +365,8 @@ final class RtpLeg implements MediaLeg {
     }
     if (payloadType == agreed.telephoneEventPayloadType()) {
       accept(from, packetSsrc, nowNanos);
-      return; // DTMF is negotiated, never mixed.
+      keyed(packetSsrc, inbound.getInt(4), headerLength, payloadLength);
+      return; // DTMF is reported, never mixed.
     }
     if (payloadType != agreed.payloadType() || payloadLength > MAX_SAMPLES_PER_PACKET) {
       discarded++;
@@ -377,6 +382,30 @@ final class RtpLeg implements MediaLeg {
       decoded[i] = alaw ? G711.decodeAlaw(code) : G711.decodeUlaw(code);
     }
     jitter.put(packetTimestamp, decoded, payloadLength);
+  }
+
+  /** RFC 4733 section 3.14: events 0-9, *, #, A-D; the others are no key. */
+  private static final char[] DTMF_EVENTS = "0123456789*#ABCD".toCharArray();
+
+  /**
+   * An RFC 4733 event packet: one key press is one RTP timestamp, sent again and again while the
+   * key is held and three times at its end, so a press is reported at its first packet and its
+   * other packets are passed over.
+   */
+  private void keyed(int packetSsrc, int eventTimestamp, int headerLength, int payloadLength) {
+    if (payloadLength < 4) {
+      return;
+    }
+    int event = inbound.get(headerLength) & 0xff;
+    if (haveEvent && packetSsrc == eventSsrc && eventTimestamp == lastEventTimestamp) {
+      return;
+    }
+    haveEvent = true;
+    eventSsrc = packetSsrc;
+    lastEventTimestamp = eventTimestamp;
+    if (event < DTMF_EVENTS.length) {
+      mix.dtmf(id, DTMF_EVENTS[event]);
+    }
   }
 
   private void accept(SocketAddress from, int packetSsrc, long nowNanos) {

@@ -186,6 +186,11 @@ final class RtpMix implements io.xconf.mixer.Mix {
     return false;
   }
 
+  /** Tells the listener of a digit a leg keyed, off the media clock. */
+  void dtmf(String legId, char digit) {
+    events.execute(() -> listener.dtmf(conferenceUri, legId, digit));
+  }
+
   private void reportSpeakers(int chosen) {
     List<Speaker> speakers = new ArrayList<>(chosen);
     for (int k = 0; k < chosen; k++) {

@@ -169,6 +169,38 @@ public class EmbeddedMixerTest {
   }
 
   @Test
+  public void keyedDigitsAreReportedOncePerPressAndNeverMixed() throws Exception {
+    List<String> digits = new CopyOnWriteArrayList<>();
+    MixListener listener =
+        new MixListener() {
+          @Override
+          public void dtmf(String conferenceUri, String legId, char digit) {
+            digits.add(conferenceUri + " " + legId + " " + digit);
+          }
+        };
+    Mix mix = mixer(3).createMix("xcon:d@example.com", listener);
+    RtpPeer keying = join(mix, "keying", false);
+    RtpPeer listening = join(mix, "listening", false);
+    keying.speak(400, 8000);
+    awaitHearing(listening, "the listener", new double[] {400}, new double[] {});
+    keying.key(10); // *
+    keying.key(6);
+    keying.key(6); // the same key again is another press
+    keying.key(11); // #
+    keying.key(16); // flash: no key
+    await("four presses", () -> digits.size() >= 4);
+    Thread.sleep(300);
+    assertEquals(
+        List.of(
+            "xcon:d@example.com keying *",
+            "xcon:d@example.com keying 6",
+            "xcon:d@example.com keying 6",
+            "xcon:d@example.com keying #"),
+        digits);
+    awaitHearing(listening, "the listener, after the keys", new double[] {400}, new double[] {});
+  }
+
+  @Test
   public void onlyTheLoudestSpeakersAreMixed() throws Exception {
     List<List<Speaker>> speakerEvents = new CopyOnWriteArrayList<>();
     MixListener listener =

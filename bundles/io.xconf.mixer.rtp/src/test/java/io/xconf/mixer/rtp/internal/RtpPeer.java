@@ -95,6 +95,27 @@ final class RtpPeer implements AutoCloseable {
     socket.send(ByteBuffer.wrap(datagram), mixer);
   }
 
+  /**
+   * Keys an RFC 4733 event as phones send it, in the audio stream's SSRC: a packet with the marker
+   * bit, updates while held, then three end packets, all of one RTP timestamp (the next audio one).
+   */
+  synchronized void key(int event) throws IOException {
+    int eventTimestamp = timestamp;
+    for (int packet = 0; packet < 7; packet++) {
+      boolean end = packet >= 4;
+      ByteBuffer datagram = ByteBuffer.allocate(16);
+      datagram.put((byte) 0x80).put((byte) ((packet == 0 ? 0x80 : 0) | 101));
+      datagram.putShort((short) (end ? sequence : sequence++));
+      datagram.putInt(eventTimestamp).putInt(ssrc);
+      datagram.put((byte) event).put((byte) (end ? 0x80 | 10 : 10));
+      datagram.putShort((short) (160 * (packet + 1)));
+      datagram.flip();
+      socket.send(datagram, mixer);
+    }
+    sequence++;
+    timestamp += 160 * 5;
+  }
+
   int packetsReceived() {
     return packetsReceived.get();
   }
@@ -108,7 +129,7 @@ final class RtpPeer implements AutoCloseable {
     return out;
   }
 
-  private void sendFrame() {
+  private synchronized void sendFrame() {
     InetSocketAddress target = mixer;
     if (target == null) {
       return;

@@ -198,6 +198,34 @@ final class Call implements Leg, SipDialogHandler {
     return media;
   }
 
+  // Caller controls (RFC 4733 digits): a * waiting for its second key, and a mute of its own.
+  private long starKeyedNanos; // guarded by this
+  private volatile boolean selfMuted;
+
+  /**
+   * Whether this digit completes *{@code second} within {@code withinNanos} of the *; a * starts
+   * such a pair, any other digit ends it.
+   */
+  synchronized boolean completesStar(char digit, char second, long nowNanos, long withinNanos) {
+    if (digit == '*') {
+      starKeyedNanos = nowNanos;
+      return false;
+    }
+    boolean completes =
+        digit == second && starKeyedNanos != 0 && nowNanos - starKeyedNanos <= withinNanos;
+    starKeyedNanos = 0;
+    return completes;
+  }
+
+  /** Whether the caller muted itself (keyed *6), beside what the conference says. */
+  boolean selfMuted() {
+    return selfMuted;
+  }
+
+  void selfMuted(boolean muted) {
+    selfMuted = muted;
+  }
+
   long sinceMillis() {
     return sinceMillis;
   }

@@ -8,8 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** RFC 6501's mute and gain controls onto the mix, and muted-via-focus onto the roster. */
+/**
+ * RFC 6501's mute and gain controls onto the mix, and muted-via-focus onto the roster; the callers'
+ * own controls (*6).
+ */
 final class Controls {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Controls.class);
 
   private final ConferenceService model;
   private final RosterWriter roster;
@@ -34,12 +39,12 @@ final class Controls {
     // One pass over the document, then a lookup per leg: a conference of hundreds of calls.
     Map<String, Map<String, XmlElement>> endpoints = Roster.endpointsByUser(document);
     for (Leg leg : live.legs(conferenceUri)) {
-      MediaLeg media = leg instanceof Call call ? call.media() : null;
-      if (media == null) {
+      if (!(leg instanceof Call call) || call.media() == null) {
         continue;
       }
+      MediaLeg media = call.media();
       XmlElement endpoint = endpoints.getOrDefault(leg.entity(), Map.of()).get(leg.endpoint());
-      boolean muted = endpoint != null && Roster.endpointMuted(endpoint);
+      boolean muted = endpoint != null && Roster.endpointMuted(endpoint) || call.selfMuted();
       media.setMuted(muted);
       media.setGain(endpoint == null ? 0 : Roster.endpointGain(endpoint));
       String wanted = muted ? "muted-via-focus" : "connected";
@@ -48,6 +53,40 @@ final class Controls {
         roster.write(conferenceUri, Roster.endpointStatus(leg.entity(), leg.endpoint(), wanted));
       }
     }
+  }
+
+  /** How long after * its second key may come. */
+  private static final long STAR_WITHIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+
+  /**
+   * A digit a caller keyed. *6 mutes the caller, and unmutes it if it muted itself; a caller a
+   * moderator muted (RFC 6501 controls in the conference) stays muted until a moderator says
+   * otherwise, however often it keys *6.
+   */
+  void keyed(Call call, char digit) {
+    if (!call.completesStar(digit, '6', System.nanoTime(), STAR_WITHIN_NANOS)) {
+      return;
+    }
+    String conferenceUri = call.conferenceUri();
+    XmlElement document = model.get(conferenceUri).map(ConferenceObject::document).orElse(null);
+    MediaLeg media = call.media();
+    if (document == null || media == null) {
+      return;
+    }
+    XmlElement endpoint =
+        Roster.endpointsByUser(document).getOrDefault(call.entity(), Map.of()).get(call.endpoint());
+    if (endpoint != null && Roster.endpointMuted(endpoint)) {
+      LOG.debug("{} keyed *6 but a moderator muted it", call.endpoint());
+      return;
+    }
+    boolean muted = !call.selfMuted();
+    call.selfMuted(muted);
+    media.setMuted(muted);
+    roster.write(
+        conferenceUri,
+        Roster.endpointStatus(
+            call.entity(), call.endpoint(), muted ? "muted-via-focus" : "connected"));
+    LOG.debug("{} {} itself in {}", call.endpoint(), muted ? "muted" : "unmuted", conferenceUri);
   }
 
   /**

@@ -171,6 +171,13 @@ public final class FocusComponent
       policyOption = ReferencePolicyOption.GREEDY)
   private volatile List<SpeakerListener> speakerListeners = List.of();
 
+  /** A digit a caller keyed: its controls (*6). */
+  private void keyed(Leg leg, char digit) {
+    if (leg instanceof Call call) {
+      focus.controls.keyed(call, digit);
+    }
+  }
+
   private void tellSpeakers(String conferenceUri, List<String> endpoints) {
     for (SpeakerListener listener : speakerListeners) {
       try {
@@ -201,7 +208,10 @@ public final class FocusComponent
             schedule,
             new RosterWriter(model),
             new LiveConferences(
-                config.mixer().strip(), config.maxCallsPerSource(), this::tellSpeakers),
+                config.mixer().strip(),
+                config.maxCallsPerSource(),
+                this::tellSpeakers,
+                this::keyed),
             hosting);
     this.referrals = new Referrals(focus, this);
     this.dialIn = new DialIn(focus, this, referrals);

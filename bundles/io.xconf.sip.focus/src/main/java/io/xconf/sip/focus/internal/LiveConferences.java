@@ -46,10 +46,23 @@ final class LiveConferences {
 
   /**
    * @param speakers told who is heard in each mix, by roster endpoint
+   * @param keyed told of every digit a leg keys (RFC 4733)
    */
-  LiveConferences(String defaultMixer, int maxPerSource, SpeakerListener speakers) {
+  LiveConferences(
+      String defaultMixer,
+      int maxPerSource,
+      SpeakerListener speakers,
+      java.util.function.BiConsumer<Leg, Character> keyed) {
     this.mixEvents =
         new MixListener() {
+          @Override
+          public void dtmf(String conferenceUri, String legId, char digit) {
+            Leg leg = byLegId.get(conferenceUri + " " + legId);
+            if (leg != null) {
+              keyed.accept(leg, digit);
+            }
+          }
+
           @Override
           public void speakers(String conferenceUri, List<Speaker> mixed) {
             List<String> endpoints = new ArrayList<>(mixed.size());

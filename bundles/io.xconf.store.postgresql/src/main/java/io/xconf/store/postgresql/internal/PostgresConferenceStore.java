@@ -12,7 +12,7 @@ import io.xconf.store.StoreException;
 import io.xconf.store.StoreListener;
 import io.xconf.store.StoreWrite;
 import io.xconf.store.StoredObject;
-import java.sql.Array;
+import io.xconf.store.jdbc.ConditionalWrites;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -135,21 +134,21 @@ public final class PostgresConferenceStore implements ConferenceStore {
   private static final String COLUMNS =
       "uri, kind, parent_uri, version, owner, sip_uri, document, created, modified";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM conference_object";
-  private static final String INSERT =
-      "INSERT INTO conference_object ("
-          + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO NOTHING";
-  // Under READ COMMITTED an UPDATE that waited for another transaction re-checks its WHERE on the
-  // row that transaction left: the expected version is compared with the committed one.
-  private static final String UPDATE =
-      "UPDATE conference_object SET uri = ?, kind = ?, parent_uri = ?, version = ?, owner = ?,"
-          + " sip_uri = ?, document = ?, created = ?, modified = ? WHERE uri = ? AND version = ?";
-  private static final String LOCK_FOR_DELETE =
-      "SELECT version FROM conference_object WHERE uri = ? FOR UPDATE";
-  private static final String HAS_CHILDREN =
-      "SELECT 1 FROM conference_object WHERE parent_uri = ? LIMIT 1";
-  private static final String DELETE = "DELETE FROM conference_object WHERE uri = ?";
-  private static final String REQUIRE = "SELECT 1 FROM conference_object WHERE uri = ? FOR SHARE";
+  private static final String VERSIONS = "SELECT uri, version FROM conference_object";
+  private static final ConditionalWrites.Sql SQL =
+      new ConditionalWrites.Sql(
+          "INSERT INTO conference_object ("
+              + COLUMNS
+              + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO NOTHING",
+          // Under READ COMMITTED an UPDATE that waited for another transaction re-checks its WHERE
+          // on the row that transaction left: the expected version is compared with the committed
+          // one.
+          "UPDATE conference_object SET uri = ?, kind = ?, parent_uri = ?, version = ?, owner = ?,"
+              + " sip_uri = ?, document = ?, created = ?, modified = ? WHERE uri = ? AND version = ?",
+          "SELECT version FROM conference_object WHERE uri = ? FOR UPDATE",
+          "SELECT 1 FROM conference_object WHERE parent_uri = ? LIMIT 1",
+          "DELETE FROM conference_object WHERE uri = ?",
+          "SELECT 1 FROM conference_object WHERE uri = ? FOR SHARE");
 
   /** SQLSTATEs after which the whole transaction may simply be run again. */
   private static final List<String> RETRYABLE = List.of("40001", "40P01");
@@ -316,81 +315,69 @@ public final class PostgresConferenceStore implements ConferenceStore {
   @Override
   public Map<String, StoredObject> read(Collection<String> uris) throws StoreException {
     Map<String, StoredObject> found = new HashMap<>();
-    if (uris.isEmpty()) {
-      return found;
+    if (!uris.isEmpty()) {
+      select(
+          SELECT + " WHERE uri = ANY (?)",
+          uris,
+          rows -> {
+            StoredObject object = object(rows);
+            found.put(object.uri(), object);
+          });
     }
-    try (Connection connection = pool.getConnection();
-        PreparedStatement select = connection.prepareStatement(SELECT + " WHERE uri = ANY (?)")) {
-      select.setArray(1, textArray(connection, uris));
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          StoredObject object = object(rows);
-          found.put(object.uri(), object);
-        }
-      }
-      return found;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read from " + target, e);
-    }
+    return found;
   }
 
   @Override
   public Map<String, Long> versions() throws StoreException {
-    try (Connection connection = pool.getConnection();
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT uri, version FROM conference_object")) {
-      Map<String, Long> versions = new HashMap<>();
-      while (rows.next()) {
-        versions.put(rows.getString(1), rows.getLong(2));
-      }
-      return versions;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read from " + target, e);
-    }
+    Map<String, Long> versions = new HashMap<>();
+    select(VERSIONS, null, rows -> versions.put(rows.getString(1), rows.getLong(2)));
+    return versions;
   }
 
   @Override
   public Map<String, Long> versions(Collection<String> uris) throws StoreException {
     Map<String, Long> versions = new HashMap<>();
-    if (uris.isEmpty()) {
-      return versions;
+    if (!uris.isEmpty()) {
+      select(
+          VERSIONS + " WHERE uri = ANY (?)",
+          uris,
+          rows -> versions.put(rows.getString(1), rows.getLong(2)));
     }
-    try (Connection connection = pool.getConnection();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT uri, version FROM conference_object WHERE uri = ANY (?)")) {
-      select.setArray(1, textArray(connection, uris));
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          versions.put(rows.getString(1), rows.getLong(2));
-        }
-      }
-      return versions;
-    } catch (SQLException e) {
-      throw new StoreException("cannot read from " + target, e);
-    }
+    return versions;
   }
 
   @Override
   public List<StoredObject> children(String parentUri) throws StoreException {
+    List<StoredObject> children = new ArrayList<>();
+    select(SELECT + " WHERE parent_uri = ?", parentUri, rows -> children.add(object(rows)));
+    return children;
+  }
+
+  @FunctionalInterface
+  private interface RowReader {
+    void read(ResultSet row) throws SQLException;
+  }
+
+  /**
+   * Runs a query on a pooled connection, its one parameter (if not null) a URI or a collection of
+   * URIs, handing every row to {@code reader}.
+   */
+  private void select(String sql, Object parameter, RowReader reader) throws StoreException {
     try (Connection connection = pool.getConnection();
-        PreparedStatement select = connection.prepareStatement(SELECT + " WHERE parent_uri = ?")) {
-      select.setString(1, parentUri);
-      List<StoredObject> children = new ArrayList<>();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      if (parameter instanceof Collection<?> values) {
+        select.setArray(1, connection.createArrayOf("text", values.toArray()));
+      } else if (parameter != null) {
+        select.setString(1, parameter.toString());
+      }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          children.add(object(rows));
+          reader.read(rows);
         }
       }
-      return children;
     } catch (SQLException e) {
       throw new StoreException("cannot read from " + target, e);
     }
-  }
-
-  private static Array textArray(Connection connection, Collection<String> values)
-      throws SQLException {
-    return connection.createArrayOf("text", values.toArray());
   }
 
   private static StoredObject object(ResultSet rows) throws SQLException {
@@ -483,16 +470,14 @@ public final class PostgresConferenceStore implements ConferenceStore {
   private void applyGroup(
       Connection connection, List<Batch> group, List<Batch> written, Map<Batch, String> stale)
       throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(INSERT);
-        PreparedStatement update = connection.prepareStatement(UPDATE);
-        PreparedStatement lock = connection.prepareStatement(LOCK_FOR_DELETE);
-        PreparedStatement hasChildren = connection.prepareStatement(HAS_CHILDREN);
-        PreparedStatement delete = connection.prepareStatement(DELETE);
-        PreparedStatement require = connection.prepareStatement(REQUIRE)) {
-      Statements statements = new Statements(insert, update, lock, hasChildren, delete, require);
+    try (ConditionalWrites writes =
+        new ConditionalWrites(
+            connection,
+            SQL,
+            (statement, index, time) -> statement.setTimestamp(index, Timestamp.from(time)))) {
       for (Batch batch : group) {
         Savepoint savepoint = group.size() == 1 ? null : connection.setSavepoint();
-        Optional<String> failed = apply(batch.writes(), statements);
+        Optional<String> failed = writes.apply(batch.writes());
         if (failed.isPresent()) {
           if (savepoint != null) {
             connection.rollback(savepoint);
@@ -507,78 +492,6 @@ public final class PostgresConferenceStore implements ConferenceStore {
           written.add(batch);
         }
       }
-    }
-  }
-
-  private record Statements(
-      PreparedStatement insert,
-      PreparedStatement update,
-      PreparedStatement lock,
-      PreparedStatement hasChildren,
-      PreparedStatement delete,
-      PreparedStatement require) {}
-
-  /** Applies one batch; the URI of the first write whose expectation fails, if one does. */
-  private static Optional<String> apply(List<StoreWrite> writes, Statements statements)
-      throws SQLException {
-    for (StoreWrite write : writes) {
-      if (!holds(write, statements)) {
-        return Optional.of(write.uri());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static boolean holds(StoreWrite write, Statements statements) throws SQLException {
-    if (write instanceof StoreWrite.Put put) {
-      if (put.expectedVersion() == StoreWrite.ABSENT) {
-        bind(statements.insert(), put.object());
-        return statements.insert().executeUpdate() == 1;
-      }
-      bind(statements.update(), put.object());
-      statements.update().setString(10, put.uri());
-      statements.update().setLong(11, put.expectedVersion());
-      return statements.update().executeUpdate() == 1;
-    }
-    if (write instanceof StoreWrite.Delete delete) {
-      // Locked first: a clone's Require (FOR SHARE) either committed before, and its row is seen
-      // by the next statement, or waits and then finds the parent gone.
-      if (first(statements.lock(), delete.uri()) != delete.expectedVersion()
-          || first(statements.hasChildren(), delete.uri()) != StoreWrite.ABSENT) {
-        return false;
-      }
-      statements.delete().setString(1, delete.uri());
-      return statements.delete().executeUpdate() == 1;
-    }
-    return first(statements.require(), write.uri()) != StoreWrite.ABSENT;
-  }
-
-  /** The first column of the first row as a number, or {@link StoreWrite#ABSENT} for none. */
-  private static long first(PreparedStatement select, String uri) throws SQLException {
-    select.setString(1, uri);
-    try (ResultSet rows = select.executeQuery()) {
-      return rows.next() ? rows.getLong(1) : StoreWrite.ABSENT;
-    }
-  }
-
-  private static void bind(PreparedStatement statement, StoredObject object) throws SQLException {
-    statement.setString(1, object.uri());
-    statement.setString(2, object.kind());
-    setNullable(statement, 3, object.parentUri());
-    statement.setLong(4, object.version());
-    setNullable(statement, 5, object.owner());
-    setNullable(statement, 6, object.sipUri());
-    statement.setBytes(7, object.document());
-    statement.setTimestamp(8, Timestamp.from(object.created()));
-    statement.setTimestamp(9, Timestamp.from(object.modified()));
-  }
-
-  private static void setNullable(PreparedStatement statement, int index, String value)
-      throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.VARCHAR);
-    } else {
-      statement.setString(index, value);
     }
   }
 

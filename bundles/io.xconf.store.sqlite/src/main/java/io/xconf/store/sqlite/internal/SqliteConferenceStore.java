@@ -10,6 +10,7 @@ import io.xconf.store.StoreException;
 import io.xconf.store.StoreListener;
 import io.xconf.store.StoreWrite;
 import io.xconf.store.StoredObject;
+import io.xconf.store.jdbc.ConditionalWrites;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -18,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,19 +88,21 @@ public final class SqliteConferenceStore implements ConferenceStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteConferenceStore.class);
   private static final String COLUMNS =
       "uri, kind, parent_uri, version, owner, sip_uri, document, created_ms, modified_ms";
-  // Versions only grow, so "the row at the expected version" is the whole concurrency check.
-  private static final String INSERT =
-      "INSERT INTO conference_object ("
-          + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO NOTHING";
-  private static final String UPDATE =
-      "UPDATE conference_object SET uri = ?, kind = ?, parent_uri = ?, version = ?, owner = ?,"
-          + " sip_uri = ?, document = ?, created_ms = ?, modified_ms = ?"
-          + " WHERE uri = ? AND version = ?";
+  // Versions only grow, so "the row at the expected version" is the whole concurrency check. One
+  // writer thread owns the file: nothing needs locking beyond its transaction.
   private static final String VERSION = "SELECT version FROM conference_object WHERE uri = ?";
-  private static final String HAS_CHILDREN =
-      "SELECT 1 FROM conference_object WHERE parent_uri = ? LIMIT 1";
-  private static final String DELETE = "DELETE FROM conference_object WHERE uri = ?";
+  private static final ConditionalWrites.Sql SQL =
+      new ConditionalWrites.Sql(
+          "INSERT INTO conference_object ("
+              + COLUMNS
+              + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO NOTHING",
+          "UPDATE conference_object SET uri = ?, kind = ?, parent_uri = ?, version = ?, owner = ?,"
+              + " sip_uri = ?, document = ?, created_ms = ?, modified_ms = ?"
+              + " WHERE uri = ? AND version = ?",
+          VERSION,
+          "SELECT 1 FROM conference_object WHERE parent_uri = ? LIMIT 1",
+          "DELETE FROM conference_object WHERE uri = ?",
+          VERSION);
   private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM conference_object";
 
   /** Work for the writer thread: a batch to commit, or a task that needs the connection. */
@@ -284,9 +286,11 @@ public final class SqliteConferenceStore implements ConferenceStore {
           Map<String, Long> versions = new HashMap<>();
           try (PreparedStatement select = connection.prepareStatement(VERSION)) {
             for (String uri : uris) {
-              long version = version(select, uri);
-              if (version != StoreWrite.ABSENT) {
-                versions.put(uri, version);
+              select.setString(1, uri);
+              try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                  versions.put(uri, rows.getLong(1));
+                }
               }
             }
           }
@@ -417,15 +421,14 @@ public final class SqliteConferenceStore implements ConferenceStore {
     }
     long start = System.nanoTime();
     List<Batch> written = new ArrayList<>(batches.size());
-    try (PreparedStatement insert = connection.prepareStatement(INSERT);
-        PreparedStatement update = connection.prepareStatement(UPDATE);
-        PreparedStatement version = connection.prepareStatement(VERSION);
-        PreparedStatement hasChildren = connection.prepareStatement(HAS_CHILDREN);
-        PreparedStatement delete = connection.prepareStatement(DELETE)) {
-      Statements statements = new Statements(insert, update, version, hasChildren, delete);
+    try (ConditionalWrites writes =
+        new ConditionalWrites(
+            connection,
+            SQL,
+            (statement, index, time) -> statement.setLong(index, time.toEpochMilli()))) {
       for (Batch batch : batches) {
         Savepoint savepoint = connection.setSavepoint();
-        Optional<String> stale = apply(batch.writes(), statements);
+        Optional<String> stale = writes.apply(batch.writes());
         if (stale.isPresent()) {
           connection.rollback(savepoint);
           batch.done().completeExceptionally(new StaleWriteException(stale.get()));
@@ -446,82 +449,6 @@ public final class SqliteConferenceStore implements ConferenceStore {
       return;
     }
     written.forEach(batch -> batch.done().complete(null));
-  }
-
-  private record Statements(
-      PreparedStatement insert,
-      PreparedStatement update,
-      PreparedStatement version,
-      PreparedStatement hasChildren,
-      PreparedStatement delete) {}
-
-  /** Applies one batch; the URI of the first write whose expectation fails, if one does. */
-  private static Optional<String> apply(List<StoreWrite> writes, Statements statements)
-      throws SQLException {
-    for (StoreWrite write : writes) {
-      if (!holds(write, statements)) {
-        return Optional.of(write.uri());
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** Applies one write if what it expects holds. */
-  private static boolean holds(StoreWrite write, Statements statements) throws SQLException {
-    if (write instanceof StoreWrite.Put put) {
-      if (put.expectedVersion() == StoreWrite.ABSENT) {
-        bind(statements.insert(), put.object());
-        return statements.insert().executeUpdate() == 1;
-      }
-      bind(statements.update(), put.object());
-      statements.update().setString(10, put.uri());
-      statements.update().setLong(11, put.expectedVersion());
-      return statements.update().executeUpdate() == 1;
-    }
-    if (write instanceof StoreWrite.Delete delete) {
-      if (version(statements.version(), delete.uri()) != delete.expectedVersion()
-          || exists(statements.hasChildren(), delete.uri())) {
-        return false;
-      }
-      statements.delete().setString(1, delete.uri());
-      return statements.delete().executeUpdate() == 1;
-    }
-    return version(statements.version(), write.uri()) != StoreWrite.ABSENT;
-  }
-
-  private static long version(PreparedStatement select, String uri) throws SQLException {
-    select.setString(1, uri);
-    try (ResultSet rows = select.executeQuery()) {
-      return rows.next() ? rows.getLong(1) : StoreWrite.ABSENT;
-    }
-  }
-
-  private static boolean exists(PreparedStatement select, String uri) throws SQLException {
-    select.setString(1, uri);
-    try (ResultSet rows = select.executeQuery()) {
-      return rows.next();
-    }
-  }
-
-  private static void bind(PreparedStatement upsert, StoredObject object) throws SQLException {
-    upsert.setString(1, object.uri());
-    upsert.setString(2, object.kind());
-    setNullable(upsert, 3, object.parentUri());
-    upsert.setLong(4, object.version());
-    setNullable(upsert, 5, object.owner());
-    setNullable(upsert, 6, object.sipUri());
-    upsert.setBytes(7, object.document());
-    upsert.setLong(8, object.created().toEpochMilli());
-    upsert.setLong(9, object.modified().toEpochMilli());
-  }
-
-  private static void setNullable(PreparedStatement statement, int index, String value)
-      throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.VARCHAR);
-    } else {
-      statement.setString(index, value);
-    }
   }
 
   private void rollback() {
