@@ -143,7 +143,10 @@ public class ClusterFailoverIT {
         String.valueOf(millis),
         "-trace_logs",
         "-log_file",
-        dir.resolve("caller-" + mediaPort + "-logs.log").toString());
+        dir.resolve("caller-" + mediaPort + "-logs.log").toString(),
+        "-trace_msg",
+        "-message_file",
+        dir.resolve("caller-" + mediaPort + "-messages.log").toString());
   }
 
   private static String logs(Path dir, int mediaPort) throws Exception {
