@@ -70,6 +70,7 @@ final class RtpLeg implements MediaLeg {
   private int timestamp = ThreadLocalRandom.current().nextInt();
   private boolean marker = true;
   private int ticksToReport = RTCP_INTERVAL_TICKS;
+  private final ToneDigits toneDigits = new ToneDigits();
   private boolean haveEvent;
   private int eventSsrc;
   private int lastEventTimestamp;
@@ -273,6 +274,14 @@ final class RtpLeg implements MediaLeg {
       }
     }
     boolean playing = jitter.take(heard);
+    if (playing && active != null && active.telephoneEventPayloadType() < 0) {
+      // No RFC 4733 events agreed: keys come as tones in the audio (heard even while muted, so
+      // that a caller who muted itself can key its way back).
+      char key = toneDigits.feed(heard, SAMPLES_PER_TICK);
+      if (key != 0) {
+        mix.dtmf(id, key);
+      }
+    }
     speaking = playing && listens() && !muted;
     if (!speaking) {
       energy = 0;

@@ -201,6 +201,36 @@ public class EmbeddedMixerTest {
   }
 
   @Test
+  public void keysToneDialledByAPhoneWithoutEventsAreReported() throws Exception {
+    List<String> digits = new CopyOnWriteArrayList<>();
+    MixListener listener =
+        new MixListener() {
+          @Override
+          public void dtmf(String conferenceUri, String legId, char digit) {
+            digits.add(legId + " " + digit);
+          }
+        };
+    Mix mix = mixer(3).createMix("xcon:t@example.com", listener);
+    RtpPeer keying = new RtpPeer(false);
+    peers.add(keying);
+    MediaLeg leg = mix.join("keying", keying.offerWithoutEvents());
+    leg.confirm();
+    keying.connect(leg.localSdp());
+    keying.speak(400, 6000); // a voice-like tone first: no key
+    Thread.sleep(500);
+    keying.speak(941, 1209, 5000); // *
+    Thread.sleep(200);
+    keying.silent();
+    Thread.sleep(200);
+    keying.speak(770, 1477, 5000); // 6
+    Thread.sleep(200);
+    keying.silent();
+    await("two keys", () -> digits.size() >= 2);
+    Thread.sleep(300);
+    assertEquals(List.of("keying *", "keying 6"), digits);
+  }
+
+  @Test
   public void onlyTheLoudestSpeakersAreMixed() throws Exception {
     List<List<Speaker>> speakerEvents = new CopyOnWriteArrayList<>();
     MixListener listener =

@@ -26,6 +26,7 @@ final class RtpPeer implements AutoCloseable {
   private final Thread reader;
   private volatile InetSocketAddress mixer;
   private volatile double frequency;
+  private volatile double secondFrequency;
   private volatile int amplitude;
   private int sequence;
   private int timestamp;
@@ -56,7 +57,29 @@ final class RtpPeer implements AutoCloseable {
   }
 
   String offer(String direction) throws IOException {
+    return offer(direction, true);
+  }
+
+  /** An offer without RFC 4733 telephone-event: keys are tones in the audio. */
+  String offerWithoutEvents() throws IOException {
+    return offer("sendrecv", false);
+  }
+
+  private String offer(String direction, boolean events) throws IOException {
     int pt = alaw ? 8 : 0;
+    if (!events) {
+      return "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+          + "m=audio "
+          + port()
+          + " RTP/AVP "
+          + pt
+          + "\r\na=rtpmap:"
+          + pt
+          + (alaw ? " PCMA/8000" : " PCMU/8000")
+          + "\r\na="
+          + direction
+          + "\r\n";
+    }
     return "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
         + "m=audio "
         + port()
@@ -82,7 +105,15 @@ final class RtpPeer implements AutoCloseable {
   }
 
   void speak(double frequencyHz, int peakAmplitude) {
+    secondFrequency = 0;
     frequency = frequencyHz;
+    amplitude = peakAmplitude;
+  }
+
+  /** Two tones at once, each of this amplitude (a DTMF key, say). */
+  void speak(double first, double second, int peakAmplitude) {
+    secondFrequency = second;
+    frequency = first;
     amplitude = peakAmplitude;
   }
 
@@ -140,7 +171,11 @@ final class RtpPeer implements AutoCloseable {
     timestamp += 160;
     for (int i = 0; i < 160; i++) {
       double t = (phase++) / 8000.0;
-      int sample = (int) Math.round(amplitude * Math.sin(2 * Math.PI * frequency * t));
+      double tones = Math.sin(2 * Math.PI * frequency * t);
+      if (secondFrequency > 0) {
+        tones += Math.sin(2 * Math.PI * secondFrequency * t);
+      }
+      int sample = (int) Math.round(amplitude * tones);
       packet.put(alaw ? G711.encodeAlaw(sample) : G711.encodeUlaw(sample));
     }
     packet.flip();
