@@ -1298,20 +1298,7 @@ public class SipFocusIT {
         Thread.sleep(2500);
         long muteAt = System.currentTimeMillis();
         String bEntity = entityAt(roster, b.address());
-        String muted =
-            alice.ccmp(
-                "conf",
-                "<confObjID>"
-                    + conference
-                    + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
-                    + conference
-                    + "\"><info:users><info:user entity=\""
-                    + bEntity
-                    + "\"><info:endpoint entity=\""
-                    + b.address()
-                    + "\"><info:media id=\"1\"><xcon:to-mixer name=\"AudioIn\"><xcon:floor id=\"1\">false</xcon:floor>"
-                    + "<xcon:controls><xcon:mute>true</xcon:mute></xcon:controls></xcon:to-mixer>"
-                    + "</info:media></info:endpoint></info:user></info:users></confInfo></ccmp:confRequest>");
+        String muted = muteEndpoint(conference, bEntity, b.address());
         assertEquals(muted, 200, CcmpHttp.responseCode(muted));
         Await.until(
             "the muted endpoint's status",
@@ -1384,19 +1371,7 @@ public class SipFocusIT {
               body -> count(body, "<info:status>connected</info:status>") == 2);
       // The moderator mutes the second caller before either keys anything (8 s into its call).
       String muted =
-          alice.ccmp(
-              "conf",
-              "<confObjID>"
-                  + conference
-                  + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
-                  + conference
-                  + "\"><info:users><info:user entity=\""
-                  + entityAt(roster, moderated.address())
-                  + "\"><info:endpoint entity=\""
-                  + moderated.address()
-                  + "\"><info:media id=\"1\"><xcon:to-mixer name=\"AudioIn\"><xcon:floor id=\"1\">false</xcon:floor>"
-                  + "<xcon:controls><xcon:mute>true</xcon:mute></xcon:controls></xcon:to-mixer>"
-                  + "</info:media></info:endpoint></info:user></info:users></confInfo></ccmp:confRequest>");
+          muteEndpoint(conference, entityAt(roster, moderated.address()), moderated.address());
       assertEquals(muted, 200, CcmpHttp.responseCode(muted));
       Await.until(
           "the first caller muted by its own *6",
@@ -1420,6 +1395,24 @@ public class SipFocusIT {
       assertEquals(self.log(), 0, self.await(60));
       assertEquals(moderated.log(), 0, moderated.await(60));
     }
+  }
+
+  /** A moderator's (alice's) CCMP mute of one endpoint (RFC 6501 to-mixer AudioIn controls). */
+  private static String muteEndpoint(String conference, String entity, String endpoint)
+      throws Exception {
+    return alice.ccmp(
+        "conf",
+        "<confObjID>"
+            + conference
+            + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+            + conference
+            + "\"><info:users><info:user entity=\""
+            + entity
+            + "\"><info:endpoint entity=\""
+            + endpoint
+            + "\"><info:media id=\"1\"><xcon:to-mixer name=\"AudioIn\"><xcon:floor id=\"1\">false</xcon:floor>"
+            + "<xcon:controls><xcon:mute>true</xcon:mute></xcon:controls></xcon:to-mixer>"
+            + "</info:media></info:endpoint></info:user></info:users></confInfo></ccmp:confRequest>");
   }
 
   /** The status the roster gives the endpoint at this address. */
