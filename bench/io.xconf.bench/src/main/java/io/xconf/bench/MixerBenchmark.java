@@ -20,14 +20,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * How many real RTP participants the embedded mixer carries on this machine. For each step, it
- * starts conferences of ten participants, each a UDP socket on loopback sending 20 ms of G.711
+ * starts conferences of ten participants, each a UDP socket on loopback sending 20 ms of audio
  * every 20 ms (three talkers per conference, the others sending silence, as phones without VAD do),
  * and measures for a while: frames the participants did not get, frames that came more than 60 ms
  * after their time (beyond a phone's jitter buffer), what the mixer lost or dropped as late on its
- * side, and the CPU of the media clock thread per participant. The load generator runs in the same
- * JVM on the same cores, so the figures are for mixer and callers together.
+ * side, and the CPU of the media clock threads per participant. The load generator runs in the same
+ * JVM on the same cores (its frames encoded once beforehand, as a phone's DSP would), so the
+ * figures are for mixer and callers together.
  *
- * <p>Arguments (all optional): {@code steps=100,300,500,700 seconds=20 size=10}.
+ * <p>Arguments (all optional): {@code steps=100,300,500,700 seconds=20 size=10 codecs=pcmu}, where
+ * codecs is a list (pcmu, pcma, g722, opus) the participants take in turn: {@code codecs=opus,pcmu}
+ * is half and half.
  */
 public final class MixerBenchmark {
 
@@ -40,6 +43,8 @@ public final class MixerBenchmark {
     String steps = argument(args, "steps", "100,300,500,700");
     int seconds = Integer.parseInt(argument(args, "seconds", "20"));
     int size = Integer.parseInt(argument(args, "size", "10"));
+    String[] codecs = argument(args, "codecs", "pcmu").split(",");
+    System.out.printf(Locale.ROOT, "codecs: %s%n", String.join(", ", codecs));
     System.out.printf(
         Locale.ROOT,
         "%-12s %-10s %-10s %-10s %-10s %-14s %-14s %s%n",
@@ -52,11 +57,12 @@ public final class MixerBenchmark {
         "us/part/tick",
         "late-ticks");
     for (String step : steps.split(",")) {
-      run(Integer.parseInt(step.strip()), size, seconds);
+      run(Integer.parseInt(step.strip()), size, seconds, codecs);
     }
   }
 
-  private static void run(int participants, int size, int seconds) throws Exception {
+  private static void run(int participants, int size, int seconds, String[] codecs)
+      throws Exception {
     EmbeddedMixer mixer =
         new EmbeddedMixer(config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     List<Mix> mixes = new ArrayList<>();
@@ -67,7 +73,8 @@ public final class MixerBenchmark {
         Mix mix = mixer.createMix("xcon:bench" + c + "@bench.example.com", null);
         mixes.add(mix);
         for (int p = 0; p < size && c * size + p < participants; p++) {
-          Caller caller = new Caller(p < 3 ? 300 + 200 * p : 0);
+          String codec = codecs[(c * size + p) % codecs.length].strip();
+          Caller caller = new Caller(codec, p < 3 ? 300 + 200 * p : 0);
           caller.leg = mix.join("c" + c + "p" + p, caller.offer());
           caller.leg.confirm();
           caller.connect(caller.leg.localSdp());
@@ -83,8 +90,8 @@ public final class MixerBenchmark {
         caller.resetCounts();
       }
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long clockThread = threadId("xconf-media-clock");
-      long cpuBefore = threads.getThreadCpuTime(clockThread);
+      long[] clockThreads = threadIds("xconf-media-clock");
+      long cpuBefore = cpu(threads, clockThreads);
       long ticksBefore = clockTicks(mixer);
       long lateTicksBefore = lateTicks(mixer);
       List<MediaStatistics> before = new ArrayList<>();
@@ -94,7 +101,7 @@ public final class MixerBenchmark {
       long started = System.nanoTime();
       receive(selector, TimeUnit.SECONDS.toNanos(seconds), true);
       long elapsed = System.nanoTime() - started;
-      long cpu = threads.getThreadCpuTime(clockThread) - cpuBefore;
+      long cpu = cpu(threads, clockThreads) - cpuBefore;
       long ticks = clockTicks(mixer) - ticksBefore;
       long lateTicks = lateTicks(mixer) - lateTicksBefore;
       sender.join();
@@ -178,13 +185,24 @@ public final class MixerBenchmark {
     }
   }
 
-  private static long threadId(String name) {
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.getName().equals(name)) {
-        return thread.getId();
-      }
+  private static long[] threadIds(String prefix) {
+    long[] ids =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> thread.getName().startsWith(prefix))
+            .mapToLong(Thread::getId)
+            .toArray();
+    if (ids.length == 0) {
+      throw new IllegalStateException("no thread " + prefix);
     }
-    throw new IllegalStateException("no thread " + name);
+    return ids;
+  }
+
+  private static long cpu(ThreadMXBean threads, long[] ids) {
+    long sum = 0;
+    for (long id : ids) {
+      sum += threads.getThreadCpuTime(id);
+    }
+    return sum;
   }
 
   private static long clockTicks(EmbeddedMixer mixer) throws Exception {
@@ -204,11 +222,16 @@ public final class MixerBenchmark {
     return counter.invoke(clock);
   }
 
-  /** A phone: one UDP socket, 20 ms of G.711 u-law per packet. */
+  /** A phone: one UDP socket, 20 ms of audio per packet in one codec. */
   private static final class Caller {
     final DatagramChannel channel;
-    private final ByteBuffer packet = ByteBuffer.allocateDirect(12 + 160);
-    private final byte[][] frames = new byte[50][160];
+    private final ByteBuffer packet = ByteBuffer.allocateDirect(12 + 1400);
+    private final byte[][] frames = new byte[50][];
+    private final String codec;
+    private final int payloadType;
+    private final String rtpmap;
+    private final int unitsPerFrame;
+    private final long nanosPerUnit100;
     private InetSocketAddress mixer;
     MediaLeg leg;
     private int sequence;
@@ -220,17 +243,57 @@ public final class MixerBenchmark {
     private long firstArrival;
     private int firstTimestamp;
 
-    Caller(double toneHz) throws Exception {
+    Caller(String codec, double toneHz) throws Exception {
+      this.codec = codec;
       channel = DatagramChannel.open();
       channel.bind(new InetSocketAddress("127.0.0.1", 0));
       channel.configureBlocking(false);
+      int rate = codec.equals("pcmu") || codec.equals("pcma") ? 8000 : 16000;
+      short[][] pcm = new short[frames.length][rate / 50];
       for (int f = 0; f < frames.length; f++) {
-        for (int i = 0; i < 160; i++) {
-          double t = (f * 160 + i) / 8000.0;
-          int sample = (int) (toneHz == 0 ? 0 : 6000 * Math.sin(2 * Math.PI * toneHz * t));
-          frames[f][i] = ulaw(sample);
+        for (int i = 0; i < pcm[f].length; i++) {
+          double t = (f * pcm[f].length + i) / (double) rate;
+          pcm[f][i] = (short) (toneHz == 0 ? 0 : 6000 * Math.sin(2 * Math.PI * toneHz * t));
         }
       }
+      switch (codec) {
+        case "pcmu", "pcma" -> {
+          payloadType = codec.equals("pcmu") ? 0 : 8;
+          rtpmap = codec.equals("pcmu") ? "PCMU/8000" : "PCMA/8000";
+          unitsPerFrame = 160;
+          for (int f = 0; f < frames.length; f++) {
+            frames[f] = new byte[160];
+            for (int i = 0; i < 160; i++) {
+              frames[f][i] = codec.equals("pcmu") ? ulaw(pcm[f][i]) : alaw(pcm[f][i]);
+            }
+          }
+        }
+        case "g722" -> {
+          payloadType = 9;
+          rtpmap = "G722/8000";
+          unitsPerFrame = 160;
+          G722 encoder = new G722();
+          for (int f = 0; f < frames.length; f++) {
+            frames[f] = encoder.encode(pcm[f]);
+          }
+        }
+        case "opus" -> {
+          payloadType = 111;
+          rtpmap = "opus/48000/2";
+          unitsPerFrame = 960;
+          var encoder =
+              new io.github.jaredmdobson.concentus.OpusEncoder(
+                  16000, 1, io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_VOIP);
+          encoder.setBitrate(24000);
+          byte[] out = new byte[1400];
+          for (int f = 0; f < frames.length; f++) {
+            int length = encoder.encode(pcm[f], 0, pcm[f].length, out, 0, out.length);
+            frames[f] = java.util.Arrays.copyOf(out, length);
+          }
+        }
+        default -> throw new IllegalArgumentException("codec pcmu, pcma, g722 or opus: " + codec);
+      }
+      nanosPerUnit100 = 100L * 1_000_000_000L / (unitsPerFrame * 50L);
     }
 
     String offer() throws Exception {
@@ -238,7 +301,13 @@ public final class MixerBenchmark {
       return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
           + "m=audio "
           + port
-          + " RTP/AVP 0\r\n";
+          + " RTP/AVP "
+          + payloadType
+          + "\r\na=rtpmap:"
+          + payloadType
+          + " "
+          + rtpmap
+          + "\r\n";
     }
 
     void connect(String answer) {
@@ -251,11 +320,11 @@ public final class MixerBenchmark {
 
     void sendFrame() {
       packet.clear();
-      packet.put((byte) 0x80).put((byte) 0).putShort((short) sequence++);
+      packet.put((byte) 0x80).put((byte) payloadType).putShort((short) sequence++);
       packet.putInt(timestamp).putInt(0x5eed0000 + System.identityHashCode(this));
       packet.put(frames[frame]);
       frame = (frame + 1) % frames.length;
-      timestamp += 160;
+      timestamp += unitsPerFrame;
       packet.flip();
       try {
         channel.send(packet, mixer);
@@ -278,10 +347,21 @@ public final class MixerBenchmark {
         firstTimestamp = rtpTimestamp;
         return;
       }
-      long due = firstArrival + (long) (rtpTimestamp - firstTimestamp) * 125_000L;
+      long due = firstArrival + (long) (rtpTimestamp - firstTimestamp) * nanosPerUnit100 / 100;
       if (now - due > LATE_NANOS) {
         late++;
       }
+    }
+
+    private static byte alaw(int pcm) {
+      int sign = pcm >= 0 ? 0xd5 : 0x55;
+      int magnitude = Math.min(Math.abs(pcm), 0x7fff) >> 3;
+      int segment = 0;
+      while (segment < 7 && magnitude >= (32 << segment)) {
+        segment++;
+      }
+      int mantissa = segment == 0 ? magnitude >> 1 : (magnitude >> segment) & 0x0f;
+      return (byte) (((segment << 4) | mantissa) ^ sign);
     }
 
     private static byte ulaw(int pcm) {
@@ -292,6 +372,29 @@ public final class MixerBenchmark {
         segment--;
       }
       return (byte) (((segment << 4) | ((magnitude >> (segment + 3)) & 0x0f)) ^ sign);
+    }
+  }
+
+  /** The mixer's own G.722 encoder (package-private there), to make the callers' frames once. */
+  private static final class G722 {
+    private final Object encoder;
+    private final java.lang.reflect.Method encode;
+
+    G722() throws Exception {
+      Class<?> type = Class.forName("io.xconf.mixer.rtp.internal.G722Encoder");
+      var constructor = type.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      encoder = constructor.newInstance();
+      encode =
+          type.getDeclaredMethod(
+              "encode", short[].class, int.class, int.class, byte[].class, int.class);
+      encode.setAccessible(true);
+    }
+
+    byte[] encode(short[] pcm) throws Exception {
+      byte[] out = new byte[pcm.length / 2];
+      encode.invoke(encoder, pcm, 0, pcm.length, out, 0);
+      return out;
     }
   }
 
@@ -320,6 +423,11 @@ public final class MixerBenchmark {
       @Override
       public String mediaAddress() {
         return "127.0.0.1";
+      }
+
+      @Override
+      public int clockThreads() {
+        return 0;
       }
 
       @Override

@@ -25,6 +25,12 @@ public interface Mix extends AutoCloseable {
    */
   MediaLeg offer(String legId) throws MixerException;
 
+  /**
+   * The codecs legs joined or re-offered from now on may use; legs keep what they agreed.
+   * Implementations that cannot choose leave it to their own negotiation.
+   */
+  default void setCodecPolicy(CodecPolicy policy) {}
+
   /** The legs joined now. */
   Collection<MediaLeg> legs();
 

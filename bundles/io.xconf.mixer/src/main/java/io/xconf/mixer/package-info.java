@@ -6,7 +6,7 @@
  * io.xconf.mixer.MixerControl#NAME} and a conference picks one by that name.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.xconf.mixer;
 
 import org.osgi.annotation.bundle.Export;

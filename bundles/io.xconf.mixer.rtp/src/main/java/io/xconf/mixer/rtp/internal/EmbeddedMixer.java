@@ -33,7 +33,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The embedded mixer: G.711 audio mixed in-process, one media clock for all mixes. */
+/**
+ * The embedded mixer: Opus, G.722 and G.711 audio mixed in-process at 16 kHz, on a media clock with
+ * one lane (thread) per core.
+ */
 @Component(
     service = MixerControl.class,
     configurationPid = EmbeddedMixer.PID,
@@ -45,7 +48,9 @@ public final class EmbeddedMixer implements MixerControl {
   static final String PID = "io.xconf.mixer.rtp";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMixer.class);
 
-  @ObjectClassDefinition(name = "Xconf embedded RTP mixer", description = "Mixes G.711 audio.")
+  @ObjectClassDefinition(
+      name = "Xconf embedded RTP mixer",
+      description = "Mixes Opus, G.722 and G.711 audio at 16 kHz.")
   public @interface Config {
     @AttributeDefinition(name = "Lowest RTP port", min = "1024", max = "65534")
     int portMin() default 40000;
@@ -79,6 +84,14 @@ public final class EmbeddedMixer implements MixerControl {
 
     @AttributeDefinition(name = "Largest jitter buffer (ms)", min = "20", max = "300")
     int maxJitterMillis() default 200;
+
+    @AttributeDefinition(
+        name = "Media clock threads",
+        description =
+            "Threads that run the mixes, each a share of the conferences; 0 for one per core.",
+        min = "0",
+        max = "64")
+    int clockThreads() default 0;
 
     @AttributeDefinition(
         name = "Latching",
@@ -137,7 +150,11 @@ public final class EmbeddedMixer implements MixerControl {
                 Duration.ofMillis(40),
                 Duration.ofMillis(100))
             .register(meters);
-    this.clock = new MediaClock(() -> mixes, lateness);
+    int lanes =
+        config.clockThreads() > 0
+            ? config.clockThreads()
+            : Runtime.getRuntime().availableProcessors();
+    this.clock = new MediaClock(() -> mixes, lateness, lanes);
     this.meters = meters;
     this.meterList =
         List.of(
@@ -154,10 +171,11 @@ public final class EmbeddedMixer implements MixerControl {
                 .register(meters));
     clock.start();
     LOG.info(
-        "Embedded mixer on RTP ports {}-{}, mixing the {} loudest",
+        "Embedded mixer on RTP ports {}-{}, mixing the {} loudest, on {} clock threads",
         config.portMin(),
         config.portMax(),
-        loudestSpeakers);
+        loudestSpeakers,
+        lanes);
   }
 
   @Deactivate
@@ -183,7 +201,8 @@ public final class EmbeddedMixer implements MixerControl {
             this,
             listener == null ? new MixListener() {} : listener,
             events,
-            loudestSpeakers);
+            loudestSpeakers,
+            clock.assignLane());
     mixes.add(mix);
     return mix;
   }

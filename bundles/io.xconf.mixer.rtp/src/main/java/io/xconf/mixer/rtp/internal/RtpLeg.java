@@ -24,12 +24,13 @@ final class RtpLeg implements MediaLeg {
 
   private static final Logger LOG = LoggerFactory.getLogger(RtpLeg.class);
 
-  static final int SAMPLES_PER_TICK = 160;
   private static final int MAX_PACKET = 1500;
-  private static final int MAX_SAMPLES_PER_PACKET = 480;
   private static final int MAX_READS_PER_TICK = 16;
   private static final int RTCP_INTERVAL_TICKS = 250;
-  private static final double SAMPLE_MILLIS = 1000.0 / 8000;
+
+  /** What one SDP exchange gave: the terms, and the codec state made for them off the clock. */
+  private record Negotiated(
+      Sdp.Agreement agreement, AudioDecoder decoder, Outbound own, Outbound shared) {}
 
   private final String id;
   private final RtpMix mix;
@@ -41,7 +42,8 @@ final class RtpLeg implements MediaLeg {
 
   private volatile String localSdp;
   private volatile Sdp.Agreement agreement;
-  private volatile Sdp.Agreement pendingAgreement;
+  private volatile Negotiated negotiated;
+  private volatile Negotiated pending;
   private volatile boolean muted;
   private volatile int gainQ12 = 1 << 12;
   private volatile boolean left;
@@ -52,14 +54,20 @@ final class RtpLeg implements MediaLeg {
 
   // Clock-thread state.
   private final ByteBuffer inbound = ByteBuffer.allocateDirect(MAX_PACKET + 1);
-  private final ByteBuffer outbound = ByteBuffer.allocateDirect(12 + SAMPLES_PER_TICK);
+  private final ByteBuffer outbound = ByteBuffer.allocateDirect(12 + Outbound.MAX_PAYLOAD);
   private final ByteBuffer control = ByteBuffer.allocateDirect(MAX_PACKET);
-  private final short[] decoded = new short[MAX_SAMPLES_PER_PACKET];
-  final short[] heard = new short[SAMPLES_PER_TICK];
-  final int[] contribution = new int[SAMPLES_PER_TICK];
+  private final byte[] payload = new byte[MAX_PACKET];
+
+  /** The participant's last 20 ms at its codec's rate, and with its gain applied. */
+  final short[] heard = new short[RtpMix.SAMPLES_PER_TICK];
+
+  private final short[] scaled = new short[RtpMix.SAMPLES_PER_TICK];
+  private final int[] contribution = new int[RtpMix.SAMPLES_PER_TICK];
+  private final HalfBand.Up up = new HalfBand.Up(RtpMix.SAMPLES_PER_TICK / 2);
   double energy;
   boolean speaking;
   private Sdp.Agreement active;
+  private Negotiated current;
   private InetSocketAddress rtpTarget;
   private InetSocketAddress rtcpTarget;
   private boolean latched;
@@ -124,28 +132,44 @@ final class RtpLeg implements MediaLeg {
 
   /** Answers a dial-in's offer. */
   void acceptOffer(String offer) throws SdpException {
-    Sdp.Answered answered = Sdp.answer(offer, localAddress, ports.rtpPort(), sdpVersion++);
+    Sdp.Answered answered =
+        Sdp.answer(offer, mix.codecs(), localAddress, ports.rtpPort(), sdpVersion++);
     localSdp = answered.sdp();
     agree(answered.agreement());
   }
 
   /** Makes the mixer's offer for a dial-out. */
   void makeOffer() {
-    localSdp = Sdp.offer(localAddress, ports.rtpPort(), sdpVersion++);
+    offered = mix.codecs();
+    localSdp = Sdp.offer(offered, localAddress, ports.rtpPort(), sdpVersion++);
   }
 
-  /** Resolves the addresses here, on the caller's thread: the media clock must never block. */
+  private java.util.Set<AudioCodec> offered = java.util.Set.of();
+
+  /**
+   * Resolves the addresses and makes codec state here, on the caller's thread: the media clock must
+   * never block or wait for an encoder to be built. A codec kept keeps its state.
+   */
   private void agree(Sdp.Agreement next) {
     Sdp.Agreement resolved =
-        new Sdp.Agreement(
-            next.payloadType(),
-            next.alaw(),
-            next.telephoneEventPayloadType(),
-            resolved(next.remoteRtp()),
-            resolved(next.remoteRtcp()),
-            next.direction());
+        next.withAddresses(resolved(next.remoteRtp()), resolved(next.remoteRtcp()));
+    Negotiated before = negotiated;
+    Negotiated now;
+    if (before != null
+        && before.agreement().codec() == resolved.codec()
+        && before.own().sharedBy(resolved)) {
+      now = new Negotiated(resolved, before.decoder(), before.own(), before.shared());
+    } else {
+      now =
+          new Negotiated(
+              resolved,
+              resolved.codec().newDecoder(),
+              new Outbound(resolved.codec(), resolved.bitrate(), resolved.fec()),
+              mix.sharedStream(resolved));
+    }
     agreement = resolved;
-    pendingAgreement = resolved;
+    negotiated = now;
+    pending = now;
   }
 
   @Override
@@ -160,7 +184,7 @@ final class RtpLeg implements MediaLeg {
 
   @Override
   public synchronized void answer(String sdpAnswer) throws SdpException {
-    agree(Sdp.answered(sdpAnswer));
+    agree(Sdp.answered(sdpAnswer, offered));
   }
 
   @Override
@@ -196,8 +220,10 @@ final class RtpLeg implements MediaLeg {
   public MediaStatistics statistics() {
     long expected = expected();
     long lost = Math.max(0, expected - received);
+    Sdp.Agreement agreed = agreement;
+    double sampleMillis = 1000.0 / (agreed == null ? 8000 : agreed.codec().clockRate());
     return new MediaStatistics(
-        received, lost, jitter.late(), discarded, jitterSamples * SAMPLE_MILLIS, sent);
+        received, lost, jitter.late(), discarded, jitterSamples * sampleMillis, sent);
   }
 
   @Override
@@ -244,9 +270,9 @@ final class RtpLeg implements MediaLeg {
 
   /** Reads what arrived since the last tick and takes the next 20 ms of the participant's audio. */
   void receive(long nowNanos) {
-    Sdp.Agreement next = pendingAgreement;
+    Negotiated next = pending;
     if (next != null) {
-      pendingAgreement = null;
+      pending = null;
       adopt(next);
     }
     try {
@@ -274,10 +300,11 @@ final class RtpLeg implements MediaLeg {
       }
     }
     boolean playing = jitter.take(heard);
-    if (playing && active != null && active.telephoneEventPayloadType() < 0) {
-      // No RFC 4733 events agreed: keys come as tones in the audio (heard even while muted, so
-      // that a caller who muted itself can key its way back).
-      char key = toneDigits.feed(heard, SAMPLES_PER_TICK);
+    int samples = active == null ? 0 : active.codec().samplesPerTick();
+    if (playing && active.telephoneEventPayloadType() < 0 && active.codec().sampleRate() == 8000) {
+      // A G.711 phone without RFC 4733 events: keys come as tones in the audio (heard even while
+      // muted, so that a caller who muted itself can key its way back).
+      char key = toneDigits.feed(heard, samples);
       if (key != 0) {
         mix.dtmf(id, key);
       }
@@ -289,23 +316,40 @@ final class RtpLeg implements MediaLeg {
     }
     int gain = gainQ12;
     long sum = 0;
-    for (int i = 0; i < SAMPLES_PER_TICK; i++) {
+    for (int i = 0; i < samples; i++) {
       int sample = G711.clip((heard[i] * gain) >> 12);
-      contribution[i] = sample;
+      scaled[i] = (short) sample;
       sum += (long) sample * sample;
     }
-    energy = (double) sum / SAMPLES_PER_TICK;
+    energy = (double) sum / samples;
   }
 
-  private void adopt(Sdp.Agreement next) {
+  /** This tick's audio at the mix rate, gain applied: asked only of the legs being mixed. */
+  int[] contribute() {
+    if (active.codec().sampleRate() == RtpMix.RATE) {
+      for (int i = 0; i < RtpMix.SAMPLES_PER_TICK; i++) {
+        contribution[i] = scaled[i];
+      }
+    } else {
+      up.convert(scaled, active.codec().samplesPerTick(), contribution);
+    }
+    return contribution;
+  }
+
+  private void adopt(Negotiated next) {
     boolean sameSource =
-        active != null && java.util.Objects.equals(active.remoteRtp(), next.remoteRtp());
-    active = next;
+        active != null
+            && java.util.Objects.equals(active.remoteRtp(), next.agreement().remoteRtp());
+    if (current == null || current.decoder() != next.decoder()) {
+      jitter.decodeWith(next.agreement().codec(), next.decoder());
+    }
+    current = next;
+    active = next.agreement();
     haveEvent = false;
     if (!sameSource) {
       // A new address from the SDP: send there until packets show where the participant is.
-      rtpTarget = next.remoteRtp();
-      rtcpTarget = next.remoteRtcp();
+      rtpTarget = active.remoteRtp();
+      rtcpTarget = active.remoteRtcp();
       latched = false;
       haveSource = false;
       jitter.reset();
@@ -377,20 +421,16 @@ final class RtpLeg implements MediaLeg {
       keyed(packetSsrc, inbound.getInt(4), headerLength, payloadLength);
       return; // DTMF is reported, never mixed.
     }
-    if (payloadType != agreed.payloadType() || payloadLength > MAX_SAMPLES_PER_PACKET) {
+    if (payloadType != agreed.payloadType() || payloadLength == 0) {
       discarded++;
       return;
     }
     int sequenceNumber = inbound.getShort(2) & 0xffff;
     int packetTimestamp = inbound.getInt(4);
     accept(from, packetSsrc, nowNanos);
-    track(sequenceNumber, packetTimestamp, nowNanos);
-    boolean alaw = agreed.alaw();
-    for (int i = 0; i < payloadLength; i++) {
-      byte code = inbound.get(headerLength + i);
-      decoded[i] = alaw ? G711.decodeAlaw(code) : G711.decodeUlaw(code);
-    }
-    jitter.put(packetTimestamp, decoded, payloadLength);
+    track(sequenceNumber, packetTimestamp, nowNanos, agreed.codec().clockRate());
+    inbound.get(headerLength, payload, 0, payloadLength);
+    jitter.put(packetTimestamp, payload, 0, payloadLength);
   }
 
   /** RFC 4733 section 3.14: events 0-9, *, #, A-D; the others are no key. */
@@ -439,7 +479,7 @@ final class RtpLeg implements MediaLeg {
     }
   }
 
-  private void track(int sequenceNumber, int packetTimestamp, long nowNanos) {
+  private void track(int sequenceNumber, int packetTimestamp, long nowNanos, int clockRate) {
     received++;
     boolean newNumbering = baseSequence < 0;
     if (!newNumbering) {
@@ -466,7 +506,7 @@ final class RtpLeg implements MediaLeg {
     }
     receivedInNumbering++;
     lostSoFar = lostBefore + Math.max(0, expected() - receivedInNumbering);
-    int arrival = (int) (nowNanos / 125_000L);
+    int arrival = (int) (long) (nowNanos * 1e-9 * clockRate);
     int transit = arrival - packetTimestamp;
     if (haveTransit) {
       int d = Math.abs(transit - lastTransit);
@@ -512,7 +552,7 @@ final class RtpLeg implements MediaLeg {
   }
 
   /** Sends this tick's 20 ms (silence included) and, every five seconds, an RTCP report. */
-  void send(int[] mixed, boolean includesSelf, int mixGainQ12, long nowNanos) {
+  void send(int[] mixed, boolean includesSelf, int mixGainQ12, long tick, long nowNanos) {
     if (!confirmed) {
       advanceClock(); // nothing to an address that has not confirmed the call
       return;
@@ -526,24 +566,29 @@ final class RtpLeg implements MediaLeg {
       }
       return;
     }
-    Sdp.Agreement agreed = active;
+    Outbound stream;
+    if (includesSelf) {
+      stream = current.own();
+      stream.encode(mixed, contribution, mixGainQ12);
+    } else {
+      stream = current.shared();
+      if (stream.tick != tick) {
+        stream.encode(mixed, null, mixGainQ12);
+        stream.tick = tick;
+      }
+    }
     outbound.clear();
     outbound.put((byte) 0x80);
-    outbound.put((byte) ((marker ? 0x80 : 0) | agreed.payloadType()));
+    outbound.put((byte) ((marker ? 0x80 : 0) | active.payloadType()));
     outbound.putShort((short) sequence);
     outbound.putInt(timestamp);
     outbound.putInt(ssrc);
-    boolean alaw = agreed.alaw();
-    for (int i = 0; i < SAMPLES_PER_TICK; i++) {
-      int sample = mixed[i] - (includesSelf ? contribution[i] : 0);
-      sample = (int) (((long) sample * mixGainQ12) >> 12);
-      outbound.put(alaw ? G711.encodeAlaw(sample) : G711.encodeUlaw(sample));
-    }
+    outbound.put(stream.payload, 0, stream.length);
     outbound.flip();
     try {
       ports.rtp().send(outbound, rtpTarget);
       sent++;
-      octetsSent += SAMPLES_PER_TICK;
+      octetsSent += stream.length;
       marker = false;
     } catch (IOException e) {
       if (!left) {
@@ -559,7 +604,7 @@ final class RtpLeg implements MediaLeg {
 
   private void advanceClock() {
     sequence = (sequence + 1) & 0xffff;
-    timestamp += SAMPLES_PER_TICK;
+    timestamp += active == null ? 160 : active.codec().unitsPerTick();
   }
 
   /**

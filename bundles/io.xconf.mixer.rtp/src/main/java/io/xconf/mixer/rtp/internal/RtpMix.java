@@ -1,5 +1,6 @@
 package io.xconf.mixer.rtp.internal;
 
+import io.xconf.mixer.CodecPolicy;
 import io.xconf.mixer.MediaLeg;
 import io.xconf.mixer.MixListener;
 import io.xconf.mixer.MixerException;
@@ -7,21 +8,33 @@ import io.xconf.mixer.SdpException;
 import io.xconf.mixer.Speaker;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
- * The mix of one conference: each tick, every leg's next 20 ms is read, the loudest few are summed,
- * and every leg gets the sum minus its own contribution (mix-minus).
+ * The mix of one conference, at 16 kHz: each tick, every leg's next 20 ms is read, the loudest few
+ * are summed, and every leg gets the sum minus its own contribution (mix-minus). Legs that are not
+ * among the mixed all hear the same sum, so it is encoded once per codec setting and shared.
  */
 final class RtpMix implements io.xconf.mixer.Mix {
+
+  /**
+   * The mix rate: wideband, as G.722 and Opus speech need and all a phone's voice holds; 48 kHz
+   * would triple the cost of mixing and of encoding for nothing a caller hears.
+   */
+  static final int RATE = 16000;
+
+  static final int SAMPLES_PER_TICK = RATE / 50;
 
   private static final double SPEECH_ENERGY = 32768.0 * 32768.0 * Math.pow(10, -50 / 10.0);
   private static final int SPEAKER_EVENT_TICKS = 10;
   private static final int STATISTICS_TICKS = 250;
 
   private final String conferenceUri;
+  private final int lane;
   private final EmbeddedMixer mixer;
   private final MixListener listener;
   private final Executor events;
@@ -29,9 +42,12 @@ final class RtpMix implements io.xconf.mixer.Mix {
   private volatile boolean muted;
   private volatile int gainQ12 = 1 << 12;
   private volatile boolean closed;
+  private volatile Set<AudioCodec> codecs = EnumSet.allOf(AudioCodec.class);
+  private final CopyOnWriteArrayList<Outbound> shared = new CopyOnWriteArrayList<>();
 
   // Clock-thread state.
-  private final int[] mixed = new int[RtpLeg.SAMPLES_PER_TICK];
+  private final int[] mixed = new int[SAMPLES_PER_TICK];
+  private long ticks;
   private final RtpLeg[] loudest;
   private List<Speaker> lastSpeakers = List.of();
   private int ticksToSpeakerEvent = SPEAKER_EVENT_TICKS;
@@ -42,8 +58,10 @@ final class RtpMix implements io.xconf.mixer.Mix {
       EmbeddedMixer mixer,
       MixListener listener,
       Executor events,
-      int loudestSpeakers) {
+      int loudestSpeakers,
+      int lane) {
     this.conferenceUri = conferenceUri;
+    this.lane = lane;
     this.mixer = mixer;
     this.listener = listener;
     this.events = events;
@@ -54,6 +72,11 @@ final class RtpMix implements io.xconf.mixer.Mix {
     int bounded = Math.max(-127, Math.min(127, decibels));
     double linear = Math.pow(10, bounded / 20.0);
     return (int) Math.min(Integer.MAX_VALUE / 65536, Math.round(linear * 4096));
+  }
+
+  /** The media clock lane this mix is run on, always the same thread. */
+  int lane() {
+    return lane;
   }
 
   @Override
@@ -99,6 +122,44 @@ final class RtpMix implements io.xconf.mixer.Mix {
   }
 
   @Override
+  public void setCodecPolicy(CodecPolicy policy) {
+    Set<AudioCodec> allowed = EnumSet.noneOf(AudioCodec.class);
+    for (AudioCodec codec : AudioCodec.values()) {
+      if (policy.allows(codec.subtype())) {
+        allowed.add(codec);
+      }
+    }
+    codecs = allowed;
+  }
+
+  /** The codecs new agreements may use, in our order of preference. */
+  Set<AudioCodec> codecs() {
+    return codecs;
+  }
+
+  /**
+   * The stream this mix shares among legs that agreed on {@code agreement}'s settings, made now
+   * (off the media clock, where an encoder's making would cost a tick) if it has none yet.
+   */
+  Outbound sharedStream(Sdp.Agreement agreement) {
+    for (Outbound stream : shared) {
+      if (stream.sharedBy(agreement)) {
+        return stream;
+      }
+    }
+    synchronized (shared) {
+      for (Outbound stream : shared) {
+        if (stream.sharedBy(agreement)) {
+          return stream;
+        }
+      }
+      Outbound stream = new Outbound(agreement.codec(), agreement.bitrate(), agreement.fec());
+      shared.add(stream);
+      return stream;
+    }
+  }
+
+  @Override
   public void setMuted(boolean muted) {
     this.muted = muted;
   }
@@ -124,7 +185,7 @@ final class RtpMix implements io.xconf.mixer.Mix {
     return closed;
   }
 
-  /** One 20 ms step of this conference; runs on the media clock's thread only. */
+  /** One 20 ms step of this conference; runs on its media clock lane's thread only. */
   void tick(long nowNanos) {
     List<RtpLeg> current = legs;
     int chosen = 0;
@@ -138,14 +199,15 @@ final class RtpMix implements io.xconf.mixer.Mix {
     }
     java.util.Arrays.fill(mixed, 0);
     for (int k = 0; k < chosen; k++) {
-      int[] contribution = loudest[k].contribution;
+      int[] contribution = loudest[k].contribute();
       for (int i = 0; i < mixed.length; i++) {
         mixed[i] += contribution[i];
       }
     }
     int outputGain = gainQ12;
+    long tick = ++ticks;
     for (RtpLeg leg : current) {
-      leg.send(mixed, isChosen(leg, chosen), outputGain, nowNanos);
+      leg.send(mixed, isChosen(leg, chosen), outputGain, tick, nowNanos);
     }
     if (--ticksToSpeakerEvent <= 0) {
       ticksToSpeakerEvent = SPEAKER_EVENT_TICKS;

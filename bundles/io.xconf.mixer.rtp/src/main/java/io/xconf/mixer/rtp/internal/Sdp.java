@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The part of SDP (RFC 4566) and offer/answer (RFC 3264) an audio mixer needs: the audio stream's
@@ -15,20 +16,55 @@ import java.util.Map;
  */
 final class Sdp {
 
-  static final int PCMU = 0;
-  static final int PCMA = 8;
   static final int DEFAULT_TELEPHONE_EVENT = 101;
+
+  /** What we send Opus at: wideband speech, transparent at this rate (RFC 7587 section 3.1.1). */
+  static final int OPUS_BITRATE = 24000;
+
+  /** What we tell Opus senders: we mix at 16 kHz, more would be wasted. */
+  private static final String OPUS_FMTP =
+      "maxplaybackrate=16000;sprop-maxcapturerate=16000;useinbandfec=1";
 
   private Sdp() {}
 
   /** What was agreed for the audio stream. */
   record Agreement(
+      AudioCodec codec,
       int payloadType,
-      boolean alaw,
       int telephoneEventPayloadType,
+      int telephoneEventRate,
+      int bitrate,
+      boolean fec,
       InetSocketAddress remoteRtp,
       InetSocketAddress remoteRtcp,
-      Direction direction) {}
+      Direction direction) {
+
+    Agreement withDirection(Direction other) {
+      return new Agreement(
+          codec,
+          payloadType,
+          telephoneEventPayloadType,
+          telephoneEventRate,
+          bitrate,
+          fec,
+          remoteRtp,
+          remoteRtcp,
+          other);
+    }
+
+    Agreement withAddresses(InetSocketAddress rtp, InetSocketAddress rtcp) {
+      return new Agreement(
+          codec,
+          payloadType,
+          telephoneEventPayloadType,
+          telephoneEventRate,
+          bitrate,
+          fec,
+          rtp,
+          rtcp,
+          direction);
+    }
+  }
 
   /** A stream's direction, seen from the side that wrote it. */
   enum Direction {
@@ -64,74 +100,90 @@ final class Sdp {
       String proto,
       List<String> formats,
       Map<String, String> rtpmaps,
+      Map<String, String> fmtps,
       String connection,
       Direction direction,
       int rtcpPort) {}
 
   /**
-   * Answers an offer (RFC 3264 section 6): the first offered G.711 variant, in the offerer's order,
-   * plus telephone-event when offered; the reversed direction.
+   * Answers an offer (RFC 3264 section 6): of the codecs offered and allowed, Opus before G.722
+   * before G.711 (PCMU and PCMA in the offerer's order), plus telephone-event when offered; the
+   * reversed direction.
    *
    * @return the agreement and the answer's text
    */
-  static Answered answer(String offer, String localAddress, int localPort, long sessionVersion)
+  static Answered answer(
+      String offer,
+      Set<AudioCodec> allowed,
+      String localAddress,
+      int localPort,
+      long sessionVersion)
       throws SdpException {
     List<Media> media = parse(offer);
     StringBuilder lines = header(localAddress, sessionVersion);
     Agreement agreement = null;
     for (Media m : media) {
-      Agreement candidate = agreement == null ? agree(m) : null;
+      Agreement candidate = agreement == null ? agree(m, allowed, true) : null;
       if (candidate == null) {
         lines.append("m=").append(m.type).append(" 0 ").append(m.proto);
         lines.append(' ').append(m.formats.isEmpty() ? "0" : m.formats.get(0)).append("\r\n");
         continue;
       }
-      Direction ours = candidate.direction().reversed();
-      agreement =
-          new Agreement(
-              candidate.payloadType(),
-              candidate.alaw(),
-              candidate.telephoneEventPayloadType(),
-              candidate.remoteRtp(),
-              candidate.remoteRtcp(),
-              ours);
+      agreement = candidate.withDirection(candidate.direction().reversed());
       audioLines(lines, m.proto, localPort, agreement);
     }
     if (agreement == null) {
-      throw new SdpException("no audio stream with PCMU or PCMA at 8000 Hz over RTP/AVP");
+      throw new SdpException(
+          "no audio stream over RTP/AVP with a codec this conference takes: " + names(allowed));
     }
     return new Answered(agreement, lines.toString());
   }
 
   record Answered(Agreement agreement, String sdp) {}
 
-  /** The mixer's offer for a dial-out: PCMU, PCMA and telephone-event, sendrecv. */
-  static String offer(String localAddress, int localPort, long sessionVersion) {
+  /**
+   * The mixer's offer for a dial-out: the allowed codecs in our order of preference, and
+   * telephone-event, sendrecv.
+   */
+  static String offer(
+      Set<AudioCodec> allowed, String localAddress, int localPort, long sessionVersion) {
     StringBuilder lines = header(localAddress, sessionVersion);
-    lines.append("m=audio ").append(localPort).append(" RTP/AVP 0 8 ");
-    lines.append(DEFAULT_TELEPHONE_EVENT).append("\r\n");
-    lines.append("a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n");
+    lines.append("m=audio ").append(localPort).append(" RTP/AVP");
+    for (AudioCodec codec : allowed) {
+      lines.append(' ').append(codec.offeredPayloadType());
+    }
+    lines.append(' ').append(DEFAULT_TELEPHONE_EVENT).append("\r\n");
+    for (AudioCodec codec : allowed) {
+      lines.append("a=rtpmap:").append(codec.offeredPayloadType()).append(' ');
+      lines.append(codec.rtpmap()).append("\r\n");
+      if (codec == AudioCodec.OPUS) {
+        lines.append("a=fmtp:").append(codec.offeredPayloadType()).append(' ');
+        lines.append(OPUS_FMTP).append("\r\n");
+      }
+    }
     lines.append("a=rtpmap:").append(DEFAULT_TELEPHONE_EVENT).append(" telephone-event/8000\r\n");
     lines.append("a=fmtp:").append(DEFAULT_TELEPHONE_EVENT).append(" 0-16\r\n");
     lines.append("a=ptime:20\r\na=sendrecv\r\n");
     return lines.toString();
   }
 
-  /** Reads the answer to {@link #offer}: it must pick one of the offered codecs. */
-  static Agreement answered(String answer) throws SdpException {
+  /** Reads the answer to {@link #offer}: the first codec it lists that we offered. */
+  static Agreement answered(String answer, Set<AudioCodec> offered) throws SdpException {
     for (Media m : parse(answer)) {
-      Agreement agreement = agree(m);
+      Agreement agreement = agree(m, offered, false);
       if (agreement != null) {
-        return new Agreement(
-            agreement.payloadType(),
-            agreement.alaw(),
-            agreement.telephoneEventPayloadType(),
-            agreement.remoteRtp(),
-            agreement.remoteRtcp(),
-            agreement.direction().reversed());
+        return agreement.withDirection(agreement.direction().reversed());
       }
     }
     throw new SdpException("the answer accepts no audio codec of the offer");
+  }
+
+  private static String names(Set<AudioCodec> codecs) {
+    StringBuilder names = new StringBuilder();
+    for (AudioCodec codec : codecs) {
+      names.append(names.length() == 0 ? "" : ", ").append(codec.subtype());
+    }
+    return names.length() == 0 ? "none" : names.toString();
   }
 
   private static StringBuilder header(String localAddress, long sessionVersion) {
@@ -153,49 +205,70 @@ final class Sdp {
       lines.append(' ').append(agreed.telephoneEventPayloadType());
     }
     lines.append("\r\n");
-    lines.append("a=rtpmap:").append(agreed.payloadType());
-    lines.append(agreed.alaw() ? " PCMA/8000\r\n" : " PCMU/8000\r\n");
+    lines.append("a=rtpmap:").append(agreed.payloadType()).append(' ');
+    lines.append(agreed.codec().rtpmap()).append("\r\n");
+    if (agreed.codec() == AudioCodec.OPUS) {
+      lines.append("a=fmtp:").append(agreed.payloadType()).append(' ').append(OPUS_FMTP);
+      lines.append("\r\n");
+    }
     if (agreed.telephoneEventPayloadType() >= 0) {
       lines.append("a=rtpmap:").append(agreed.telephoneEventPayloadType());
-      lines.append(" telephone-event/8000\r\n");
+      lines.append(" telephone-event/").append(agreed.telephoneEventRate()).append("\r\n");
       lines.append("a=fmtp:").append(agreed.telephoneEventPayloadType()).append(" 0-16\r\n");
     }
     lines.append("a=ptime:20\r\n");
     lines.append("a=").append(agreed.direction().attribute()).append("\r\n");
   }
 
-  /** The agreement an audio m-line allows, in the direction its writer gave; null if none. */
-  private static Agreement agree(Media m) throws SdpException {
+  /**
+   * The agreement an audio m-line allows, in the direction its writer gave; null if none.
+   *
+   * @param ourOrder pick by our preference (answering an offer) rather than the first listed (an
+   *     answer's own choice)
+   */
+  private static Agreement agree(Media m, Set<AudioCodec> allowed, boolean ourOrder)
+      throws SdpException {
     if (!"audio".equals(m.type) || m.port == 0 || !m.proto.startsWith("RTP/AVP")) {
       return null;
     }
-    int chosen = -1;
-    boolean alaw = false;
-    int telephoneEvent = -1;
+    AudioCodec chosen = null;
+    int chosenPt = -1;
+    List<int[]> telephoneEvents = new ArrayList<>();
     for (String format : m.formats) {
-      String rtpmap = m.rtpmaps.get(format);
       int pt;
       try {
         pt = Integer.parseInt(format);
       } catch (NumberFormatException e) {
         continue;
       }
-      String encoding =
-          rtpmap != null
-              ? rtpmap.toUpperCase(Locale.ROOT)
-              : pt == PCMU ? "PCMU/8000" : pt == PCMA ? "PCMA/8000" : "";
-      if (chosen < 0 && (encoding.equals("PCMU/8000") || encoding.startsWith("PCMU/8000/1"))) {
-        chosen = pt;
-      } else if (chosen < 0
-          && (encoding.equals("PCMA/8000") || encoding.startsWith("PCMA/8000/1"))) {
-        chosen = pt;
-        alaw = true;
-      } else if (telephoneEvent < 0 && encoding.equals("TELEPHONE-EVENT/8000")) {
-        telephoneEvent = pt;
+      String rtpmap = m.rtpmaps.get(format);
+      String encoding = rtpmap != null ? rtpmap.strip() : staticEncoding(pt);
+      String upper = encoding.toUpperCase(Locale.ROOT);
+      if (upper.startsWith("TELEPHONE-EVENT/")) {
+        telephoneEvents.add(new int[] {pt, rate(upper)});
+        continue;
+      }
+      AudioCodec codec = codecNamed(encoding);
+      if (codec == null || !allowed.contains(codec)) {
+        continue;
+      }
+      if (chosen == null || (ourOrder && rank(codec) < rank(chosen))) {
+        chosen = codec;
+        chosenPt = pt;
       }
     }
-    if (chosen < 0) {
+    if (chosen == null) {
       return null;
+    }
+    int telephoneEvent = -1;
+    int telephoneEventRate = 8000;
+    for (int[] event : telephoneEvents) {
+      // One whose clock is the codec's is right (RFC 4733 section 2.1); any other will do.
+      if (telephoneEvent < 0
+          || (event[1] == chosen.clockRate() && telephoneEventRate != event[1])) {
+        telephoneEvent = event[0];
+        telephoneEventRate = event[1];
+      }
     }
     if (m.connection == null) {
       throw new SdpException("no connection address (c=) for the audio stream");
@@ -209,7 +282,82 @@ final class Sdp {
     }
     InetSocketAddress rtcp = InetSocketAddress.createUnresolved(m.connection, rtcpPort);
     Direction direction = held ? Direction.INACTIVE : m.direction;
-    return new Agreement(chosen, alaw, telephoneEvent, rtp, rtcp, direction);
+    Map<String, String> parameters = fmtpParameters(m.fmtps.get(String.valueOf(chosenPt)));
+    int bitrate = OPUS_BITRATE;
+    String maximum = parameters.get("maxaveragebitrate");
+    if (maximum != null) {
+      try {
+        bitrate = opusBitrateWithin(Integer.parseInt(maximum));
+      } catch (NumberFormatException e) {
+        // Unreadable: ignored, as RFC 7587 lets a sender do with every parameter it cannot use.
+      }
+    }
+    boolean fec = "1".equals(parameters.get("useinbandfec"));
+    return new Agreement(
+        chosen, chosenPt, telephoneEvent, telephoneEventRate, bitrate, fec, rtp, rtcp, direction);
+  }
+
+  /**
+   * The highest of a few rates that fits a peer's maximum: legs with the same rate share an encoded
+   * stream, so a few steps keep a mix's encoders few whatever callers write.
+   */
+  private static int opusBitrateWithin(int maximum) {
+    for (int step : OPUS_BITRATES) {
+      if (step <= maximum) {
+        return step;
+      }
+    }
+    return OPUS_BITRATES[OPUS_BITRATES.length - 1];
+  }
+
+  private static final int[] OPUS_BITRATES = {OPUS_BITRATE, 16000, 12000, 8000, 6000};
+
+  private static int rank(AudioCodec codec) {
+    return codec == AudioCodec.PCMA ? AudioCodec.PCMU.ordinal() : codec.ordinal();
+  }
+
+  private static String staticEncoding(int pt) {
+    for (AudioCodec codec : AudioCodec.values()) {
+      if (codec.staticPayloadType() == pt) {
+        return codec.subtype() + "/" + codec.clockRate();
+      }
+    }
+    return "";
+  }
+
+  private static AudioCodec codecNamed(String encoding) {
+    for (AudioCodec codec : AudioCodec.values()) {
+      if (codec.named(encoding)) {
+        return codec;
+      }
+    }
+    return null;
+  }
+
+  private static int rate(String encoding) {
+    String[] parts = encoding.split("/");
+    try {
+      return parts.length > 1 ? Integer.parseInt(parts[1].strip()) : 8000;
+    } catch (NumberFormatException e) {
+      return 8000;
+    }
+  }
+
+  /** An fmtp's "key=value; key=value" (keys lowercased); empty for none. */
+  private static Map<String, String> fmtpParameters(String fmtp) {
+    Map<String, String> parameters = new HashMap<>();
+    if (fmtp == null) {
+      return parameters;
+    }
+    for (String pair : fmtp.split(";")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        parameters.put(
+            pair.substring(0, equals).strip().toLowerCase(Locale.ROOT),
+            pair.substring(equals + 1).strip());
+      }
+    }
+    return parameters;
   }
 
   private static List<Media> parse(String sdp) throws SdpException {
@@ -227,6 +375,7 @@ final class Sdp {
     String proto = "";
     List<String> formats = List.of();
     Map<String, String> rtpmaps = new HashMap<>();
+    Map<String, String> fmtps = new HashMap<>();
     String connection = null;
     Direction direction = null;
     int rtcpPort = 0;
@@ -249,6 +398,7 @@ final class Sdp {
                   proto,
                   formats,
                   rtpmaps,
+                  fmtps,
                   connection != null ? connection : sessionConnection,
                   direction != null ? direction : sessionDirection,
                   rtcpPort));
@@ -269,6 +419,7 @@ final class Sdp {
         proto = fields[2];
         formats = List.of(fields).subList(3, fields.length);
         rtpmaps = new HashMap<>();
+        fmtps = new HashMap<>();
         connection = null;
         direction = null;
         rtcpPort = 0;
@@ -296,6 +447,11 @@ final class Sdp {
           if (space > 7) {
             rtpmaps.put(value.substring(7, space), value.substring(space + 1).strip());
           }
+        } else if (type != null && value.startsWith("fmtp:")) {
+          int space = value.indexOf(' ');
+          if (space > 5) {
+            fmtps.put(value.substring(5, space), value.substring(space + 1).strip());
+          }
         } else if (type != null && value.startsWith("rtcp:")) {
           try {
             rtcpPort = Integer.parseInt(before(value.substring(5), ' '));
@@ -316,6 +472,7 @@ final class Sdp {
               proto,
               formats,
               rtpmaps,
+              fmtps,
               connection != null ? connection : sessionConnection,
               direction != null ? direction : sessionDirection,
               rtcpPort));

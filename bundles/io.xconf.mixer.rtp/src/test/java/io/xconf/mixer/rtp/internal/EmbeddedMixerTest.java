@@ -13,6 +13,7 @@ import io.xconf.mixer.Speaker;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.After;
@@ -53,7 +54,14 @@ public class EmbeddedMixerTest {
   }
 
   private RtpPeer join(Mix mix, String id, boolean alaw) throws Exception {
-    RtpPeer peer = new RtpPeer(alaw);
+    return join(mix, id, new RtpPeer(alaw));
+  }
+
+  private RtpPeer join(Mix mix, String id, AudioCodec codec) throws Exception {
+    return join(mix, id, new RtpPeer(codec));
+  }
+
+  private RtpPeer join(Mix mix, String id, RtpPeer peer) throws Exception {
     peers.add(peer);
     MediaLeg leg = mix.join(id, peer.offer());
     leg.confirm(); // as the focus does when the caller's ACK comes
@@ -112,6 +120,63 @@ public class EmbeddedMixerTest {
     awaitHearing(a, "a", new double[] {1000, 1700}, new double[] {400});
     awaitHearing(b, "b", new double[] {400, 1700}, new double[] {1000});
     awaitHearing(c, "c (A-law)", new double[] {400, 1000}, new double[] {1700});
+  }
+
+  /**
+   * An Opus, a G.722 and a G.711 phone in one mix: each gets its own codec back, the wideband two
+   * hear each other's tones above 4 kHz, and the G.711 one hears the others' narrowband tones
+   * without what lies above (which a mix without a low-pass would fold down to 3 and 2 kHz).
+   */
+  @Test
+  public void wideAndNarrowbandPhonesHearEachOtherAtTheirBest() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:w@example.com", null);
+    RtpPeer opus = join(mix, "opus", AudioCodec.OPUS);
+    RtpPeer g722 = join(mix, "g722", AudioCodec.G722);
+    RtpPeer pcmu = join(mix, "pcmu", AudioCodec.PCMU);
+    opus.speak(700, 5000, 6000);
+    g722.speak(1300, 6000, 6000);
+    pcmu.speak(1000, 8000);
+    await(
+        "the Opus phone hearing 1300, 6000 and 1000 Hz, not itself",
+        () ->
+            opus.heard(1300, 500) > HEARD
+                && opus.heard(6000, 500) > HEARD
+                && opus.heard(1000, 500) > HEARD
+                && opus.heard(5000, 500) < NOT_HEARD
+                && opus.heard(700, 500) < NOT_HEARD);
+    await(
+        "the G.722 phone hearing 700, 5000 and 1000 Hz, not itself",
+        () ->
+            g722.heard(700, 500) > HEARD
+                && g722.heard(5000, 500) > HEARD
+                && g722.heard(1000, 500) > HEARD
+                && g722.heard(6000, 500) < NOT_HEARD
+                && g722.heard(1300, 500) < NOT_HEARD);
+    await(
+        "the G.711 phone hearing 700 and 1300 Hz and nothing folded down",
+        () ->
+            pcmu.heard(700, 500) > HEARD
+                && pcmu.heard(1300, 500) > HEARD
+                && pcmu.heard(3000, 500) < NOT_HEARD
+                && pcmu.heard(2000, 500) < NOT_HEARD
+                && pcmu.heard(1000, 500) < NOT_HEARD);
+    assertEquals(AudioCodec.OPUS_PAYLOAD_TYPE, opus.lastPayloadType());
+    assertEquals(9, g722.lastPayloadType());
+    assertEquals(0, pcmu.lastPayloadType());
+  }
+
+  @Test
+  public void aConferenceThatDisallowsOpusAnswersWithTheNextBest() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:p@example.com", null);
+    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(Set.of(), Set.of("OPUS")));
+    String offer =
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 40000 RTP/AVP 111 9 0\r\na=rtpmap:111 opus/48000/2\r\n";
+    assertTrue(mix.join("x", offer).localSdp().contains("RTP/AVP 9\r\n"));
+    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(Set.of("opus"), Set.of()));
+    assertTrue(mix.join("y", offer).localSdp().contains("RTP/AVP 111\r\n"));
+    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(Set.of("PCMA"), Set.of()));
+    assertThrows(SdpException.class, () -> mix.join("z", offer));
   }
 
   @Test
@@ -495,6 +560,11 @@ public class EmbeddedMixerTest {
       @Override
       public String mediaAddress() {
         return "";
+      }
+
+      @Override
+      public int clockThreads() {
+        return 0;
       }
 
       @Override

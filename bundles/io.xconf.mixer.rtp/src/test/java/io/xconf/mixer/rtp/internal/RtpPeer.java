@@ -10,15 +10,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test participant on a real UDP socket: sends a G.711 tone every 20 ms to the mixer and keeps
- * the audio it gets back, decoded.
+ * A test participant on a real UDP socket: sends a tone every 20 ms to the mixer in its codec and
+ * keeps the audio it gets back, decoded at the codec's rate.
  */
 final class RtpPeer implements AutoCloseable {
 
-  private static final int KEPT_SAMPLES = 8000 * 4;
+  private static final int KEPT_SAMPLES = 16000 * 4;
 
   private final DatagramChannel socket;
-  private final boolean alaw;
+  private final AudioCodec codec;
+  private final AudioEncoder encoder;
+  private final AudioDecoder decoder;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final short[] received = new short[KEPT_SAMPLES];
   private int receivedEnd;
@@ -32,14 +34,25 @@ final class RtpPeer implements AutoCloseable {
   private int timestamp;
   private long phase;
   private final int ssrc = (int) System.nanoTime();
+  private volatile int lastPayloadType = -1;
 
   RtpPeer(boolean alaw) throws IOException {
     this(alaw, "127.0.0.1");
   }
 
+  RtpPeer(AudioCodec codec) throws IOException {
+    this(codec, "127.0.0.1");
+  }
+
   /** A peer on another loopback address, to play someone the SDP does not name. */
   RtpPeer(boolean alaw, String address) throws IOException {
-    this.alaw = alaw;
+    this(alaw ? AudioCodec.PCMA : AudioCodec.PCMU, address);
+  }
+
+  private RtpPeer(AudioCodec codec, String address) throws IOException {
+    this.codec = codec;
+    this.encoder = codec.newEncoder(24000, true);
+    this.decoder = codec.newDecoder();
     socket = DatagramChannel.open();
     socket.bind(new InetSocketAddress(address, 0));
     reader = new Thread(this::read, "rtp-peer-reader");
@@ -66,7 +79,8 @@ final class RtpPeer implements AutoCloseable {
   }
 
   private String offer(String direction, boolean events) throws IOException {
-    int pt = alaw ? 8 : 0;
+    int pt = codec.offeredPayloadType();
+    String rtpmap = " " + codec.rtpmap();
     if (!events) {
       return "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
           + "m=audio "
@@ -75,7 +89,7 @@ final class RtpPeer implements AutoCloseable {
           + pt
           + "\r\na=rtpmap:"
           + pt
-          + (alaw ? " PCMA/8000" : " PCMU/8000")
+          + rtpmap
           + "\r\na="
           + direction
           + "\r\n";
@@ -87,7 +101,7 @@ final class RtpPeer implements AutoCloseable {
         + pt
         + " 101\r\na=rtpmap:"
         + pt
-        + (alaw ? " PCMA/8000" : " PCMU/8000")
+        + rtpmap
         + "\r\na=rtpmap:101 telephone-event/8000\r\na="
         + direction
         + "\r\n";
@@ -139,12 +153,12 @@ final class RtpPeer implements AutoCloseable {
       datagram.putShort((short) (end ? sequence : sequence++));
       datagram.putInt(eventTimestamp).putInt(ssrc);
       datagram.put((byte) event).put((byte) (end ? 0x80 | 10 : 10));
-      datagram.putShort((short) (160 * (packet + 1)));
+      datagram.putShort((short) (codec.unitsPerTick() * (packet + 1)));
       datagram.flip();
       socket.send(datagram, mixer);
     }
     sequence++;
-    timestamp += 160 * 5;
+    timestamp += codec.unitsPerTick() * 5;
   }
 
   int packetsReceived() {
@@ -165,19 +179,21 @@ final class RtpPeer implements AutoCloseable {
     if (target == null) {
       return;
     }
-    ByteBuffer packet = ByteBuffer.allocate(12 + 160);
-    packet.put((byte) 0x80).put((byte) (alaw ? 8 : 0)).putShort((short) sequence++);
+    ByteBuffer packet = ByteBuffer.allocate(12 + 1400);
+    packet.put((byte) 0x80).put((byte) codec.offeredPayloadType()).putShort((short) sequence++);
     packet.putInt(timestamp).putInt(ssrc);
-    timestamp += 160;
-    for (int i = 0; i < 160; i++) {
-      double t = (phase++) / 8000.0;
+    timestamp += codec.unitsPerTick();
+    short[] pcm = new short[codec.samplesPerTick()];
+    for (int i = 0; i < pcm.length; i++) {
+      double t = (phase++) / (double) codec.sampleRate();
       double tones = Math.sin(2 * Math.PI * frequency * t);
       if (secondFrequency > 0) {
         tones += Math.sin(2 * Math.PI * secondFrequency * t);
       }
-      int sample = (int) Math.round(amplitude * tones);
-      packet.put(alaw ? G711.encodeAlaw(sample) : G711.encodeUlaw(sample));
+      pcm[i] = (short) G711.clip((int) Math.round(amplitude * tones));
     }
+    byte[] payload = new byte[1400];
+    packet.put(payload, 0, encoder.encode(pcm, payload));
     packet.flip();
     try {
       socket.send(packet, target);
@@ -197,10 +213,14 @@ final class RtpPeer implements AutoCloseable {
           continue;
         }
         packetsReceived.incrementAndGet();
+        lastPayloadType = buffer.get(1) & 0x7f;
+        byte[] payload = new byte[buffer.limit() - 12];
+        buffer.get(12, payload);
+        short[] pcm = new short[1920];
+        int samples = decoder.decode(payload, 0, payload.length, pcm);
         synchronized (this) {
-          for (int i = 12; i < buffer.limit(); i++) {
-            byte code = buffer.get(i);
-            received[receivedEnd] = alaw ? G711.decodeAlaw(code) : G711.decodeUlaw(code);
+          for (int i = 0; i < samples; i++) {
+            received[receivedEnd] = pcm[i];
             receivedEnd = (receivedEnd + 1) % KEPT_SAMPLES;
           }
         }
@@ -210,9 +230,23 @@ final class RtpPeer implements AutoCloseable {
     }
   }
 
-  /** Power of one frequency in a signal (Goertzel), normalised by length. */
+  /** The payload type of the last packet that came. */
+  int lastPayloadType() {
+    return lastPayloadType;
+  }
+
+  /** Power of one frequency in what this peer heard over the last {@code millis}. */
+  double heard(double frequencyHz, int millis) {
+    return power(lastHeard(codec.sampleRate() * millis / 1000), frequencyHz, codec.sampleRate());
+  }
+
+  /** Power of one frequency in an 8 kHz signal (Goertzel), normalised by length. */
   static double power(short[] signal, double frequencyHz) {
-    double coefficient = 2 * Math.cos(2 * Math.PI * frequencyHz / 8000);
+    return power(signal, frequencyHz, 8000);
+  }
+
+  static double power(short[] signal, double frequencyHz, int rate) {
+    double coefficient = 2 * Math.cos(2 * Math.PI * frequencyHz / rate);
     double previous = 0;
     double beforePrevious = 0;
     for (short sample : signal) {

@@ -149,13 +149,17 @@ final class LiveConferences {
   MediaLeg join(Leg leg, XmlElement document, String legId, String offer)
       throws SdpException, MixerException {
     byLegId.put(leg.conferenceUri() + " " + legId, leg);
-    return mixFor(leg, document).join(legId, offer);
+    Mix mix = mixFor(leg, document);
+    mix.setCodecPolicy(Roster.codecPolicy(document));
+    return mix.join(legId, offer);
   }
 
   /** A dial-out's media: the mixer's offer. */
   MediaLeg offer(Leg leg, XmlElement document, String legId) throws MixerException {
     byLegId.put(leg.conferenceUri() + " " + legId, leg);
-    return mixFor(leg, document).offer(legId);
+    Mix mix = mixFor(leg, document);
+    mix.setCodecPolicy(Roster.codecPolicy(document));
+    return mix.offer(legId);
   }
 
   private Mix mixFor(Leg leg, XmlElement document) throws MixerException {

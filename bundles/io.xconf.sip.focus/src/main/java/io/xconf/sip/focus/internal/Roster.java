@@ -1,14 +1,17 @@
 package io.xconf.sip.focus.internal;
 
 import io.xconf.ccmp.ConferenceAccess;
+import io.xconf.mixer.CodecPolicy;
 import io.xconf.model.Namespaces;
 import io.xconf.model.UserIds;
 import io.xconf.model.XmlElement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.xml.namespace.QName;
 
 /**
@@ -426,6 +429,34 @@ final class Roster {
         .map(XmlElement::text)
         .anyMatch(
             text -> text != null && (text.strip().equals("true") || text.strip().equals("1")));
+  }
+
+  /**
+   * RFC 6501 codecs of the conference's audio: every {@code <codec>} of its {@code <codecs>} (the
+   * schema lets one element hold one codec, the prose several: both are read), by subtype, else by
+   * name.
+   */
+  static CodecPolicy codecPolicy(XmlElement document) {
+    Set<String> allowed = new HashSet<>();
+    Set<String> disallowed = new HashSet<>();
+    availableAudio(document).stream()
+        .flatMap(audio -> audio.children(xcon("codecs")).stream())
+        .flatMap(codecs -> codecs.children(xcon("codec")).stream())
+        .forEach(
+            codec -> {
+              String subtype =
+                  codec
+                      .child(xcon("subtype"))
+                      .map(XmlElement::text)
+                      .filter(text -> text != null && !text.isBlank())
+                      .orElse(codec.attribute("name"));
+              if (subtype == null) {
+                return;
+              }
+              String policy = String.valueOf(codec.attribute("policy")).strip();
+              (policy.equals("disallowed") ? disallowed : allowed).add(subtype);
+            });
+    return new CodecPolicy(allowed, disallowed);
   }
 
   private static Optional<XmlElement> availableAudio(XmlElement document) {
