@@ -109,6 +109,61 @@ public final class RtpCapture implements AutoCloseable {
     return levels;
   }
 
+  /** One RTP packet as captured. */
+  public record Packet(double epochSeconds, int payloadType, int sequence, byte[] payload) {}
+
+  /** Ends the capture. Per destination port, every RTP packet in the order it was sent. */
+  public Map<Integer, List<Packet>> packetsByDestination() throws Exception {
+    tshark.destroy();
+    tshark.waitFor(10, TimeUnit.SECONDS);
+    Process read =
+        new ProcessBuilder(
+                "tshark",
+                "-r",
+                file.toString(),
+                "-o",
+                "rtp.heuristic_rtp:TRUE",
+                "-T",
+                "fields",
+                "-e",
+                "frame.time_epoch",
+                "-e",
+                "udp.dstport",
+                "-e",
+                "rtp.p_type",
+                "-e",
+                "rtp.seq",
+                "-e",
+                "rtp.payload",
+                "-Y",
+                "rtp")
+            .redirectErrorStream(false)
+            .start();
+    String output = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    read.waitFor(60, TimeUnit.SECONDS);
+    Map<Integer, List<Packet>> packets = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      String[] fields = line.strip().split("\t");
+      if (fields.length < 5 || fields[4].isBlank()) {
+        continue;
+      }
+      String hex = fields[4].replace(":", "");
+      byte[] payload = new byte[hex.length() / 2];
+      for (int i = 0; i < payload.length; i++) {
+        payload[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+      }
+      packets
+          .computeIfAbsent(Integer.parseInt(fields[1]), port -> new ArrayList<>())
+          .add(
+              new Packet(
+                  Double.parseDouble(fields[0]),
+                  Integer.parseInt(fields[2]),
+                  Integer.parseInt(fields[3]),
+                  payload));
+    }
+    return packets;
+  }
+
   /** The loudness of the packets sent between two epoch times (more than ten of them). */
   public static double rms(List<double[]> packets, double from, double to) {
     double sum = 0;

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -95,9 +97,22 @@ public final class SipPhone implements AutoCloseable {
    * until the caller hangs up.
    */
   public static SipPhone baresip(Path dir, String user, int port) throws IOException {
+    return baresip(dir, user, port, FreePorts.next() & ~1, "PCMU,PCMA", null);
+  }
+
+  /**
+   * baresip calling {@code target} at once, offering Opus only, from RTP port {@code rtp}, with a
+   * 440 Hz tone; it hangs up when closed.
+   */
+  public static SipPhone baresipCallingInOpus(
+      Path dir, String user, int port, int rtp, String target) throws IOException {
+    return baresip(dir, user, port, rtp, "opus/48000/2", target);
+  }
+
+  private static SipPhone baresip(
+      Path dir, String user, int port, int rtp, String codecs, String target) throws IOException {
     Sipp.requireCommand("baresip", "baresip");
     Files.createDirectories(dir);
-    int rtp = FreePorts.next() & ~1;
     Files.writeString(
         dir.resolve("config"),
         String.join(
@@ -116,7 +131,9 @@ public final class SipPhone implements AutoCloseable {
             "rtcp_mux no",
             "module_path /usr/lib/baresip/modules",
             "module g711.so",
+            "module opus.so",
             "module ausine.so",
+            "module menu.so",
             "module_tmp uuid.so",
             "module_tmp account.so",
             ""));
@@ -126,10 +143,16 @@ public final class SipPhone implements AutoCloseable {
             + user
             + "@127.0.0.1:"
             + port
-            + ">;regint=0;answermode=auto;audio_codecs=PCMU,PCMA;medianat=;mediaenc=\n");
+            + ">;regint=0;answermode=auto;audio_codecs="
+            + codecs
+            + ";medianat=;mediaenc=\n");
     Path output = dir.resolve("baresip.out");
+    List<String> command = new ArrayList<>(List.of("baresip", "-f", dir.toString()));
+    if (target != null) {
+      command.addAll(List.of("-e", "/dial " + target));
+    }
     Process process =
-        new ProcessBuilder("baresip", "-f", dir.toString())
+        new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())

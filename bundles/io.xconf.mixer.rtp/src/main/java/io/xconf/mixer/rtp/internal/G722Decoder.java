@@ -1,5 +1,6 @@
 package io.xconf.mixer.rtp.internal;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -19,8 +20,9 @@ final class G722Decoder {
   static final int[] QMF_TAPS = {3, -11, 12, 32, -210, 951, 3876, -805, 362, -156, 53, -11};
 
   /**
-   * The low band's 6-bit inverse quantizer (INVQBL, mode 1), per code, times 8. Codes 0 to 3 are
-   * never sent; they decode as the reference decodes them.
+   * INVQBL, mode 1: the low band's 6-bit inverse quantizer, per code; the difference it stands
+   * for is scale * level >> 15. Codes 0 to 3 are never sent; they decode as the reference decodes
+   * them.
    */
   private static final int[] LOW_LEVELS_6 = {
     -136, -136, -136, -136, -24808, -21904, -19008, -16704,
@@ -40,9 +42,9 @@ final class G722Decoder {
    * The synthesis QMF's delay line, newest first: rl - rh and rl + rh of the last 12 octets. Each
    * is kept twice over, so the 12 in use are always in a row from {@code newest} on.
    */
-  private final int[] differences = new int[24];
+  private final int[] lowMinusHigh = new int[24];
 
-  private final int[] sums = new int[24];
+  private final int[] lowPlusHigh = new int[24];
   private int newest;
 
   G722Decoder() {}
@@ -64,13 +66,13 @@ final class G722Decoder {
       int rh = decodeHigh(octet >> 6);
       int n = newest == 0 ? 11 : newest - 1;
       newest = n;
-      differences[n] = differences[n + 12] = rl - rh;
-      sums[n] = sums[n + 12] = rl + rh;
+      lowMinusHigh[n] = lowMinusHigh[n + 12] = rl - rh;
+      lowPlusHigh[n] = lowPlusHigh[n + 12] = rl + rh;
       int first = 0;
       int second = 0;
       for (int k = 0; k < 12; k++) {
-        first += taps[k] * differences[n + k];
-        second += taps[11 - k] * sums[n + k];
+        first += taps[k] * lowMinusHigh[n + k];
+        second += taps[11 - k] * lowPlusHigh[n + k];
       }
       pcm[out++] = (short) SubBand.saturate(first >> 11);
       pcm[out++] = (short) SubBand.saturate(second >> 11);
@@ -82,8 +84,8 @@ final class G722Decoder {
   void reset() {
     low.reset();
     high.reset();
-    java.util.Arrays.fill(differences, 0);
-    java.util.Arrays.fill(sums, 0);
+    Arrays.fill(lowMinusHigh, 0);
+    Arrays.fill(lowPlusHigh, 0);
     newest = 0;
   }
 
@@ -99,7 +101,7 @@ final class G722Decoder {
 
   /** The high band alone (QMF by-passed): a 2-bit code in, RH (15 bits) out. */
   int decodeHigh(int code) {
-    int rh = SubBand.limit(high.estimate + high.difference(code));
+    int rh = SubBand.limit(high.estimate + high.highDifference(code));
     high.adaptHigh(code);
     return rh;
   }
@@ -111,7 +113,7 @@ final class G722Decoder {
    */
   static final class SubBand {
 
-    /** INVQAL: the low band's 4-bit inverse quantizer, per code >> 2, times 8. */
+    /** INVQAL: the low band's 4-bit inverse quantizer, per code >> 2, as scale * level >> 15. */
     private static final int[] LOW_LEVELS_4 = {
       0, -20456, -12896, -8968, -6288, -4240, -2584, -1200,
       20456, 12896, 8968, 6288, 4240, 2584, 1200, 0
@@ -122,16 +124,16 @@ final class G722Decoder {
       -60, 3042, 1198, 538, 334, 172, 58, -30, 3042, 1198, 538, 334, 172, 58, -30, -60
     };
 
-    /** INVQAH: the high band's 2-bit inverse quantizer, times 8. */
+    /** INVQAH: the high band's 2-bit inverse quantizer, as scale * level >> 15. */
     private static final int[] HIGH_LEVELS = {-7408, -1616, 7408, 1616};
 
     /** LOGSCH's step per code. */
     private static final int[] HIGH_LOG_STEPS = {798, -214, 798, -214};
 
     /**
-     * The scale factor, 4 * 2^(k / 32) scaled, for the log scale factor's k = nb >> 6 (the
-     * Recommendation's ILA table, each entry + 1, times 4): index k + 64 for the low band, k for
-     * the high band.
+     * SCALEL and SCALEH: the scale factor 8 * 2^(k / 32), rounded as the Recommendation rounds it
+     * (its ILA table, + 1, times 4), at k = nb >> 6 of the log scale factor nb for the high band
+     * and at k = (nb >> 6) + 64 for the low band.
      */
     private static final int[] SCALES = scales();
 
@@ -147,8 +149,17 @@ final class G722Decoder {
     private int zeroEstimate;
     private int pole1;
     private int pole2;
+
+    /** Zero-section coefficients b1 to b6. */
     private final int[] zeros = new int[6];
-    private final int[] differences = new int[6];
+
+    /**
+     * Past quantized differences, newest first: d(n - i) is at differences[newest + i - 1], kept
+     * twice over so the 6 in use are always in a row.
+     */
+    private final int[] differences = new int[12];
+
+    private int newest;
     private int partial1;
     private int partial2;
     private int reconstructed1;
@@ -175,8 +186,9 @@ final class G722Decoder {
       zeroEstimate = 0;
       pole1 = 0;
       pole2 = 0;
-      java.util.Arrays.fill(zeros, 0);
-      java.util.Arrays.fill(differences, 0);
+      Arrays.fill(zeros, 0);
+      Arrays.fill(differences, 0);
+      newest = 0;
       partial1 = 0;
       partial2 = 0;
       reconstructed1 = 0;
@@ -193,13 +205,13 @@ final class G722Decoder {
     }
 
     /** The high band's quantized difference signal DH for a code, at the current scale. */
-    int difference(int code) {
+    int highDifference(int code) {
       return (scale * HIGH_LEVELS[code]) >> 15;
     }
 
     /** Adapts to a high-band code. */
     void adaptHigh(int code) {
-      int difference = difference(code);
+      int difference = highDifference(code);
       logScale = clamp(((logScale * 32512) >> 15) + HIGH_LOG_STEPS[code], 0, maxLogScale);
       scale = SCALES[logScale >> 6];
       predict(difference);
@@ -208,37 +220,42 @@ final class G722Decoder {
     /**
      * Block 4: updates the pole and zero predictors with the quantized difference d and computes
      * the next estimate. Sign tests compare sign bits, zero counting as positive, as the reference
-     * does.
+     * does; they are done with masks (-1 where two signs differ), without branches, since the signs
+     * are as good as random.
      */
     private void predict(int d) {
       int partial = saturate(d + zeroEstimate);
       int reconstructed = saturate(estimate + d);
 
-      // UPZERO, then the delay line. |b| stays within 16 bits without saturating.
+      // UPZERO: b leaks and steps towards the sign agreement of d with each past d. |b| stays
+      // within 16 bits without saturating.
       int step = d == 0 ? 0 : 128;
-      for (int i = 5; i >= 0; i--) {
-        int leaked = (zeros[i] * 32640) >> 15;
-        zeros[i] = (d ^ differences[i]) < 0 ? leaked - step : leaked + step;
+      int n = newest;
+      for (int i = 0; i < 6; i++) {
+        int differ = (d ^ differences[n + i]) >> 31;
+        zeros[i] = ((zeros[i] * 32640) >> 15) + ((step ^ differ) - differ);
       }
-      System.arraycopy(differences, 0, differences, 1, 5);
-      differences[0] = d;
+      n = n == 0 ? 5 : n - 1;
+      newest = n;
+      differences[n] = differences[n + 6] = d;
 
       // UPPOL2, then UPPOL1 with the new a2.
-      boolean sameAsPrevious = (partial ^ partial1) >= 0;
+      int differ1 = (partial ^ partial1) >> 31;
+      int differ2 = (partial ^ partial2) >> 31;
       int a1Times4 = saturate(pole1 << 2);
-      int wd2 = sameAsPrevious ? saturate(-a1Times4) : a1Times4;
-      int a2 = (wd2 >> 7) + ((partial ^ partial2) >= 0 ? 128 : -128) + ((pole2 * 32512) >> 15);
+      int wd2 = saturate((a1Times4 ^ ~differ1) - ~differ1); // -4 a1 when the signs agree
+      int a2 = (wd2 >> 7) + ((128 ^ differ2) - differ2) + ((pole2 * 32512) >> 15);
       pole2 = clamp(a2, -12288, 12288);
-      int a1 = (sameAsPrevious ? 192 : -192) + ((pole1 * 32640) >> 15);
+      int a1 = ((192 ^ differ1) - differ1) + ((pole1 * 32640) >> 15);
       int a1Limit = 15360 - pole2;
       pole1 = clamp(a1, -a1Limit, a1Limit);
       partial2 = partial1;
       partial1 = partial;
 
-      // FILTEZ, saturating after each term as the reference does; 2d fits 16 bits.
+      // FILTEZ, saturating after each term (b6 first) as the reference does; 2d fits 16 bits.
       int sz = 0;
       for (int i = 5; i >= 0; i--) {
-        sz = saturate(sz + ((zeros[i] * (differences[i] << 1)) >> 15));
+        sz = saturate(sz + ((zeros[i] * (differences[n + i] << 1)) >> 15));
       }
       zeroEstimate = sz;
 

@@ -15,34 +15,38 @@ import java.util.Objects;
  */
 final class G722Encoder {
 
-  /** QUANTL's decision levels, per magnitude index 1 to 29, times 8 and over the scale's 2^15. */
+  /**
+   * QUANTL's decision levels at indices 1 to 29 (a level is scale * it >> 12); two more above the
+   * last let a search go in strides of 16, 8, 4, 2 and 1.
+   */
   private static final int[] LOW_DECISION_LEVELS = {
-    0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714, 786, 858, 940, 1023,
-    1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919
+    0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714,
+    786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919, 1 << 16,
+    1 << 16
   };
 
-  /** The 6-bit code of a non-negative difference, per magnitude index 1 to 30. */
-  private static final int[] LOW_CODES_POSITIVE = {
-    0, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39,
-    38, 37, 36, 35, 34, 33, 32
-  };
-
-  /** The 6-bit code of a negative difference, per magnitude index 1 to 30. */
-  private static final int[] LOW_CODES_NEGATIVE = {
-    0, 63, 62, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11,
-    10, 9, 8, 7, 6, 5, 4
+  /**
+   * The 6-bit code per magnitude index 1 to 30: from 0 for a non-negative difference, from 32 for a
+   * negative one. Codes 0 to 3 are never sent.
+   */
+  private static final int[] LOW_CODES = {
+    0, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47,
+    46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 0,
+    0, 63, 62, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19,
+    18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 0
   };
 
   private final SubBand low = SubBand.low();
   private final SubBand high = SubBand.high();
 
   /**
-   * The analysis QMF's delay line, newest first: the first and the second sample of the last 12
-   * pairs. Each is kept twice over, so the 12 in use are always in a row from {@code newest} on.
+   * The analysis QMF's delay line, newest first: the first and the second sample of each of the
+   * last 12 pairs. Each is kept twice over, so the 12 in use are always in a row from {@code
+   * newest} on.
    */
-  private final int[] firsts = new int[24];
+  private final int[] firstOfPairs = new int[24];
 
-  private final int[] seconds = new int[24];
+  private final int[] secondOfPairs = new int[24];
   private int newest;
 
   G722Encoder() {}
@@ -65,14 +69,15 @@ final class G722Encoder {
     for (int i = 0; i < octets; i++) {
       int n = newest == 0 ? 11 : newest - 1;
       newest = n;
-      firsts[n] = firsts[n + 12] = pcm[offset + 2 * i];
-      seconds[n] = seconds[n + 12] = pcm[offset + 2 * i + 1];
-      int even = 0;
-      int odd = 0;
+      firstOfPairs[n] = firstOfPairs[n + 12] = pcm[offset + 2 * i];
+      secondOfPairs[n] = secondOfPairs[n + 12] = pcm[offset + 2 * i + 1];
+      int even = 0; // through h0, h2, ... h22
+      int odd = 0; // through h1, h3, ... h23
       for (int k = 0; k < 12; k++) {
-        even += taps[k] * seconds[n + k];
-        odd += taps[11 - k] * firsts[n + k];
+        even += taps[k] * secondOfPairs[n + k];
+        odd += taps[11 - k] * firstOfPairs[n + k];
       }
+      // LOWT and HIGHT: the Recommendation's limit, which ffmpeg and spandsp leave out.
       int xl = SubBand.limit((even + odd) >> 14);
       int xh = SubBand.limit((even - odd) >> 14);
       out[outOffset + i] = (byte) (encodeHigh(xh) << 6 | encodeLow(xl));
@@ -84,8 +89,8 @@ final class G722Encoder {
   void reset() {
     low.reset();
     high.reset();
-    Arrays.fill(firsts, 0);
-    Arrays.fill(seconds, 0);
+    Arrays.fill(firstOfPairs, 0);
+    Arrays.fill(secondOfPairs, 0);
     newest = 0;
   }
 
@@ -95,20 +100,17 @@ final class G722Encoder {
    */
   int encodeLow(int xl) {
     int el = SubBand.saturate(xl - low.estimate);
-    int magnitude = el >= 0 ? el : ~el;
+    int negative = el >> 31;
+    int magnitude = el ^ negative; // -(el + 1) when negative, as the reference has it
     int scale = low.scale;
-    // The first level above the magnitude, 1 to 29, else 30: levels rise, so a binary search.
-    int lo = 1;
-    int hi = 30;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if ((LOW_DECISION_LEVELS[mid] * scale) >> 12 > magnitude) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
+    // How many of the 29 levels the magnitude reaches (they rise), found without branches: the
+    // magnitude index, 1 to 30, is one more.
+    int reached = 0;
+    for (int stride = 16; stride > 0; stride >>= 1) {
+      int level = (LOW_DECISION_LEVELS[reached + stride] * scale) >> 12;
+      reached += stride & ~((magnitude - level) >> 31);
     }
-    int code = el >= 0 ? LOW_CODES_POSITIVE[lo] : LOW_CODES_NEGATIVE[lo];
+    int code = LOW_CODES[(negative & 32) + Math.min(reached, 29) + 1];
     low.adaptLow(code);
     return code;
   }

@@ -168,14 +168,14 @@ public class EmbeddedMixerTest {
   @Test
   public void aConferenceThatDisallowsOpusAnswersWithTheNextBest() throws Exception {
     Mix mix = mixer(3).createMix("xcon:p@example.com", null);
-    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(Set.of(), Set.of("OPUS")));
+    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(false, Set.of("PCMU"), Set.of("OPUS")));
     String offer =
         "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 40000 RTP/AVP 111 9 0\r\na=rtpmap:111 opus/48000/2\r\n";
     assertTrue(mix.join("x", offer).localSdp().contains("RTP/AVP 9\r\n"));
-    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(Set.of("opus"), Set.of()));
+    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(true, Set.of("opus"), Set.of()));
     assertTrue(mix.join("y", offer).localSdp().contains("RTP/AVP 111\r\n"));
-    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(Set.of("PCMA"), Set.of()));
+    mix.setCodecPolicy(new io.xconf.mixer.CodecPolicy(true, Set.of("PCMA"), Set.of()));
     assertThrows(SdpException.class, () -> mix.join("z", offer));
   }
 

@@ -434,13 +434,19 @@ final class Roster {
   /**
    * RFC 6501 codecs of the conference's audio: every {@code <codec>} of its {@code <codecs>} (the
    * schema lets one element hold one codec, the prose several: both are read), by subtype, else by
-   * name.
+   * name; only the allowed ones if any element leaves the decision to the moderator.
    */
   static CodecPolicy codecPolicy(XmlElement document) {
     Set<String> allowed = new HashSet<>();
     Set<String> disallowed = new HashSet<>();
-    availableAudio(document).stream()
-        .flatMap(audio -> audio.children(xcon("codecs")).stream())
+    List<XmlElement> lists =
+        availableAudio(document).stream()
+            .flatMap(audio -> audio.children(xcon("codecs")).stream())
+            .toList();
+    boolean moderated =
+        lists.stream()
+            .anyMatch(codecs -> "moderator-controlled".equals(codecs.attribute("decision")));
+    lists.stream()
         .flatMap(codecs -> codecs.children(xcon("codec")).stream())
         .forEach(
             codec -> {
@@ -456,7 +462,7 @@ final class Roster {
               String policy = String.valueOf(codec.attribute("policy")).strip();
               (policy.equals("disallowed") ? disallowed : allowed).add(subtype);
             });
-    return new CodecPolicy(allowed, disallowed);
+    return new CodecPolicy(moderated, allowed, disallowed);
   }
 
   private static Optional<XmlElement> availableAudio(XmlElement document) {

@@ -3,6 +3,8 @@ package io.xconf.mixer.rtp.internal;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.xconf.mixer.SdpException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * SDP as the embedded mixer reads it from callers (an offer) and callees (an answer): malformed or
@@ -11,18 +13,20 @@ import java.nio.charset.StandardCharsets;
  */
 class SdpFuzzTest {
 
+  private static final Set<AudioCodec> ALL = EnumSet.allOf(AudioCodec.class);
+
   @FuzzTest(maxDuration = "40s")
   void anOfferOrAnAnswer(byte[] input) throws Exception {
     String sdp = new String(input, StandardCharsets.UTF_8);
     Sdp.connectionAddress(sdp);
     try {
-      Sdp.Answered answered = Sdp.answer(sdp, "127.0.0.1", 40000, 1);
-      Sdp.answered(answered.sdp());
+      Sdp.Answered answered = Sdp.answer(sdp, ALL, "127.0.0.1", 40000, 1);
+      Sdp.answered(answered.sdp(), ALL);
     } catch (SdpException refused) {
       // what a caller gets as 488
     }
     try {
-      Sdp.answered(sdp);
+      Sdp.answered(sdp, ALL);
     } catch (SdpException refused) {
       // a callee's unusable answer: the call ends
     }
