@@ -8,8 +8,10 @@ import java.util.Objects;
  *
  * <p>Bit-exact with the Recommendation's reference code (the ITU-T STL {@code g722} module): every
  * 16-bit saturation and 15-bit limit of its basic operators is kept where it can change a result,
- * so any stream, even a corrupted one, decodes here as it does there. It runs on the media clock,
- * so decoding allocates nothing and uses int arithmetic only.
+ * so any stream, even a corrupted one, decodes here as it does there. (ffmpeg's decoder saturates
+ * the predictor's zero and pole sums only once, at the end, so long runs of extreme codes, as
+ * corruption may bring but no encoder fed with audio was seen to send, decode differently there.)
+ * It runs on the media clock, so decoding allocates nothing and uses int arithmetic only.
  */
 final class G722Decoder {
 
@@ -20,9 +22,8 @@ final class G722Decoder {
   static final int[] QMF_TAPS = {3, -11, 12, 32, -210, 951, 3876, -805, 362, -156, 53, -11};
 
   /**
-   * INVQBL, mode 1: the low band's 6-bit inverse quantizer, per code; the difference it stands
-   * for is scale * level >> 15. Codes 0 to 3 are never sent; they decode as the reference decodes
-   * them.
+   * INVQBL, mode 1: the low band's 6-bit inverse quantizer, per code; the difference it stands for
+   * is scale * level >> 15. Codes 0 to 3 are never sent; they decode as the reference decodes them.
    */
   private static final int[] LOW_LEVELS_6 = {
     -136, -136, -136, -136, -24808, -21904, -19008, -16704,

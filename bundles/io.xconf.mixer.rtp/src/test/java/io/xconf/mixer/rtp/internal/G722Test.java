@@ -42,7 +42,7 @@ public class G722Test {
       assertEquals(160, encoder.encode(input, i, 320, ours, i / 2));
     }
     // ffmpeg (like spandsp) leaves out LOWT and HIGHT, the Recommendation's limit of XL and XH
-    // to 15 bits, so where the clipped sine drives the QMF past them their states part.
+    // to 15 bits, so once the clipped sine drives the QMF past it the two coders part.
     int limited = firstPairTheRecommendationLimits(input);
     assertTrue("the limit engages within the clipped sine only", limited >= CLIP_START / 2);
     assertEquals(ffmpeg.length, ours.length);
@@ -51,6 +51,9 @@ public class G722Test {
         fail("octet " + i + ": " + (ours[i] & 0xff) + ", ffmpeg " + (ffmpeg[i] & 0xff));
       }
     }
+    assertTrue(
+        "the limit is kept, so the octets part from ffmpeg's after it",
+        !Arrays.equals(ours, limited, ours.length, ffmpeg, limited, ffmpeg.length));
   }
 
   @Test
@@ -186,8 +189,8 @@ public class G722Test {
   }
 
   /**
-   * Encoder input: each word is XL << 1, XH the same, or 1 for a reset; its output word holds
-   * the octet in its upper 8 bits, or 1 for a reset.
+   * Encoder input: each word is XL << 1, XH the same, or 1 for a reset; its output word holds the
+   * octet in its upper 8 bits, or 1 for a reset.
    */
   private static void ituEncoder(Path dir, String input, String reference) throws IOException {
     int[] in = itu(dir, input);
@@ -204,8 +207,7 @@ public class G722Test {
         word = (encoder.encodeHigh(x) << 6 | low) << 8;
       }
       if (word != expected[i]) {
-        fail(input + " word " + i + ": " + Integer.toHexString(word) + ", " + reference + " "
-            + Integer.toHexString(expected[i]));
+        fail(String.format("%s word %d: %x, %s %x", input, i, word, reference, expected[i]));
       }
     }
   }
