@@ -1,5 +1,6 @@
 package io.xconf.mixer;
 
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** One participant's media in a {@link Mix}. */
@@ -32,6 +33,24 @@ public interface MediaLeg {
   void setMuted(boolean muted);
 
   boolean isMuted();
+
+  /**
+   * Whether the leg is in the mix, as it is from its start: when not, nothing it says reaches the
+   * others, it hears no one, and only what is {@link #play played} to it (a caller keying a PIN).
+   * Its key presses are reported either way.
+   */
+  void setInMix(boolean inMix);
+
+  /**
+   * Plays a sound to this participant alone, over what it hears, after what is already playing to
+   * it.
+   *
+   * @return completes once the sound was sent, or at once if the leg has left
+   */
+  CompletionStage<Void> play(Sound sound);
+
+  /** Stops what is playing to this participant and forgets what was to follow. */
+  void stopPlaying();
 
   /** Gain applied to this participant's audio before mixing, in dB (-127 to 127). */
   void setGain(int decibels);

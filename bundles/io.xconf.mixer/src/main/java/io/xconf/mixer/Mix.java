@@ -1,5 +1,6 @@
 package io.xconf.mixer;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -39,6 +40,14 @@ public interface Mix extends AutoCloseable {
 
   /** Gain of what every leg hears, in dB (RFC 6501 gain, -127 to 127). */
   void setGain(int decibels);
+
+  /**
+   * Starts writing what the mix carries (every mixed participant, as a listener who is not among
+   * them hears it) to a new file, in a format the mixer names by its extension.
+   *
+   * @throws MixerException when the mixer cannot record, or not to that file
+   */
+  Recording record(Path file) throws MixerException;
 
   /** Destroys the mix: every leg leaves, its ports are freed. Idempotent. */
   @Override

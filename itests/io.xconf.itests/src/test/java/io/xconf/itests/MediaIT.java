@@ -141,6 +141,150 @@ public class MediaIT {
     }
   }
 
+  /**
+   * PIN entry (RFC 6501 section 4.2.6: a conference-password on the conference's SIP URI): a sipp
+   * caller keys the right PIN with RFC 4733 packets and is let in, dialing-in until then; another
+   * keys three wrong PINs, hears the prompts, and is hung up by the focus without ever having been
+   * connected.
+   */
+  @Test
+  public void theRightPinLetsACallerInAndThreeWrongOnesEndTheCall() throws Exception {
+    String conference = alice.create();
+    alice.protect(conference, "2468");
+    Path dir = work.resolve("pin");
+    Path pcaps = Files.createDirectories(dir.resolve("pcap"));
+    for (String key : List.of("1", "2", "3", "4", "5", "6", "7", "8", "pound")) {
+      Files.copy(
+          Path.of("/usr/share/sip-tester/dtmf_2833_" + key + ".pcap"),
+          pcaps.resolve("dtmf_2833_" + key + ".pcap"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path right = pinScenario(dir, "right", "2468#", false);
+    Path wrong = pinScenario(dir, "wrong", "1357#1357#1357#", true);
+    int rightPort = evenFreePort();
+    int wrongPort = evenFreePort();
+    String id = Conferences.idOf(conference);
+    try (RtpCapture capture = RtpCapture.from(dir, RTP_MIN, RTP_MIN + 99);
+        Sipp keysRight = Sipp.call(dir, null, sipPort, id, rightPort, "-sf", right.toString());
+        Sipp keysWrong = Sipp.call(dir, null, sipPort, id, wrongPort, "-sf", wrong.toString())) {
+      Await.until(
+          "the callers dialing-in while they key",
+          Duration.ofSeconds(10),
+          () -> alice.retrieve(conference, "2468"),
+          body ->
+              "dialing-in".equals(statusAt(body, keysRight.address()))
+                  && "dialing-in".equals(statusAt(body, keysWrong.address())));
+      java.util.Set<String> wrongStatuses = new java.util.HashSet<>();
+      String rightStatus = null;
+      long deadline = System.currentTimeMillis() + 40_000;
+      while (keysWrong.isRunning() && System.currentTimeMillis() < deadline) {
+        String roster = alice.retrieve(conference, "2468");
+        String status = statusAt(roster, keysWrong.address());
+        if (status != null) {
+          wrongStatuses.add(status);
+        }
+        if ("connected".equals(statusAt(roster, keysRight.address()))) {
+          rightStatus = "connected";
+        }
+        Thread.sleep(100);
+      }
+      assertEquals(keysWrong.log(), 0, keysWrong.await(30));
+      assertEquals(
+          "the wrong caller never connected", java.util.Set.of("dialing-in"), wrongStatuses);
+      String after = alice.retrieve(conference, "2468");
+      assertEquals(
+          "the wrong caller gone from the roster", null, statusAt(after, keysWrong.address()));
+      assertEquals("the right caller let in", "connected", rightStatus);
+      assertEquals(keysRight.log(), 0, keysRight.await(30));
+      // The wrong caller heard the prompts, from its first seconds on.
+      List<RtpCapture.Packet> toWrong = capture.packetsByDestination().get(wrongPort);
+      assertTrue("RTP to the wrong caller", toWrong != null && toWrong.size() > 100);
+      short[] prompt =
+          TestCodecs.decode(
+              "PCMA", toWrong.subList(0, 100).stream().map(RtpCapture.Packet::payload).toList());
+      assertTrue("the PIN prompt, rms " + rms(prompt), rms(prompt) > 300);
+    }
+  }
+
+  /**
+   * A sipp scenario offering PCMA and telephone-event: it waits while the prompt starts, keys
+   * {@code keys} (one of sip-tester's RFC 4733 captures each), then hangs up, or waits for the
+   * focus's BYE.
+   */
+  private static Path pinScenario(Path dir, String name, String keys, boolean hungUp)
+      throws Exception {
+    StringBuilder keying = new StringBuilder();
+    for (int i = 0; i < keys.length(); i++) {
+      char key = keys.charAt(i);
+      String pcap = key == '#' ? "pound" : String.valueOf(key);
+      keying.append("  <nop><action><exec play_pcap_audio=\"pcap/dtmf_2833_");
+      keying.append(pcap).append(".pcap\"/></action></nop>\n");
+      if (hungUp && i == keys.length() - 1) {
+        break; // the focus's BYE may come at once: sipp must be waiting for it
+      }
+      keying.append("  <pause milliseconds=\"").append(key == '#' ? 3500 : 400).append("\"/>\n");
+    }
+    String ending =
+        hungUp
+            ? "  <recv request=\"BYE\" timeout=\"20000\"/>\n"
+                + "  <send><![CDATA[\n"
+                + "      SIP/2.0 200 OK\n"
+                + "      [last_Via:]\n      [last_From:]\n      [last_To:]\n      [last_Call-ID:]\n"
+                + "      [last_CSeq:]\n      Content-Length: 0\n    ]]></send>\n"
+            : "  <pause milliseconds=\"3000\"/>\n"
+                + "  <send retrans=\"500\"><![CDATA[\n"
+                + "      BYE [next_url] SIP/2.0\n"
+                + "      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n"
+                + "      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag09[call_number]\n"
+                + "      [last_To:]\n      [routes]\n      Call-ID: [call_id]\n      CSeq: 2 BYE\n"
+                + "      Max-Forwards: 70\n      Content-Length: 0\n    ]]></send>\n"
+                + "  <recv response=\"200\" crlf=\"true\"/>\n";
+    String scenario =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
+            + "<scenario name=\"uac keying a PIN\">\n"
+            + "  <send retrans=\"500\"><![CDATA[\n"
+            + "      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0\n"
+            + "      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n"
+            + "      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag09[call_number]\n"
+            + "      To: <sip:[service]@[remote_ip]:[remote_port]>\n"
+            + "      Call-ID: [call_id]\n      CSeq: 1 INVITE\n"
+            + "      Contact: sip:sipp@[local_ip]:[local_port]\n      Max-Forwards: 70\n"
+            + "      Content-Type: application/sdp\n      Content-Length: [len]\n\n"
+            + "      v=0\n      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]\n"
+            + "      s=-\n      c=IN IP[local_ip_type] [local_ip]\n      t=0 0\n"
+            + "      m=audio [auto_media_port] RTP/AVP 8 101\n      a=rtpmap:8 PCMA/8000\n"
+            + "      a=rtpmap:101 telephone-event/8000\n      a=fmtp:101 0-16\n"
+            + "    ]]></send>\n"
+            + "  <recv response=\"100\" optional=\"true\"/>\n"
+            + "  <recv response=\"180\" optional=\"true\"/>\n"
+            + "  <recv response=\"200\" rrs=\"true\"/>\n"
+            + "  <send><![CDATA[\n"
+            + "      ACK [next_url] SIP/2.0\n"
+            + "      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n"
+            + "      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag09[call_number]\n"
+            + "      [last_To:]\n      [routes]\n      Call-ID: [call_id]\n      CSeq: 1 ACK\n"
+            + "      Max-Forwards: 70\n      Content-Length: 0\n    ]]></send>\n"
+            + "  <pause milliseconds=\"2000\"/>\n"
+            + keying
+            + ending
+            + "</scenario>\n";
+    Path file = dir.resolve("uac-pin-" + name + ".xml");
+    Files.writeString(file, scenario);
+    return file;
+  }
+
+  /** The status the roster gives the endpoint at this address, or null when it has none. */
+  private static String statusAt(String roster, String address) {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile(
+                "<info:endpoint entity=\""
+                    + java.util.regex.Pattern.quote(address)
+                    + "\">(?:(?!</info:endpoint>).)*?<info:status>([^<]+)</info:status>",
+                java.util.regex.Pattern.DOTALL)
+            .matcher(roster);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
   private static double rms(short[] audio) {
     double sum = 0;
     for (short sample : audio) {

@@ -61,6 +61,17 @@ public final class Conferences {
     return operation(conference, "retrieve");
   }
 
+  /** A retrieve with the conference's password (RFC 6503 section 5.1). */
+  public String retrieve(String conference, String password) throws Exception {
+    return ccmp(
+        "conf",
+        "<confObjID>"
+            + conference
+            + "</confObjID><operation>retrieve</operation><conference-password>"
+            + password
+            + "</conference-password><ccmp:confRequest/>");
+  }
+
   public String delete(String conference) throws Exception {
     return operation(conference, "delete");
   }

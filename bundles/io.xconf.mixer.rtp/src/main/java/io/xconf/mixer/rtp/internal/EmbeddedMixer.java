@@ -111,6 +111,7 @@ public final class EmbeddedMixer implements MixerControl {
   private final boolean latchAnySource;
   private final CopyOnWriteArrayList<RtpMix> mixes = new CopyOnWriteArrayList<>();
   private final ExecutorService events;
+  private final ExecutorService recorder;
   private final MediaClock clock;
   private final LongAdder lostPackets = new LongAdder();
   private final MeterRegistry meters;
@@ -134,6 +135,13 @@ public final class EmbeddedMixer implements MixerControl {
         Executors.newSingleThreadExecutor(
             task -> {
               Thread thread = new Thread(task, "xconf-mixer-events");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.recorder =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "xconf-mixer-recorder");
               thread.setDaemon(true);
               return thread;
             });
@@ -186,8 +194,11 @@ public final class EmbeddedMixer implements MixerControl {
     }
     clock.stop();
     events.shutdown();
+    recorder.shutdown();
     try {
       events.awaitTermination(2, TimeUnit.SECONDS);
+      // Recordings the closing mixes stopped are completed on disk before the bundle goes.
+      recorder.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -223,6 +234,11 @@ public final class EmbeddedMixer implements MixerControl {
       legs += mix.rtpLegs().size();
     }
     return legs;
+  }
+
+  /** The thread recordings are written on, one after the other. */
+  java.util.concurrent.Executor recorder() {
+    return recorder;
   }
 
   LongAdder lostPackets() {

@@ -43,11 +43,14 @@ final class Outbound {
     return codec;
   }
 
-  /** Encodes one tick: {@code mixed} less {@code minus} (null for none), times the mix's gain. */
-  void encode(int[] mixed, int[] minus, int gainQ12) {
+  /**
+   * Encodes one tick: {@code mixed} (null for none of it) less {@code minus} (null for nothing),
+   * times the mix's gain, plus {@code played} (null for nothing).
+   */
+  void encode(int[] mixed, int[] minus, int gainQ12, short[] played) {
     for (int i = 0; i < scaled.length; i++) {
-      int sample = minus == null ? mixed[i] : mixed[i] - minus[i];
-      scaled[i] = (int) (((long) sample * gainQ12) >> 12);
+      int sample = mixed == null ? 0 : minus == null ? mixed[i] : mixed[i] - minus[i];
+      scaled[i] = (int) (((long) sample * gainQ12) >> 12) + (played == null ? 0 : played[i]);
     }
     if (down != null) {
       down.convert(scaled, scaled.length, pcm);

@@ -3,10 +3,13 @@ package io.xconf.mixer.rtp.internal;
 import io.xconf.mixer.MediaLeg;
 import io.xconf.mixer.MediaStatistics;
 import io.xconf.mixer.SdpException;
+import io.xconf.mixer.Sound;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,7 +48,17 @@ final class RtpLeg implements MediaLeg {
   private volatile Negotiated negotiated;
   private volatile Negotiated pending;
   private volatile boolean muted;
+  private volatile boolean inMix = true;
   private volatile int gainQ12 = 1 << 12;
+
+  /** Sounds to play to this participant, in order; the clock takes them one by one. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Playback> toPlay =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private volatile boolean stopPlayingRequested;
+
+  private record Playback(Sound sound, CompletableFuture<Void> done) {}
+
   private volatile boolean left;
   private volatile boolean confirmed;
   private volatile long lastMediaNanos = System.nanoTime();
@@ -64,6 +77,9 @@ final class RtpLeg implements MediaLeg {
   private final short[] scaled = new short[RtpMix.SAMPLES_PER_TICK];
   private final int[] contribution = new int[RtpMix.SAMPLES_PER_TICK];
   private final HalfBand.Up up = new HalfBand.Up(RtpMix.SAMPLES_PER_TICK / 2);
+  private final short[] played = new short[RtpMix.SAMPLES_PER_TICK];
+  private volatile Playback playing;
+  private int playedUpTo;
   double energy;
   boolean speaking;
   private Sdp.Agreement active;
@@ -208,6 +224,38 @@ final class RtpLeg implements MediaLeg {
     gainQ12 = RtpMix.gainQ12(decibels);
   }
 
+  @Override
+  public void setInMix(boolean inMix) {
+    this.inMix = inMix;
+  }
+
+  @Override
+  public CompletionStage<Void> play(Sound sound) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (left) {
+      done.complete(null);
+      return done;
+    }
+    toPlay.add(new Playback(sound, done));
+    if (left) {
+      finishPlaying(); // it left meanwhile: nothing will play it
+    }
+    return done;
+  }
+
+  @Override
+  public void stopPlaying() {
+    stopPlayingRequested = true;
+  }
+
+  /** Completes what was to be played (the leg left), off the media clock. */
+  private void finishPlaying() {
+    Playback next;
+    while ((next = toPlay.poll()) != null) {
+      next.done().complete(null);
+    }
+  }
+
   int gainQ12() {
     return gainQ12;
   }
@@ -248,6 +296,11 @@ final class RtpLeg implements MediaLeg {
     }
     left = true;
     mix.remove(this);
+    Playback current = playing;
+    if (current != null) {
+      current.done().complete(null);
+    }
+    finishPlaying();
     try {
       ports.rtp().close();
       ports.rtcp().close();
@@ -309,7 +362,7 @@ final class RtpLeg implements MediaLeg {
         mix.dtmf(id, key);
       }
     }
-    speaking = playing && listens() && !muted;
+    speaking = playing && listens() && !muted && inMix;
     if (!speaking) {
       energy = 0;
       return;
@@ -567,13 +620,15 @@ final class RtpLeg implements MediaLeg {
       return;
     }
     Outbound stream;
-    if (includesSelf) {
+    boolean hearsMix = inMix;
+    short[] sound = nextPlayed();
+    if (includesSelf || !hearsMix || sound != null) {
       stream = current.own();
-      stream.encode(mixed, contribution, mixGainQ12);
+      stream.encode(hearsMix ? mixed : null, includesSelf ? contribution : null, mixGainQ12, sound);
     } else {
       stream = current.shared();
       if (stream.tick != tick) {
-        stream.encode(mixed, null, mixGainQ12);
+        stream.encode(mixed, null, mixGainQ12, null);
         stream.tick = tick;
       }
     }
@@ -600,6 +655,41 @@ final class RtpLeg implements MediaLeg {
       ticksToReport = RTCP_INTERVAL_TICKS;
       report(nowNanos, true);
     }
+  }
+
+  /** This tick's samples of what is played to the participant, or null when nothing is. */
+  private short[] nextPlayed() {
+    if (stopPlayingRequested) {
+      stopPlayingRequested = false;
+      if (playing != null) {
+        complete(playing);
+        playing = null;
+      }
+      Playback dropped;
+      while ((dropped = toPlay.poll()) != null) {
+        complete(dropped);
+      }
+    }
+    if (playing == null) {
+      playing = toPlay.poll();
+      playedUpTo = 0;
+      if (playing == null) {
+        return null;
+      }
+    }
+    int count = Math.min(played.length, playing.sound().length() - playedUpTo);
+    playing.sound().copy(playedUpTo, played, 0, count);
+    java.util.Arrays.fill(played, count, played.length, (short) 0);
+    playedUpTo += count;
+    if (playedUpTo >= playing.sound().length()) {
+      complete(playing);
+      playing = null;
+    }
+    return played;
+  }
+
+  private void complete(Playback playback) {
+    mix.later(() -> playback.done().complete(null));
   }
 
   private void advanceClock() {

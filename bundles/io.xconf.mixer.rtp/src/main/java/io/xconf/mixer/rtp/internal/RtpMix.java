@@ -4,8 +4,10 @@ import io.xconf.mixer.CodecPolicy;
 import io.xconf.mixer.MediaLeg;
 import io.xconf.mixer.MixListener;
 import io.xconf.mixer.MixerException;
+import io.xconf.mixer.Recording;
 import io.xconf.mixer.SdpException;
 import io.xconf.mixer.Speaker;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -44,6 +46,7 @@ final class RtpMix implements io.xconf.mixer.Mix {
   private volatile boolean closed;
   private volatile Set<AudioCodec> codecs = EnumSet.allOf(AudioCodec.class);
   private final CopyOnWriteArrayList<Outbound> shared = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<WavRecording> recordings = new CopyOnWriteArrayList<>();
 
   // Clock-thread state.
   private final int[] mixed = new int[SAMPLES_PER_TICK];
@@ -170,11 +173,30 @@ final class RtpMix implements io.xconf.mixer.Mix {
   }
 
   @Override
+  public Recording record(Path file) throws MixerException {
+    if (closed) {
+      throw new MixerException("the mix of " + conferenceUri + " is closed");
+    }
+    WavRecording[] made = new WavRecording[1];
+    made[0] = WavRecording.create(file, mixer.recorder(), () -> recordings.remove(made[0]));
+    recordings.add(made[0]);
+    return made[0];
+  }
+
+  /** Runs a task off the media clock, on the mixer's event thread. */
+  void later(Runnable task) {
+    events.execute(task);
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    for (WavRecording recording : recordings) {
+      recording.stop();
+    }
     mixer.remove(this);
     for (RtpLeg leg : legs) {
       leg.leave();
@@ -205,6 +227,9 @@ final class RtpMix implements io.xconf.mixer.Mix {
       }
     }
     int outputGain = gainQ12;
+    for (WavRecording recording : recordings) {
+      recording.append(mixed, outputGain);
+    }
     long tick = ++ticks;
     for (RtpLeg leg : current) {
       leg.send(mixed, isChosen(leg, chosen), outputGain, tick, nowNanos);

@@ -179,6 +179,94 @@ public class EmbeddedMixerTest {
     assertThrows(SdpException.class, () -> mix.join("z", offer));
   }
 
+  /**
+   * A leg taken out of the mix (a caller keying its PIN) is heard by no one and hears no one, only
+   * the sound played to it, which the others do not hear; played out, the sound's stage completes.
+   */
+  @Test
+  public void aLegOutOfTheMixHearsOnlyWhatIsPlayedToIt() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:pin@example.com", null);
+    RtpPeer a = join(mix, "a", AudioCodec.G722);
+    RtpPeer b = join(mix, "b", AudioCodec.PCMU);
+    RtpPeer c = join(mix, "c", AudioCodec.OPUS);
+    MediaLeg outside = leg(mix, "c");
+    outside.setInMix(false);
+    a.speak(400, 8000);
+    b.speak(1000, 8000);
+    c.speak(1700, 8000);
+    short[] tone = new short[16000 * 3];
+    for (int i = 0; i < tone.length; i++) {
+      tone[i] = (short) (8000 * Math.sin(2 * Math.PI * 3000 * i / 16000.0));
+    }
+    long started = System.nanoTime();
+    var played = outside.play(io.xconf.mixer.Sound.of(tone)).toCompletableFuture();
+    await(
+        "c hearing only the sound played to it",
+        () ->
+            c.heard(3000, 500) > HEARD
+                && c.heard(400, 500) < NOT_HEARD
+                && c.heard(1000, 500) < NOT_HEARD);
+    await(
+        "a and b hearing each other, neither c nor its sound",
+        () ->
+            a.heard(1000, 500) > HEARD
+                && a.heard(1700, 500) < NOT_HEARD
+                && a.heard(3000, 500) < NOT_HEARD
+                && b.heard(400, 500) > HEARD
+                && b.heard(1700, 500) < NOT_HEARD);
+    played.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(System.nanoTime() - started >= 2_900_000_000L);
+    outside.setInMix(true);
+    await("c in the mix again", () -> c.heard(400, 500) > HEARD && a.heard(1700, 500) > HEARD);
+  }
+
+  @Test
+  public void aRecordingHoldsTheMixAndIsAWavFileAtEveryMoment() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:rec@example.com", null);
+    RtpPeer a = join(mix, "a", AudioCodec.PCMU);
+    join(mix, "b", AudioCodec.OPUS).speak(5000, 6000);
+    a.speak(400, 8000);
+    java.nio.file.Path file =
+        java.nio.file.Files.createTempDirectory("recording").resolve("mix.wav");
+    io.xconf.mixer.Recording recording = mix.record(file);
+    assertThrows(io.xconf.mixer.MixerException.class, () -> mix.record(file));
+    Thread.sleep(2500);
+    // Mid-recording (as after a crash): a WAV whose sizes cover what was synced.
+    short[] early = wavSamples(java.nio.file.Files.readAllBytes(file));
+    assertTrue(early.length >= 16000);
+    recording.stop();
+    await(
+        "the recording completed",
+        () -> {
+          try {
+            return wavSamples(java.nio.file.Files.readAllBytes(file)).length >= 16000 * 2;
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        });
+    short[] all = wavSamples(java.nio.file.Files.readAllBytes(file));
+    short[] last = java.util.Arrays.copyOfRange(all, all.length - 16000, all.length);
+    assertTrue(RtpPeer.power(last, 400, 16000) > HEARD);
+    assertTrue(RtpPeer.power(last, 5000, 16000) > HEARD);
+  }
+
+  /** The samples of a 16-bit mono 16 kHz WAV file, as far as its data size says. */
+  private static short[] wavSamples(byte[] wav) {
+    java.nio.ByteBuffer buffer =
+        java.nio.ByteBuffer.wrap(wav).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals("RIFF", new String(wav, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(36 + buffer.getInt(40), buffer.getInt(4));
+    assertEquals(16000, buffer.getInt(24));
+    assertEquals(16, buffer.getShort(34));
+    int samples = buffer.getInt(40) / 2;
+    assertTrue(44 + 2 * samples <= wav.length);
+    short[] out = new short[samples];
+    for (int i = 0; i < samples; i++) {
+      out[i] = buffer.getShort(44 + 2 * i);
+    }
+    return out;
+  }
+
   @Test
   public void muteSilencesExactlyTheMutedParticipant() throws Exception {
     Mix mix = mixer(3).createMix("xcon:m@example.com", null);

@@ -67,6 +67,16 @@ final class Call implements Leg, SipDialogHandler {
   private final AdmissionPolicy.Caller caller;
   private final long sinceMillis = System.currentTimeMillis();
 
+  /** The PINs one of which the caller keys before it is let into the mix; empty for none. */
+  private final List<String> pins;
+
+  private volatile boolean pinPending;
+
+  // Guarded by this: the PIN being keyed, wrong ones so far, since when the caller may key.
+  private final StringBuilder keyedPin = new StringBuilder();
+  private int wrongPins;
+  private long pinSinceMillis;
+
   // Guarded by this.
   private State state;
   private SipRequest invite;
@@ -87,8 +97,10 @@ final class Call implements Leg, SipDialogHandler {
       boolean addedByCall,
       InetAddress source,
       AdmissionPolicy.Caller caller,
-      State state) {
+      State state,
+      List<String> pins) {
     this.focus = focus;
+    this.pins = List.copyOf(pins);
     this.refers = refers;
     this.conferenceUri = conferenceUri;
     this.entity = entity;
@@ -110,7 +122,8 @@ final class Call implements Leg, SipDialogHandler {
       String endpoint,
       boolean addedByCall,
       AdmissionPolicy.Caller caller,
-      boolean waits) {
+      boolean waits,
+      List<String> pins) {
     FromHeader from = (FromHeader) invite.message().getHeader(FromHeader.NAME);
     Call call =
         new Call(
@@ -123,7 +136,8 @@ final class Call implements Leg, SipDialogHandler {
             addedByCall,
             invite.source().getAddress(),
             caller,
-            waits ? State.WAITING : State.JOINING);
+            waits ? State.WAITING : State.JOINING,
+            pins);
     call.invite = invite;
     call.toTag = focus.sip.newTag();
     call.callId = invite.callId();
@@ -151,7 +165,8 @@ final class Call implements Leg, SipDialogHandler {
             answered.addedByCall(),
             null,
             null,
-            State.CONFIRMED);
+            State.CONFIRMED,
+            List.of());
     call.dialog = dialog;
     call.media = media;
     call.inRoster = true;
@@ -265,6 +280,10 @@ final class Call implements Leg, SipDialogHandler {
       offer = invite.body();
       try {
         media = focus.live.join(this, document, callId, offer);
+        pinPending = !pins.isEmpty();
+        if (pinPending) {
+          media.setInMix(false);
+        }
       } catch (SdpException e) {
         refuse(Response.NOT_ACCEPTABLE_HERE, e.getMessage());
         return;
@@ -288,7 +307,9 @@ final class Call implements Leg, SipDialogHandler {
                 callId,
                 fromTag,
                 toTag,
-                addedByCall))
+                addedByCall,
+                // RFC 4575: dialing-in is "not yet in the roster (probably being authenticated)".
+                pinPending ? "dialing-in" : "connected"))
         .whenComplete((written, refused) -> answer(refused));
   }
 
@@ -353,6 +374,103 @@ final class Call implements Leg, SipDialogHandler {
     if (state == State.ANSWERED) {
       state = State.CONFIRMED;
       media.confirm();
+      if (pinPending) {
+        pinSinceMillis = System.currentTimeMillis();
+        focus.prompts.get(Prompts.ENTER_PIN).ifPresent(media::play);
+      }
+    }
+  }
+
+  /** What a key did to the PIN being keyed. */
+  enum PinKey {
+    /** Part of a PIN, or nothing to do. */
+    MORE,
+    RIGHT,
+    /** A wrong PIN; the caller may try again. */
+    WRONG,
+    /** The last wrong PIN it may key. */
+    FAILED
+  }
+
+  /** How many wrong PINs a call may key; then it ends. */
+  static final int PIN_TRIES = 3;
+
+  private static final int MAX_PIN_KEYS = 32;
+
+  /** Whether the caller has yet to key its PIN. */
+  boolean pinPending() {
+    return pinPending;
+  }
+
+  /** Since when the caller may key its PIN (its ACK), 0 before. */
+  synchronized long pinSinceMillis() {
+    return pinSinceMillis;
+  }
+
+  /**
+   * A key while the PIN is pending: digits gather, * starts over, # ends the PIN, which is compared
+   * in constant time with every PIN of the conference.
+   */
+  synchronized PinKey keyPin(char digit) {
+    if (!pinPending || state != State.CONFIRMED) {
+      return PinKey.MORE;
+    }
+    if (digit == '*') {
+      keyedPin.setLength(0);
+      return PinKey.MORE;
+    }
+    if (digit != '#') {
+      if (keyedPin.length() <= MAX_PIN_KEYS) {
+        keyedPin.append(digit);
+      }
+      return PinKey.MORE;
+    }
+    if (keyedPin.length() == 0) {
+      return PinKey.MORE;
+    }
+    byte[] keyed = keyedPin.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    keyedPin.setLength(0);
+    boolean right = false;
+    for (String pin : pins) {
+      right |=
+          java.security.MessageDigest.isEqual(
+              keyed, pin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (right) {
+      pinPending = false;
+      return PinKey.RIGHT;
+    }
+    return ++wrongPins >= PIN_TRIES ? PinKey.FAILED : PinKey.WRONG;
+  }
+
+  /**
+   * The caller failed to key a right PIN (or took too long): it is told, then hung up, and leaves
+   * the roster as if it had never come.
+   */
+  void pinFailed() {
+    MediaLeg leg;
+    synchronized (this) {
+      if (state != State.CONFIRMED || !pinPending) {
+        return;
+      }
+      pinPending = false;
+      leg = media;
+    }
+    leg.stopPlaying();
+    java.util.concurrent.CompletionStage<Void> told =
+        focus
+            .prompts
+            .get(Prompts.PIN_FAILED)
+            .map(leg::play)
+            .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+    told.whenComplete((done, failure) -> hangUpAfterWrongPins());
+  }
+
+  private synchronized void hangUpAfterWrongPins() {
+    if (state == State.CONFIRMED) {
+      LOG.debug("{} keyed no right PIN for {}: hung up", endpoint, conferenceUri);
+      hangUp();
+      finish(Ending.LEFT, null);
     }
   }
 

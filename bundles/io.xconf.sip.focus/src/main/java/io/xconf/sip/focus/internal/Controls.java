@@ -19,14 +19,23 @@ final class Controls {
   private final ConferenceService model;
   private final RosterWriter roster;
   private final LiveConferences live;
+  private final Prompts prompts;
+  private final PinFailures pinFailures;
 
   /** Conferences whose controls are due once the roster is written: each there once. */
   private final Set<String> due = ConcurrentHashMap.newKeySet();
 
-  Controls(ConferenceService model, RosterWriter roster, LiveConferences live) {
+  Controls(
+      ConferenceService model,
+      RosterWriter roster,
+      LiveConferences live,
+      Prompts prompts,
+      PinFailures pinFailures) {
     this.model = model;
     this.roster = roster;
     this.live = live;
+    this.prompts = prompts;
+    this.pinFailures = pinFailures;
   }
 
   void apply(String conferenceUri, XmlElement document) {
@@ -47,6 +56,9 @@ final class Controls {
       boolean muted = endpoint != null && Roster.endpointMuted(endpoint) || call.selfMuted();
       media.setMuted(muted);
       media.setGain(endpoint == null ? 0 : Roster.endpointGain(endpoint));
+      if (call.pinPending()) {
+        continue; // dialing-in until its PIN is right
+      }
       String wanted = muted ? "muted-via-focus" : "connected";
       String status = endpoint == null ? null : Roster.endpointStatusOf(endpoint).orElse(null);
       if (status != null && !wanted.equals(status)) {
@@ -64,6 +76,10 @@ final class Controls {
    * otherwise, however often it keys *6.
    */
   void keyed(Call call, char digit) {
+    if (call.pinPending()) {
+      pinKeyed(call, digit);
+      return;
+    }
     if (!call.completesStar(digit, '6', System.nanoTime(), STAR_WITHIN_NANOS)) {
       return;
     }
@@ -82,11 +98,45 @@ final class Controls {
     boolean muted = !call.selfMuted();
     call.selfMuted(muted);
     media.setMuted(muted);
+    media.stopPlaying();
+    prompts.get(muted ? Prompts.MUTED : Prompts.UNMUTED).ifPresent(media::play);
     roster.write(
         conferenceUri,
         Roster.endpointStatus(
             call.entity(), call.endpoint(), muted ? "muted-via-focus" : "connected"));
     LOG.debug("{} {} itself in {}", call.endpoint(), muted ? "muted" : "unmuted", conferenceUri);
+  }
+
+  /**
+   * A key of a caller keying its PIN (RFC 6501 section 4.2.6, the conference-password of its SIP
+   * way in): a right PIN lets it into the mix, connected; a wrong one is said so; the third ends
+   * the call.
+   */
+  private void pinKeyed(Call call, char digit) {
+    MediaLeg media = call.media();
+    if (media == null) {
+      return;
+    }
+    switch (call.keyPin(digit)) {
+      case MORE -> {}
+      case RIGHT -> {
+        media.stopPlaying();
+        media.setInMix(true);
+        roster.write(
+            call.conferenceUri(),
+            Roster.endpointStatus(call.entity(), call.endpoint(), "connected"));
+        later(call.conferenceUri());
+        LOG.debug("{} keyed the PIN of {}", call.endpoint(), call.conferenceUri());
+      }
+      case WRONG -> {
+        media.stopPlaying();
+        prompts.get(Prompts.WRONG_PIN).ifPresent(media::play);
+      }
+      case FAILED -> {
+        pinFailures.failed(call.source(), System.currentTimeMillis());
+        call.pinFailed();
+      }
+    }
   }
 
   /**

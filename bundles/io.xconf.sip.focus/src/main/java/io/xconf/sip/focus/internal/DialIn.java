@@ -72,6 +72,12 @@ final class DialIn {
       request.respond(Response.NOT_ACCEPTABLE_HERE, "an SDP offer is needed");
       return;
     }
+    List<String> pins = Roster.pins(document);
+    if (!pins.isEmpty()
+        && focus.pinFailures.barred(request.source().getAddress(), System.currentTimeMillis())) {
+      request.respond(Response.FORBIDDEN, "too many wrong PINs from here; try again later");
+      return;
+    }
     boolean waits = decision.verdict() == Admission.Verdict.AWAIT_MODERATOR;
     Call call =
         Call.dialIn(
@@ -83,7 +89,8 @@ final class DialIn {
             endpointOf(request),
             decision.addedByCall(),
             caller,
-            waits);
+            waits,
+            pins);
     LiveConferences.Refusal refusal = focus.live.take(call, maximumUsers(document));
     if (refusal != null) {
       request.respond(refusal.status(), refusal.reason());
@@ -152,6 +159,22 @@ final class DialIn {
           && call.state() == Call.State.WAITING
           && nowMillis - call.sinceMillis() >= CONFIRMATION_MILLIS) {
         call.refuse(Response.TEMPORARILY_UNAVAILABLE, "no moderator confirmed");
+      }
+    }
+  }
+
+  /** How long a caller has to key its PIN, from its ACK. */
+  static final long PIN_MILLIS = 60_000;
+
+  /** Callers that keyed no PIN in time: as if they had keyed wrong ones. */
+  void expirePinEntry(long nowMillis) {
+    for (Leg leg : focus.live.all()) {
+      if (leg instanceof Call call && call.pinPending()) {
+        long since = call.pinSinceMillis();
+        if (since != 0 && nowMillis - since >= PIN_MILLIS) {
+          focus.pinFailures.failed(call.source(), nowMillis);
+          call.pinFailed();
+        }
       }
     }
   }

@@ -136,6 +136,13 @@ public final class FocusComponent
             "Whether the focus calls telephone numbers (numeric user parts, user=phone) at hosts"
                 + " of other domains, such as PSTN gateways.")
     boolean dialOutNumbersAbroad() default false;
+
+    @AttributeDefinition(
+        name = "Prompts",
+        description =
+            "The folder of the voice prompts (<name>.wav, 16-bit PCM mono 16 kHz); empty for"
+                + " etc/xconf/prompts.")
+    String promptDirectory() default "";
   }
 
   private final Sip sip;
@@ -197,7 +204,8 @@ public final class FocusComponent
       @Reference MeterRegistry meters,
       // Which engine's leases: the target "hosting.target" in this PID's configuration.
       @Reference(name = "hosting") ConferenceHosting hosting,
-      Config config) {
+      Config config,
+      org.osgi.framework.BundleContext context) {
     this.sip = sip;
     this.authenticator = authenticator;
     this.model = model;
@@ -212,7 +220,8 @@ public final class FocusComponent
                 config.maxCallsPerSource(),
                 this::tellSpeakers,
                 this::keyed),
-            hosting);
+            hosting,
+            new Prompts(promptFolder(config, context)));
     this.referrals = new Referrals(focus, this);
     this.dialIn = new DialIn(focus, this, referrals);
     this.dialOut =
@@ -243,6 +252,15 @@ public final class FocusComponent
                 .description("Conferences with at least one call in progress")
                 .strongReference(true)
                 .register(meters));
+  }
+
+  private static java.nio.file.Path promptFolder(
+      Config config, org.osgi.framework.BundleContext context) {
+    if (!config.promptDirectory().isBlank()) {
+      return java.nio.file.Path.of(config.promptDirectory().strip());
+    }
+    String etc = context.getProperty("karaf.etc");
+    return etc == null ? null : java.nio.file.Path.of(etc, "xconf", "prompts");
   }
 
   @Deactivate
@@ -524,6 +542,7 @@ public final class FocusComponent
     try {
       long now = System.currentTimeMillis();
       dialIn.expireWaiting(now);
+      dialIn.expirePinEntry(now);
       dialOut.expire(now);
       for (String hosted : focus.hosting.hosted()) {
         if (focus.live.legs(hosted).isEmpty()) {

@@ -22,6 +22,8 @@ final class FocusContext {
   final LiveConferences live;
   final Controls controls;
   final ConferenceHosting hosting;
+  final Prompts prompts;
+  final PinFailures pinFailures = new PinFailures();
 
   /** What the focus holds a conference on this node as (beside the event package). */
   static final String HOLDER = "focus";
@@ -32,14 +34,16 @@ final class FocusContext {
       ConferenceSchedule schedule,
       RosterWriter roster,
       LiveConferences live,
-      ConferenceHosting hosting) {
+      ConferenceHosting hosting,
+      Prompts prompts) {
+    this.prompts = prompts;
     this.sip = sip;
     this.model = model;
     this.schedule = schedule;
     this.roster = roster;
     this.live = live;
     this.hosting = hosting;
-    this.controls = new Controls(model, roster, live);
+    this.controls = new Controls(model, roster, live, prompts, pinFailures);
   }
 
   /**

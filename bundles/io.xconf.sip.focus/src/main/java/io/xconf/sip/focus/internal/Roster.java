@@ -105,9 +105,10 @@ final class Roster {
       String callId,
       String fromTag,
       String toTag,
-      boolean addedByCall) {
+      boolean addedByCall,
+      String status) {
     List<XmlElement> endpointChildren = new ArrayList<>();
-    endpointChildren.add(leaf(info("status"), "connected"));
+    endpointChildren.add(leaf(info("status"), status));
     endpointChildren.add(leaf(info("joining-method"), "dialed-in"));
     endpointChildren.add(
         XmlElement.of(info("joining-info")).withChildren(List.of(leaf(info("when"), when))));
@@ -375,6 +376,34 @@ final class Roster {
               }
             });
     return byUser;
+  }
+
+  /**
+   * The PINs of the conference's SIP way in (RFC 6501 section 4.2.6: conference-password in the
+   * conf-uris entry of its SIP URI); none when it has none.
+   */
+  static List<String> pins(XmlElement document) {
+    List<String> pins = new ArrayList<>();
+    document
+        .child(DESCRIPTION)
+        .flatMap(description -> description.child(info("conf-uris")))
+        .ifPresent(
+            uris -> {
+              for (XmlElement entry : uris.children(ENTRY)) {
+                String uri = entry.child(info("uri")).map(XmlElement::text).orElse("").strip();
+                String scheme = uri.toLowerCase(java.util.Locale.ROOT);
+                if (!scheme.startsWith("sip:") && !scheme.startsWith("sips:")) {
+                  continue;
+                }
+                for (XmlElement password : entry.children(xcon("conference-password"))) {
+                  String pin = password.text() == null ? "" : password.text().strip();
+                  if (!pin.isEmpty()) {
+                    pins.add(pin);
+                  }
+                }
+              }
+            });
+    return pins;
   }
 
   /** RFC 6501: mute of the whole conference's audio, under available-media/entry. */

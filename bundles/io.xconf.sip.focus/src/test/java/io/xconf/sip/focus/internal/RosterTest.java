@@ -59,7 +59,8 @@ public class RosterTest {
             "ncl.\u001d0ha0isndaksdj2193423r542w35",
             "tag\u0000",
             "focus",
-            true);
+            true,
+            "connected");
     byte[] written =
         io.xconf.model.XmlDocuments.toBytes(joined, io.xconf.model.XmlDocuments.RFC_PREFIXES);
     XmlElement read = io.xconf.model.XmlDocuments.parse(written, 64);

@@ -147,7 +147,8 @@ class SipRequestFuzzTest {
             request.getCallId().getCallId(),
             from.getTag(),
             "focus-tag",
-            !identity.authenticated());
+            !identity.authenticated(),
+            "connected");
     readBack(joined);
     for (byte[] body : EventsFuzzing.bodies(ROOM, CONFERENCES.get(0), withUser(joined))) {
       XmlDocuments.parse(body, 64);

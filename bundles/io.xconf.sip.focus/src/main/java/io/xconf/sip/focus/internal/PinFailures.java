@@ -1,0 +1,55 @@
+package io.xconf.sip.focus.internal;
+
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Calls that failed their PIN, by source address: a source with {@link #LIMIT} failed calls within
+ * {@link #WINDOW_MILLIS} gets no more PIN prompts until the oldest of them ages out, so that a PIN
+ * of a few digits cannot be guessed by calling again and again. Bounded: the sources failed least
+ * lately are forgotten first.
+ */
+final class PinFailures {
+
+  static final int LIMIT = 5;
+  static final long WINDOW_MILLIS = 15 * 60_000L;
+  private static final int MAX_SOURCES = 10_000;
+
+  private final Map<InetAddress, Deque<Long>> bySource =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Deque<Long>> eldest) {
+          return size() > MAX_SOURCES;
+        }
+      };
+
+  synchronized void failed(InetAddress source, long nowMillis) {
+    if (source == null) {
+      return;
+    }
+    Deque<Long> times = bySource.computeIfAbsent(source, s -> new ArrayDeque<>());
+    times.addLast(nowMillis);
+    while (times.size() > LIMIT) {
+      times.removeFirst();
+    }
+  }
+
+  /** Whether a source has failed too often lately to be let try again. */
+  synchronized boolean barred(InetAddress source, long nowMillis) {
+    Deque<Long> times = source == null ? null : bySource.get(source);
+    if (times == null) {
+      return false;
+    }
+    while (!times.isEmpty() && nowMillis - times.peekFirst() >= WINDOW_MILLIS) {
+      times.removeFirst();
+    }
+    if (times.isEmpty()) {
+      bySource.remove(source);
+      return false;
+    }
+    return times.size() >= LIMIT;
+  }
+}
