@@ -52,6 +52,7 @@ public class MediaIT {
             .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99))
             .withEnvironment("XCONF_SIP_DIGEST_ALGORITHMS", "MD5");
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
+    assertEquals(0, server.user("add", "bob", "builder").exitCode());
     server.start();
     sipPort = server.sipPort();
     alice = new Conferences(server.ccmp().withDigest("alice", "secret"), ALICE, DOMAIN);
@@ -283,6 +284,131 @@ public class MediaIT {
                 java.util.regex.Pattern.DOTALL)
             .matcher(roster);
     return matcher.find() ? matcher.group(1) : null;
+  }
+
+  /**
+   * Recording (xconf:recording in conference-description): switched on and off by the organizer
+   * over CCMP, it is listed in the conference with its uri, start and end, holds the caller's
+   * audio, and is served over HTTPS to the organizer only: another account gets 404, no account
+   * 401.
+   */
+  @Test
+  public void aRecordingSwitchedOnAndOffOverCcmpIsListedHoldsTheAudioAndIsTheManagersOnly()
+      throws Exception {
+    String conference = alice.create();
+    Path dir = caller("recorded", "opus", 600, 5000);
+    try (Sipp opus = oneCodecCall(dir, conference, evenFreePort(), "opus")) {
+      Await.until(
+          "the caller connected",
+          Duration.ofSeconds(20),
+          () -> alice.retrieve(conference),
+          body -> body.contains("<info:status>connected</info:status>"));
+      Thread.sleep(1000);
+      setRecording(conference, "on");
+      Thread.sleep(4000);
+      setRecording(conference, "off");
+      String listed =
+          Await.until(
+              "the recording listed with its end",
+              Duration.ofSeconds(10),
+              () -> alice.retrieve(conference),
+              body -> body.contains("<xconf:ended>"));
+      java.util.regex.Matcher uri =
+          java.util.regex.Pattern.compile("<xconf:uri>([^<]+)</xconf:uri>").matcher(listed);
+      assertTrue(listed, uri.find());
+      assertTrue(listed, listed.contains("<xconf:started>"));
+      java.net.URI listedUri = java.net.URI.create(uri.group(1));
+      assertEquals("https", listedUri.getScheme());
+      // The certificate is for localhost: the listed path, fetched there.
+      java.net.URI fetch =
+          java.net.URI.create("https://localhost:" + server.httpsPort() + listedUri.getPath());
+      java.net.http.HttpClient https = server.httpsClient();
+      var asAlice =
+          https.send(
+              get(fetch, "alice:secret"), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, asAlice.statusCode());
+      assertEquals("audio/wav", asAlice.headers().firstValue("Content-Type").orElse(""));
+      short[] audio = wav(asAlice.body());
+      assertTrue(
+          "about 4 s recorded: " + audio.length,
+          audio.length > 16000 * 3 && audio.length < 16000 * 6);
+      assertTrue(TestCodecs.power(audio, 600, 16000) > 1e5);
+      assertTrue(TestCodecs.power(audio, 5000, 16000) > 1e5);
+      assertEquals(
+          404,
+          https
+              .send(get(fetch, "bob:builder"), java.net.http.HttpResponse.BodyHandlers.discarding())
+              .statusCode());
+      assertEquals(
+          401,
+          https
+              .send(get(fetch, null), java.net.http.HttpResponse.BodyHandlers.discarding())
+              .statusCode());
+      java.net.URI escape =
+          java.net.URI.create(
+              "https://localhost:"
+                  + server.httpsPort()
+                  + "/recordings/"
+                  + Conferences.idOf(conference)
+                  + "/..%2F..%2Faccounts");
+      int escaped =
+          https
+              .send(
+                  get(escape, "alice:secret"), java.net.http.HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      // Jetty refuses the encoded separators itself (400); had they passed, no file matches (404).
+      assertTrue("a path out of the recordings: " + escaped, escaped == 400 || escaped == 404);
+      assertEquals(opus.log(), 0, opus.await(30));
+    }
+    // Deleting the conference keeps the file for the operator.
+    assertEquals(200, io.xconf.itests.support.CcmpHttp.responseCode(alice.delete(conference)));
+    try (Stream<Path> files = Files.walk(server.data())) {
+      assertTrue(
+          files.anyMatch(
+              file ->
+                  file.toString().contains("recordings/" + Conferences.idOf(conference) + "/")
+                      && file.toString().endsWith(".wav")));
+    }
+  }
+
+  private static void setRecording(String conference, String onOrOff) throws Exception {
+    String answer =
+        alice.ccmp(
+            "conf",
+            "<confObjID>"
+                + conference
+                + "</confObjID><operation>update</operation><ccmp:confRequest><confInfo entity=\""
+                + conference
+                + "\"><info:conference-description><xconf:recording"
+                + " xmlns:xconf=\"urn:xconf:params:xml:ns:model\">"
+                + onOrOff
+                + "</xconf:recording></info:conference-description></confInfo></ccmp:confRequest>");
+    assertEquals(answer, 200, io.xconf.itests.support.CcmpHttp.responseCode(answer));
+  }
+
+  private static java.net.http.HttpRequest get(java.net.URI uri, String basic) {
+    var request = java.net.http.HttpRequest.newBuilder(uri).GET();
+    if (basic != null) {
+      request.header(
+          "Authorization",
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(basic.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    return request.build();
+  }
+
+  /** The samples of a 16-bit mono 16 kHz WAV, as far as its data chunk says. */
+  private static short[] wav(byte[] file) {
+    java.nio.ByteBuffer buffer =
+        java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(16000, buffer.getInt(24));
+    int samples = Math.min(buffer.getInt(40), file.length - 44) / 2;
+    short[] out = new short[samples];
+    for (int i = 0; i < samples; i++) {
+      out[i] = buffer.getShort(44 + 2 * i);
+    }
+    return out;
   }
 
   private static double rms(short[] audio) {

@@ -21,6 +21,7 @@ final class Controls {
   private final LiveConferences live;
   private final Prompts prompts;
   private final PinFailures pinFailures;
+  private final Recordings recordings;
 
   /** Conferences whose controls are due once the roster is written: each there once. */
   private final Set<String> due = ConcurrentHashMap.newKeySet();
@@ -30,7 +31,9 @@ final class Controls {
       RosterWriter roster,
       LiveConferences live,
       Prompts prompts,
-      PinFailures pinFailures) {
+      PinFailures pinFailures,
+      Recordings recordings) {
+    this.recordings = recordings;
     this.model = model;
     this.roster = roster;
     this.live = live;
@@ -39,6 +42,7 @@ final class Controls {
   }
 
   void apply(String conferenceUri, XmlElement document) {
+    recordings.apply(conferenceUri, document);
     live.mix(conferenceUri)
         .ifPresent(
             mix -> {

@@ -143,6 +143,13 @@ public final class FocusComponent
             "The folder of the voice prompts (<name>.wav, 16-bit PCM mono 16 kHz); empty for"
                 + " etc/xconf/prompts.")
     String promptDirectory() default "";
+
+    @AttributeDefinition(
+        name = "Recordings' address",
+        description =
+            "The HTTPS URL recordings are served under (the server's /recordings/), which each"
+                + " listed recording's uri starts with.")
+    String recordingBaseUrl() default "https://localhost:8443/recordings/";
   }
 
   private final Sip sip;
@@ -204,6 +211,7 @@ public final class FocusComponent
       @Reference MeterRegistry meters,
       // Which engine's leases: the target "hosting.target" in this PID's configuration.
       @Reference(name = "hosting") ConferenceHosting hosting,
+      @Reference io.xconf.server.ServerIdentity identity,
       Config config,
       org.osgi.framework.BundleContext context) {
     this.sip = sip;
@@ -221,7 +229,10 @@ public final class FocusComponent
                 this::tellSpeakers,
                 this::keyed),
             hosting,
-            new Prompts(promptFolder(config, context)));
+            new Prompts(promptFolder(config, context)),
+            // Where the recordings endpoint serves them from (io.xconf.recordings).
+            identity.stateDirectory().resolve("recordings"),
+            config.recordingBaseUrl().strip());
     this.referrals = new Referrals(focus, this);
     this.dialIn = new DialIn(focus, this, referrals);
     this.dialOut =

@@ -23,6 +23,7 @@ final class FocusContext {
   final Controls controls;
   final ConferenceHosting hosting;
   final Prompts prompts;
+  final Recordings recordings;
   final PinFailures pinFailures = new PinFailures();
 
   /** What the focus holds a conference on this node as (beside the event package). */
@@ -35,7 +36,9 @@ final class FocusContext {
       RosterWriter roster,
       LiveConferences live,
       ConferenceHosting hosting,
-      Prompts prompts) {
+      Prompts prompts,
+      java.nio.file.Path recordingFolder,
+      String recordingBaseUrl) {
     this.prompts = prompts;
     this.sip = sip;
     this.model = model;
@@ -43,7 +46,11 @@ final class FocusContext {
     this.roster = roster;
     this.live = live;
     this.hosting = hosting;
-    this.controls = new Controls(model, roster, live, prompts, pinFailures);
+    this.recordings =
+        new Recordings(
+            recordingFolder, recordingBaseUrl, model, roster, live, prompts, schedule::now);
+    this.controls = new Controls(model, roster, live, prompts, pinFailures, recordings);
+    live.onMixClosed(recordings::mixClosed);
   }
 
   /**

@@ -123,16 +123,28 @@ final class LiveConferences {
     byLegId.replaceAll((legId, leg) -> leg == old ? now : leg);
   }
 
+  /** Told of each conference whose mix closed with its last leg. */
+  private volatile java.util.function.Consumer<String> mixClosed = uri -> {};
+
+  void onMixClosed(java.util.function.Consumer<String> listener) {
+    mixClosed = listener;
+  }
+
   /** Gives a leg's place back; the mix closes with the conference's last leg. */
   void leave(Leg leg) {
     byLegId.values().remove(leg);
     boolean[] was = {false};
+    boolean[] closed = {false};
     byUri.computeIfPresent(
         leg.conferenceUri(),
         (uri, conference) -> {
           was[0] = conference.legs().contains(leg);
-          return conference.remove(leg) ? null : conference;
+          closed[0] = conference.remove(leg);
+          return closed[0] ? null : conference;
         });
+    if (closed[0]) {
+      mixClosed.accept(leg.conferenceUri());
+    }
     if (was[0] && leg.source() != null) {
       release(leg.source());
     }
