@@ -28,9 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * JVM on the same cores (its frames encoded once beforehand, as a phone's DSP would), so the
  * figures are for mixer and callers together.
  *
- * <p>Arguments (all optional): {@code steps=100,300,500,700 seconds=20 size=10 codecs=pcmu}, where
- * codecs is a list (pcmu, pcma, g722, opus) the participants take in turn: {@code codecs=opus,pcmu}
- * is half and half.
+ * <p>Arguments (all optional): {@code steps=100,300,500,700 seconds=20 warmup=10 size=10
+ * codecs=pcmu}, where codecs is a list (pcmu, pcma, g722, opus) the participants take in turn:
+ * {@code codecs=opus,pcmu} is half and half.
  */
 public final class MixerBenchmark {
 
@@ -42,6 +42,8 @@ public final class MixerBenchmark {
   public static void main(String[] args) throws Exception {
     String steps = argument(args, "steps", "100,300,500,700");
     int seconds = Integer.parseInt(argument(args, "seconds", "20"));
+    // Long enough for the JIT to have compiled the codecs (Opus's first seconds stall otherwise).
+    int warmup = Integer.parseInt(argument(args, "warmup", "10"));
     int size = Integer.parseInt(argument(args, "size", "10"));
     String[] codecs = argument(args, "codecs", "pcmu").split(",");
     System.out.printf(Locale.ROOT, "codecs: %s%n", String.join(", ", codecs));
@@ -57,11 +59,11 @@ public final class MixerBenchmark {
         "us/part/tick",
         "late-ticks");
     for (String step : steps.split(",")) {
-      run(Integer.parseInt(step.strip()), size, seconds, codecs);
+      run(Integer.parseInt(step.strip()), size, seconds, warmup, codecs);
     }
   }
 
-  private static void run(int participants, int size, int seconds, String[] codecs)
+  private static void run(int participants, int size, int seconds, int warmup, String[] codecs)
       throws Exception {
     EmbeddedMixer mixer =
         new EmbeddedMixer(config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
@@ -82,10 +84,9 @@ public final class MixerBenchmark {
           callers.add(caller);
         }
       }
-      Thread sender = new Thread(() -> send(callers, seconds + 2), "bench-callers");
+      Thread sender = new Thread(() -> send(callers, seconds + warmup), "bench-callers");
       sender.start();
-      // Warm up two seconds, then measure.
-      receive(selector, TimeUnit.SECONDS.toNanos(2), false);
+      receive(selector, TimeUnit.SECONDS.toNanos(warmup), false);
       for (Caller caller : callers) {
         caller.resetCounts();
       }

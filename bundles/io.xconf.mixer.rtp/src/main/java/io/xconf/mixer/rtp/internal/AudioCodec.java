@@ -92,11 +92,12 @@ enum AudioCodec {
    * An encoder for one outgoing stream.
    *
    * @param bitrate for Opus, in bit/s; the other codecs have one rate
-   * @param fec for Opus: add in-band FEC, which the receiver said it uses
+   * @param voice for Opus: encode as a phone does (SILK, with in-band FEC), not as the mixer does
+   *     (CELT only, a third of the CPU)
    */
-  AudioEncoder newEncoder(int bitrate, boolean fec) {
+  AudioEncoder newEncoder(int bitrate, boolean voice) {
     return switch (this) {
-      case OPUS -> opus(() -> new OpusAudio.Encoder(bitrate, fec));
+      case OPUS -> opus(() -> new OpusAudio.Encoder(bitrate, voice));
       case G722 -> new G722Audio.Encoder();
       case PCMU -> new G711Audio.Encoder(false);
       case PCMA -> new G711Audio.Encoder(true);

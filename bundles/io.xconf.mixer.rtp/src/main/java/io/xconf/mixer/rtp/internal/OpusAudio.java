@@ -67,13 +67,22 @@ final class OpusAudio {
   static final class Encoder implements AudioEncoder {
     private final OpusEncoder encoder;
 
-    Encoder(int bitrate, boolean fec) throws OpusException {
-      encoder = new OpusEncoder(RATE, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+    /**
+     * @param voice SILK with in-band FEC, as phones send; else CELT only (the mixer's streams)
+     */
+    Encoder(int bitrate, boolean voice) throws OpusException {
+      encoder =
+          new OpusEncoder(
+              RATE,
+              1,
+              voice
+                  ? OpusApplication.OPUS_APPLICATION_VOIP
+                  : OpusApplication.OPUS_APPLICATION_RESTRICTED_LOWDELAY);
       encoder.setBitrate(bitrate);
       encoder.setSignalType(OpusSignal.OPUS_SIGNAL_VOICE);
-      encoder.setComplexity(COMPLEXITY);
-      encoder.setUseInbandFEC(fec);
-      encoder.setPacketLossPercent(fec ? 5 : 0);
+      encoder.setComplexity(voice ? 5 : COMPLEXITY);
+      encoder.setUseInbandFEC(voice);
+      encoder.setPacketLossPercent(voice ? 5 : 0);
       encoder.setUseDTX(false);
     }
 
@@ -87,6 +96,11 @@ final class OpusAudio {
     }
   }
 
-  /** libopus's default is 10; speech at 16 kHz sounds no different at 5 and costs half. */
-  static final int COMPLEXITY = 5;
+  /**
+   * The mixer encodes with CELT only (restricted low delay), at complexity 2: in concentus that is
+   * about 70 us per 20 ms frame against 200 us and more for SILK at any complexity, which decides
+   * how many Opus callers two cores carry (docs/performance.md). Its price: no in-band FEC in what
+   * callers get (CELT has none); what they send is still decoded with theirs.
+   */
+  static final int COMPLEXITY = 2;
 }

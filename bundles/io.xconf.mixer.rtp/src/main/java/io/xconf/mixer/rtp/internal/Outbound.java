@@ -12,7 +12,6 @@ final class Outbound {
 
   private final AudioCodec codec;
   private final int bitrate;
-  private final boolean fec;
   private final AudioEncoder encoder;
   private final HalfBand.Down down;
   private final int[] scaled = new int[RtpMix.SAMPLES_PER_TICK];
@@ -23,11 +22,10 @@ final class Outbound {
   /** The tick whose audio {@link #payload} holds, for shared streams. */
   long tick = -1;
 
-  Outbound(AudioCodec codec, int bitrate, boolean fec) {
+  Outbound(AudioCodec codec, int bitrate) {
     this.codec = codec;
     this.bitrate = bitrate;
-    this.fec = fec;
-    this.encoder = codec.newEncoder(bitrate, fec);
+    this.encoder = codec.newEncoder(bitrate, false);
     this.pcm = new short[codec.samplesPerTick()];
     this.down =
         codec.sampleRate() == RtpMix.RATE ? null : new HalfBand.Down(RtpMix.SAMPLES_PER_TICK);
@@ -36,7 +34,7 @@ final class Outbound {
   /** Whether a leg that agreed on this could share the stream. */
   boolean sharedBy(Sdp.Agreement agreement) {
     return codec == agreement.codec()
-        && (codec != AudioCodec.OPUS || (bitrate == agreement.bitrate() && fec == agreement.fec()));
+        && (codec != AudioCodec.OPUS || bitrate == agreement.bitrate());
   }
 
   AudioCodec codec() {

@@ -180,7 +180,7 @@ final class RtpLeg implements MediaLeg {
           new Negotiated(
               resolved,
               resolved.codec().newDecoder(),
-              new Outbound(resolved.codec(), resolved.bitrate(), resolved.fec()),
+              new Outbound(resolved.codec(), resolved.bitrate()),
               mix.sharedStream(resolved));
     }
     agreement = resolved;

@@ -156,7 +156,7 @@ final class RtpMix implements io.xconf.mixer.Mix {
           return stream;
         }
       }
-      Outbound stream = new Outbound(agreement.codec(), agreement.bitrate(), agreement.fec());
+      Outbound stream = new Outbound(agreement.codec(), agreement.bitrate());
       shared.add(stream);
       return stream;
     }

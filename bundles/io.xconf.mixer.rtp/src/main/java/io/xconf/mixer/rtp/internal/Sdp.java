@@ -34,7 +34,6 @@ final class Sdp {
       int telephoneEventPayloadType,
       int telephoneEventRate,
       int bitrate,
-      boolean fec,
       InetSocketAddress remoteRtp,
       InetSocketAddress remoteRtcp,
       Direction direction) {
@@ -46,7 +45,6 @@ final class Sdp {
           telephoneEventPayloadType,
           telephoneEventRate,
           bitrate,
-          fec,
           remoteRtp,
           remoteRtcp,
           other);
@@ -59,7 +57,6 @@ final class Sdp {
           telephoneEventPayloadType,
           telephoneEventRate,
           bitrate,
-          fec,
           rtp,
           rtcp,
           direction);
@@ -292,9 +289,8 @@ final class Sdp {
         // Unreadable: ignored, as RFC 7587 lets a sender do with every parameter it cannot use.
       }
     }
-    boolean fec = "1".equals(parameters.get("useinbandfec"));
     return new Agreement(
-        chosen, chosenPt, telephoneEvent, telephoneEventRate, bitrate, fec, rtp, rtcp, direction);
+        chosen, chosenPt, telephoneEvent, telephoneEventRate, bitrate, rtp, rtcp, direction);
   }
 
   /**

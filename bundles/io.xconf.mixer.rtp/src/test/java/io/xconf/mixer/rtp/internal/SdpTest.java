@@ -71,7 +71,6 @@ public class SdpTest {
     assertEquals(96, agreed.payloadType());
     // The telephone-event whose clock is Opus's, as RFC 4733 wants.
     assertEquals(97, agreed.telephoneEventPayloadType());
-    assertTrue(agreed.fec());
     assertEquals(16000, agreed.bitrate()); // the highest step under the 20 kbit/s it allows
     assertTrue(answered.sdp(), answered.sdp().contains("m=audio 4000 RTP/AVP 96 97\r\n"));
     assertTrue(answered.sdp().contains("a=rtpmap:96 opus/48000/2\r\n"));
