@@ -65,6 +65,13 @@ public interface MediaLeg {
   void confirm();
 
   /**
+   * Early media (a call not answered yet, RFC 3960): the leg may send before {@link #confirm()},
+   * but only once media came from the participant's address, which proves that address wants it
+   * (nobody can aim a prompt at a third party by writing its address into an offer).
+   */
+  void allowEarlyMedia();
+
+  /**
    * How long the participant has sent neither RTP nor RTCP while its SDP says it sends, in
    * milliseconds; 0 while it does not send (on hold, receive-only) or has sent lately.
    */

@@ -411,6 +411,51 @@ public class MediaIT {
     return out;
   }
 
+  /**
+   * join-handling confirm: a waiting caller gets 183 with the mixer's answer and hears "please wait
+   * for the moderator" as early media, but only once it sends media itself (nobody can aim the
+   * prompt at an address by writing it into an offer); it cancels.
+   */
+  @Test
+  public void aWaitingCallerHearsTheWaitPromptOnceItSendsMedia() throws Exception {
+    String conference =
+        alice.created("<info:users><xcon:join-handling>confirm</xcon:join-handling></info:users>");
+    Path dir = work.resolve("waiting");
+    Path pcaps = Files.createDirectories(dir.resolve("pcap"));
+    Files.copy(
+        Path.of("/usr/share/sip-tester/g711a.pcap"),
+        pcaps.resolve("g711a.pcap"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Path scenario = dir.resolve("uac-waits.xml");
+    try (var in = MediaIT.class.getResourceAsStream("/sipp/uac-waits.xml")) {
+      Files.copy(in, scenario, StandardCopyOption.REPLACE_EXISTING);
+    }
+    int mediaPort = evenFreePort();
+    try (RtpCapture capture = RtpCapture.from(dir, RTP_MIN, RTP_MIN + 99)) {
+      double called = System.currentTimeMillis() / 1000.0;
+      try (Sipp waiting =
+          Sipp.call(
+              dir,
+              null,
+              sipPort,
+              Conferences.idOf(conference),
+              mediaPort,
+              "-sf",
+              scenario.toString())) {
+        assertEquals(waiting.log(), 0, waiting.await(40));
+      }
+      List<RtpCapture.Packet> toCaller = capture.packetsByDestination().get(mediaPort);
+      assertTrue("early media to the waiting caller", toCaller != null && toCaller.size() > 50);
+      double first = toCaller.get(0).epochSeconds() - called;
+      assertTrue("nothing before the caller's own media (3 s): first at " + first, first > 2.5);
+      short[] prompt =
+          TestCodecs.decode("PCMA", toCaller.stream().map(RtpCapture.Packet::payload).toList());
+      assertTrue("the wait prompt, rms " + rms(prompt), rms(prompt) > 300);
+    }
+    String roster = alice.retrieve(conference);
+    assertTrue(roster, !roster.contains("<info:endpoint"));
+  }
+
   private static double rms(short[] audio) {
     double sum = 0;
     for (short sample : audio) {

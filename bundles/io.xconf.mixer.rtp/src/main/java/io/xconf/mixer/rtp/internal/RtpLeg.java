@@ -61,6 +61,7 @@ final class RtpLeg implements MediaLeg {
 
   private volatile boolean left;
   private volatile boolean confirmed;
+  private volatile boolean earlyMedia;
   private volatile long lastMediaNanos = System.nanoTime();
   private final boolean latchAnySource;
   private long sdpVersion = 1;
@@ -278,6 +279,11 @@ final class RtpLeg implements MediaLeg {
   public void confirm() {
     lastMediaNanos = System.nanoTime();
     confirmed = true;
+  }
+
+  @Override
+  public void allowEarlyMedia() {
+    earlyMedia = true;
   }
 
   @Override
@@ -606,8 +612,8 @@ final class RtpLeg implements MediaLeg {
 
   /** Sends this tick's 20 ms (silence included) and, every five seconds, an RTCP report. */
   void send(int[] mixed, boolean includesSelf, int mixGainQ12, long tick, long nowNanos) {
-    if (!confirmed) {
-      advanceClock(); // nothing to an address that has not confirmed the call
+    if (!confirmed && !(earlyMedia && latched)) {
+      advanceClock(); // nothing to an address that has not confirmed the call, or not sent
       return;
     }
     if (!sendsToParticipant()) {

@@ -253,20 +253,58 @@ final class Call implements Leg, SipDialogHandler {
   // ----- a dial-in's way in -----
 
   /**
-   * RFC 6501 join-handling confirm: the caller rings (180) and shows in the roster as dialing-in
-   * until a moderator lets it in or refuses it, it cancels, or it waits too long.
+   * RFC 6501 join-handling confirm: the caller shows in the roster as dialing-in until a moderator
+   * lets it in or refuses it, it cancels, or it waits too long. Meanwhile it hears "please wait for
+   * the moderator" as early media (183 with the mixer's answer, RFC 3960), out of the mix, once it
+   * sends media itself; without that prompt, or media for it, it rings (180).
    */
-  synchronized void await() {
+  synchronized void await(XmlElement document) {
+    java.util.Optional<io.xconf.mixer.Sound> prompt = focus.prompts.get(Prompts.WAIT_FOR_MODERATOR);
+    boolean early = false;
+    if (prompt.isPresent() && invite.body() != null) {
+      try {
+        media = focus.live.join(this, document, callId, invite.body());
+        media.setInMix(false);
+        media.allowEarlyMedia();
+        early = true;
+      } catch (SdpException | MixerException e) {
+        LOG.debug("No early media for {}: {}", endpoint, e.getMessage());
+      }
+    }
     try {
-      Response ringing = invite.response(Response.RINGING);
-      ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
-      ringing.addHeader(focus.contact(conferenceUri));
-      invite.send(ringing);
+      Response progress = invite.response(early ? Response.SESSION_PROGRESS : Response.RINGING);
+      ((ToHeader) progress.getHeader(ToHeader.NAME)).setTag(toTag);
+      progress.addHeader(focus.contact(conferenceUri));
+      if (early) {
+        progress.setContent(
+            media.localSdp(), focus.sip.headers().createContentTypeHeader("application", "sdp"));
+      }
+      invite.send(progress);
     } catch (Exception e) {
-      LOG.debug("180 failed", e);
+      LOG.debug("{} failed", early ? "183" : "180", e);
+    }
+    if (early) {
+      playWhileWaiting(media, prompt.get());
     }
     inRoster = true;
     focus.roster.write(conferenceUri, Roster.waiting(entity, displayName, endpoint, addedByCall));
+  }
+
+  /** The wait prompt again and again, with a pause, while the caller waits. */
+  private void playWhileWaiting(MediaLeg leg, io.xconf.mixer.Sound prompt) {
+    leg.play(prompt)
+        .whenComplete(
+            (played, failed) -> {
+              if (state() == State.WAITING && media() == leg) {
+                focus.later(
+                    () -> {
+                      if (state() == State.WAITING && media() == leg) {
+                        playWhileWaiting(leg, prompt);
+                      }
+                    },
+                    2000);
+              }
+            });
   }
 
   /** Into the mix; the 200 once the roster has the caller. */
@@ -279,11 +317,13 @@ final class Call implements Leg, SipDialogHandler {
       state = State.JOINING;
       offer = invite.body();
       try {
-        media = focus.live.join(this, document, callId, offer);
-        pinPending = !pins.isEmpty();
-        if (pinPending) {
-          media.setInMix(false);
+        if (media == null) {
+          media = focus.live.join(this, document, callId, offer);
+        } else {
+          media.stopPlaying(); // the early media of its wait: the same leg, the same answer
         }
+        pinPending = !pins.isEmpty();
+        media.setInMix(!pinPending);
       } catch (SdpException e) {
         refuse(Response.NOT_ACCEPTABLE_HERE, e.getMessage());
         return;

@@ -101,7 +101,7 @@ final class DialIn {
     // after 200 ms, from a timer that does not see a 200 under way, and the 100 may follow it.
     request.respond(Response.TRYING, null);
     if (waits) {
-      call.await();
+      call.await(document);
       LOG.debug("{} waits for a moderator of {}", call.endpoint(), conference.uri());
       // A moderator may have decided while the caller was being admitted.
       focus.roster.later(() -> focus.model.get(conference.uri()).ifPresent(now -> reconsider(now)));

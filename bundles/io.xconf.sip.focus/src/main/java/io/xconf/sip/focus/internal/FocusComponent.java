@@ -232,7 +232,8 @@ public final class FocusComponent
             new Prompts(promptFolder(config, context)),
             // Where the recordings endpoint serves them from (io.xconf.recordings).
             identity.stateDirectory().resolve("recordings"),
-            config.recordingBaseUrl().strip());
+            config.recordingBaseUrl().strip(),
+            timers);
     this.referrals = new Referrals(focus, this);
     this.dialIn = new DialIn(focus, this, referrals);
     this.dialOut =

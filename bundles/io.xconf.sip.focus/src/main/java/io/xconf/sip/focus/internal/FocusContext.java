@@ -25,6 +25,7 @@ final class FocusContext {
   final Prompts prompts;
   final Recordings recordings;
   final PinFailures pinFailures = new PinFailures();
+  private final java.util.concurrent.ScheduledExecutorService timers;
 
   /** What the focus holds a conference on this node as (beside the event package). */
   static final String HOLDER = "focus";
@@ -38,7 +39,9 @@ final class FocusContext {
       ConferenceHosting hosting,
       Prompts prompts,
       java.nio.file.Path recordingFolder,
-      String recordingBaseUrl) {
+      String recordingBaseUrl,
+      java.util.concurrent.ScheduledExecutorService timers) {
+    this.timers = timers;
     this.prompts = prompts;
     this.sip = sip;
     this.model = model;
@@ -106,6 +109,15 @@ final class FocusContext {
   /** The id part of an XCON-URI, which is also the user part of the conference's SIP URI. */
   static String conferenceId(String xconUri) {
     return xconUri.substring("xcon:".length(), xconUri.indexOf('@'));
+  }
+
+  /** Runs a task on the focus's timer thread after a while. */
+  void later(Runnable task, long millis) {
+    try {
+      timers.schedule(task, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // the focus is going away: nothing more to play or wait for
+    }
   }
 
   /** Now, to the second, as the roster writes times. */
