@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * HTTP authentication against Xconf's accounts: Digest (RFC 7616, SHA-256 and MD5) through the
@@ -63,6 +64,30 @@ public final class HttpAuthenticator {
           .getHeaders()
           .add(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"" + realm() + "\", charset=\"UTF-8\"");
     }
+  }
+
+  /**
+   * Answers a request whose credentials named no account: 401 with the challenges, after counting a
+   * wrong guess this authenticator checked (not an expired nonce, not a throttled name) against
+   * {@code source}.
+   */
+  public void refuse(
+      Outcome outcome,
+      String authorization,
+      boolean secure,
+      LoginThrottle guesses,
+      String source,
+      Response response,
+      Callback callback) {
+    if (authorization != null
+        && !outcome.staleNonce()
+        && !outcome.throttled()
+        && checks(authorization, secure)) {
+      guesses.failed(source);
+    }
+    challenge(response, secure, outcome.staleNonce());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+    callback.succeeded();
   }
 
   /** The account of an {@code Authorization} header of a request without a body. */

@@ -3,7 +3,7 @@
  * and the {@link io.xconf.http.HttpAuthenticator} they share.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.xconf.http;
 
 import org.osgi.annotation.bundle.Export;

@@ -106,15 +106,7 @@ public final class MetricsEndpoint implements HttpEndpoint {
       checks.release();
     }
     if (outcome.account() == null) {
-      if (authorization != null
-          && !outcome.staleNonce()
-          && !outcome.throttled()
-          && authenticator.checks(authorization, secure)) {
-        guesses.failed(source);
-      }
-      authenticator.challenge(response, secure, outcome.staleNonce());
-      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
-      callback.succeeded();
+      authenticator.refuse(outcome, authorization, secure, guesses, source, response, callback);
       return false;
     }
     if (!outcome.account().administrator()) {

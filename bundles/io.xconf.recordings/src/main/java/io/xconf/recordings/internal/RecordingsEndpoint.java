@@ -11,7 +11,6 @@ import io.xconf.http.Requests;
 import io.xconf.model.ConferenceObject;
 import io.xconf.model.ConferenceService;
 import io.xconf.server.ServerIdentity;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -75,7 +74,7 @@ public final class RecordingsEndpoint implements HttpEndpoint {
       Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "HTTPS only");
       return true;
     }
-    String source = sourceOf(request);
+    String source = Request.getRemoteAddr(request);
     if (guesses.waitMillis(source) > 0) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "60");
       Response.writeError(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429);
@@ -92,15 +91,7 @@ public final class RecordingsEndpoint implements HttpEndpoint {
       return true;
     }
     if (outcome.account() == null) {
-      if (authorization != null
-          && !outcome.staleNonce()
-          && !outcome.throttled()
-          && authenticator.checks(authorization, secure)) {
-        guesses.failed(source);
-      }
-      authenticator.challenge(response, secure, outcome.staleNonce());
-      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
-      callback.succeeded();
+      authenticator.refuse(outcome, authorization, secure, guesses, source, response, callback);
       return true;
     }
     Matcher path = PATH.matcher(request.getHttpURI().getPath());
@@ -130,12 +121,5 @@ public final class RecordingsEndpoint implements HttpEndpoint {
     LOG.debug("{} fetches {}", outcome.account().userId(), file);
     Content.copy(Content.Source.from(file, 0, size), response, callback);
     return true;
-  }
-
-  private static String sourceOf(Request request) {
-    return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress a
-            && a.getAddress() != null
-        ? a.getAddress().getHostAddress()
-        : "unknown";
   }
 }

@@ -65,47 +65,22 @@ public final class RtpCapture implements AutoCloseable {
    * A-law payload}.
    */
   public Map<Integer, List<double[]>> levelsByDestination() throws Exception {
-    tshark.destroy();
-    tshark.waitFor(10, TimeUnit.SECONDS);
-    Process read =
-        new ProcessBuilder(
-                "tshark",
-                "-r",
-                file.toString(),
-                "-o",
-                "rtp.heuristic_rtp:TRUE",
-                "-T",
-                "fields",
-                "-e",
-                "frame.time_epoch",
-                "-e",
-                "udp.dstport",
-                "-e",
-                "rtp.payload",
-                "-Y",
-                "rtp")
-            .redirectErrorStream(false)
-            .start();
-    String output = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    read.waitFor(60, TimeUnit.SECONDS);
     Map<Integer, List<double[]>> levels = new LinkedHashMap<>();
-    for (String line : output.split("\n")) {
-      String[] fields = line.strip().split("\t");
-      if (fields.length < 3 || fields[2].isBlank()) {
-        continue;
-      }
-      String hex = fields[2].replace(":", "");
-      double sum = 0;
-      int samples = hex.length() / 2;
-      for (int i = 0; i < samples; i++) {
-        int code = Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
-        double sample = alaw(code);
-        sum += sample * sample;
-      }
-      levels
-          .computeIfAbsent(Integer.parseInt(fields[1]), port -> new ArrayList<>())
-          .add(new double[] {Double.parseDouble(fields[0]), Math.sqrt(sum / Math.max(1, samples))});
-    }
+    packetsByDestination()
+        .forEach(
+            (port, packets) -> {
+              List<double[]> list = new ArrayList<>();
+              for (Packet packet : packets) {
+                double sum = 0;
+                for (byte code : packet.payload()) {
+                  double sample = alaw(code & 0xff);
+                  sum += sample * sample;
+                }
+                int samples = Math.max(1, packet.payload().length);
+                list.add(new double[] {packet.epochSeconds(), Math.sqrt(sum / samples)});
+              }
+              levels.put(port, list);
+            });
     return levels;
   }
 

@@ -11,6 +11,10 @@ import java.util.Arrays;
 /**
  * Opus (RFC 7587, through concentus, a pure-Java port of libopus) at the mix rate: whatever band
  * the phone sends is decoded to 16 kHz, and what it gets is wideband.
+ *
+ * <p>concentus checks libopus's internal assertions always, throwing {@link AssertionError} (an
+ * Error, not an exception) on some malformed packets: the fuzzer found one. Every call into it
+ * catches that too, and a decoder that threw is reset, since its state is then unknown.
  */
 final class OpusAudio {
 
@@ -33,15 +37,20 @@ final class OpusAudio {
       if (length <= 0) {
         return -1;
       }
-      int samples = OpusPacketInfo.getNumSamples(payload, offset, length, RATE);
-      return samples > 0 && samples <= MAX_SAMPLES ? samples : -1;
+      try {
+        int samples = OpusPacketInfo.getNumSamples(payload, offset, length, RATE);
+        return samples > 0 && samples <= MAX_SAMPLES ? samples : -1;
+      } catch (RuntimeException | AssertionError e) {
+        return -1;
+      }
     }
 
     @Override
     public int decode(byte[] payload, int offset, int length, short[] out) {
       try {
         return decoder.decode(payload, offset, length, out, 0, out.length, false);
-      } catch (OpusException | RuntimeException e) {
+      } catch (OpusException | RuntimeException | AssertionError e) {
+        decoder.resetState();
         return -1;
       }
     }
@@ -58,7 +67,8 @@ final class OpusAudio {
         if (got < samples) {
           Arrays.fill(out, Math.max(0, got), samples, (short) 0);
         }
-      } catch (OpusException | RuntimeException e) {
+      } catch (OpusException | RuntimeException | AssertionError e) {
+        decoder.resetState();
         Arrays.fill(out, 0, samples, (short) 0);
       }
     }
@@ -90,7 +100,8 @@ final class OpusAudio {
     public int encode(short[] pcm, byte[] out) {
       try {
         return encoder.encode(pcm, 0, AudioCodec.OPUS.samplesPerTick(), out, 0, out.length);
-      } catch (OpusException e) {
+      } catch (OpusException | RuntimeException | AssertionError e) {
+        encoder.resetState();
         throw new IllegalStateException("Opus could not encode a frame", e);
       }
     }

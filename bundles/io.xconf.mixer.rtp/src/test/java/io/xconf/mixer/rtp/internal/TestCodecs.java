@@ -74,6 +74,39 @@ public final class TestCodecs {
     return Arrays.copyOf(all, length);
   }
 
+  /**
+   * The samples of a recording as the mixer writes it (RIFF WAVE, 16-bit PCM, mono, 16 kHz), as far
+   * as its data size says: a file read while it is written must be whole up to there.
+   *
+   * @throws IllegalArgumentException when it is not such a file, or its sizes disagree
+   */
+  public static short[] wav(byte[] file) {
+    java.nio.ByteBuffer buffer =
+        java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (file.length < 44
+        || !"RIFF".equals(new String(file, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
+        || buffer.getInt(24) != 16000
+        || buffer.getShort(34) != 16
+        || buffer.getInt(4) != 36 + buffer.getInt(40)
+        || 44L + buffer.getInt(40) > file.length) {
+      throw new IllegalArgumentException("not a whole 16 kHz 16-bit WAV of the mixer's");
+    }
+    short[] samples = new short[buffer.getInt(40) / 2];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] = buffer.getShort(44 + 2 * i);
+    }
+    return samples;
+  }
+
+  /** The root mean square of a signal. */
+  public static double rms(short[] signal) {
+    double sum = 0;
+    for (short sample : signal) {
+      sum += (double) sample * sample;
+    }
+    return Math.sqrt(sum / Math.max(1, signal.length));
+  }
+
   /** Power of one frequency in a signal (Goertzel), normalised by its length. */
   public static double power(short[] signal, double frequencyHz, int sampleRate) {
     return RtpPeer.power(signal, frequencyHz, sampleRate);
