@@ -207,6 +207,15 @@ public class MediaIT {
           TestCodecs.decode(
               "PCMA", toWrong.subList(0, 100).stream().map(RtpCapture.Packet::payload).toList());
       assertTrue("the PIN prompt, rms " + TestCodecs.rms(prompt), TestCodecs.rms(prompt) > 300);
+      // ... and the goodbye in its last two seconds: the BYE waited for it.
+      short[] goodbye =
+          TestCodecs.decode(
+              "PCMA",
+              toWrong.subList(toWrong.size() - 100, toWrong.size()).stream()
+                  .map(RtpCapture.Packet::payload)
+                  .toList());
+      assertTrue(
+          "the goodbye prompt, rms " + TestCodecs.rms(goodbye), TestCodecs.rms(goodbye) > 300);
     }
   }
 

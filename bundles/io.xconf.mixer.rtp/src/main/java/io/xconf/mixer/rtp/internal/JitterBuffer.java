@@ -87,10 +87,6 @@ final class JitterBuffer {
     return late;
   }
 
-  int delayMillis() {
-    return targetGranules * 10;
-  }
-
   /**
    * Stores an encoded payload that starts at RTP timestamp {@code timestamp}.
    *
@@ -127,8 +123,8 @@ final class JitterBuffer {
       offsetUnits = timestamp - playout;
     }
     int slot = (head + offsetUnits / unitsPerGranule) % SLOTS;
-    if (lengths[slot] > 0) {
-      return true; // a duplicate
+    if (lengths[slot] != EMPTY) {
+      return true; // a duplicate, or inside a packet already here (its bytes stay whole)
     }
     System.arraycopy(payload, offset, payloads, slot * SLOT_BYTES, length);
     lengths[slot] = length;

@@ -63,10 +63,6 @@ final class MediaClock {
     return Math.floorMod(nextLane.getAndIncrement(), lanes.length);
   }
 
-  int lanes() {
-    return lanes.length;
-  }
-
   /** Ticks run so far, by the first lane (all lanes keep the same pace). */
   long ticks() {
     return lanes[0].ticks;

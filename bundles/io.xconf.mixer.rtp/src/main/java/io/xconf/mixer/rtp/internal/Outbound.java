@@ -37,10 +37,6 @@ final class Outbound {
         && (codec != AudioCodec.OPUS || bitrate == agreement.bitrate());
   }
 
-  AudioCodec codec() {
-    return codec;
-  }
-
   /**
    * Encodes one tick: {@code mixed} (null for none of it) less {@code minus} (null for nothing),
    * times the mix's gain, plus {@code played} (null for nothing).

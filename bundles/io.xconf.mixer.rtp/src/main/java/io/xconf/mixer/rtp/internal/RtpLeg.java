@@ -46,7 +46,8 @@ final class RtpLeg implements MediaLeg {
   private volatile String localSdp;
   private volatile Sdp.Agreement agreement;
   private volatile Negotiated negotiated;
-  private volatile Negotiated pending;
+  private final java.util.concurrent.atomic.AtomicReference<Negotiated> pending =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private volatile boolean muted;
   private volatile boolean inMix = true;
   private volatile int gainQ12 = 1 << 12;
@@ -186,7 +187,7 @@ final class RtpLeg implements MediaLeg {
     }
     agreement = resolved;
     negotiated = now;
-    pending = now;
+    pending.set(now);
   }
 
   @Override
@@ -244,9 +245,14 @@ final class RtpLeg implements MediaLeg {
     return done;
   }
 
+  /**
+   * What was queued goes now, on this thread; the sound playing is cut at the next tick. A sound
+   * queued right after (the usual stop-then-play) is not touched.
+   */
   @Override
   public void stopPlaying() {
     stopPlayingRequested = true;
+    finishPlaying();
   }
 
   /** Completes what was to be played (the leg left), off the media clock. */
@@ -255,10 +261,6 @@ final class RtpLeg implements MediaLeg {
     while ((next = toPlay.poll()) != null) {
       next.done().complete(null);
     }
-  }
-
-  int gainQ12() {
-    return gainQ12;
   }
 
   boolean left() {
@@ -329,9 +331,8 @@ final class RtpLeg implements MediaLeg {
 
   /** Reads what arrived since the last tick and takes the next 20 ms of the participant's audio. */
   void receive(long nowNanos) {
-    Negotiated next = pending;
+    Negotiated next = pending.getAndSet(null);
     if (next != null) {
-      pending = null;
       adopt(next);
     }
     try {
@@ -613,11 +614,13 @@ final class RtpLeg implements MediaLeg {
   /** Sends this tick's 20 ms (silence included) and, every five seconds, an RTCP report. */
   void send(int[] mixed, boolean includesSelf, int mixGainQ12, long tick, long nowNanos) {
     if (!confirmed && !(earlyMedia && latched)) {
+      nextPlayed(); // sounds keep time, heard or not: their stages complete
       advanceClock(); // nothing to an address that has not confirmed the call, or not sent
       return;
     }
     if (!sendsToParticipant()) {
       // On hold or receive-only: no media to them, but still a receiver report every 5 s.
+      nextPlayed();
       advanceClock();
       if (--ticksToReport <= 0) {
         ticksToReport = RTCP_INTERVAL_TICKS;
@@ -628,15 +631,27 @@ final class RtpLeg implements MediaLeg {
     Outbound stream;
     boolean hearsMix = inMix;
     short[] sound = nextPlayed();
-    if (includesSelf || !hearsMix || sound != null) {
-      stream = current.own();
-      stream.encode(hearsMix ? mixed : null, includesSelf ? contribution : null, mixGainQ12, sound);
-    } else {
-      stream = current.shared();
-      if (stream.tick != tick) {
-        stream.encode(mixed, null, mixGainQ12, null);
-        stream.tick = tick;
+    try {
+      if (includesSelf || !hearsMix || sound != null) {
+        stream = current.own();
+        stream.encode(
+            hearsMix ? mixed : null, includesSelf ? contribution : null, mixGainQ12, sound);
+      } else {
+        stream = current.shared();
+        if (stream.tick != tick) {
+          stream.tick = tick;
+          stream.length = 0;
+          stream.encode(mixed, null, mixGainQ12, null);
+        }
       }
+    } catch (IllegalStateException e) {
+      LOG.debug("Encoding for {} failed; this tick is skipped", id, e);
+      advanceClock();
+      return;
+    }
+    if (stream.length == 0) {
+      advanceClock(); // its shared stream failed this tick
+      return;
     }
     outbound.clear();
     outbound.put((byte) 0x80);
@@ -670,10 +685,6 @@ final class RtpLeg implements MediaLeg {
       if (playing != null) {
         complete(playing);
         playing = null;
-      }
-      Playback dropped;
-      while ((dropped = toPlay.poll()) != null) {
-        complete(dropped);
       }
     }
     if (playing == null) {

@@ -180,6 +180,10 @@ final class RtpMix implements io.xconf.mixer.Mix {
     WavRecording[] made = new WavRecording[1];
     made[0] = WavRecording.create(file, mixer.recorder(), () -> recordings.remove(made[0]));
     recordings.add(made[0]);
+    if (closed) {
+      made[0].stop(); // the mix closed meanwhile: its close did not see this one
+      throw new MixerException("the mix of " + conferenceUri + " is closed");
+    }
     return made[0];
   }
 

@@ -15,15 +15,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A mix written to a WAV file (16-bit PCM, mono, at the mix rate) off the media clock: each tick's
- * samples are handed to the recorder's thread, which appends them and, every two seconds, writes
- * the RIFF sizes and forces the file to disk, so that a crash loses at most those seconds and
- * leaves a file any player reads.
+ * samples (640 bytes) are handed to the recorder's thread, which appends them and, every two
+ * seconds, writes the RIFF sizes and forces the file to disk, so that a crash loses at most those
+ * seconds and leaves a file any player reads. A disk that stalls costs at most ten seconds of
+ * queued audio per recording: beyond, ticks are left out (and counted in the log).
  */
 final class WavRecording implements Recording {
 
   private static final Logger LOG = LoggerFactory.getLogger(WavRecording.class);
   private static final int HEADER = 44;
   private static final int SYNC_TICKS = 100;
+  private static final int MAX_QUEUED_TICKS = 500;
 
   private final Path file;
   private final Instant started = Instant.now();
@@ -31,8 +33,12 @@ final class WavRecording implements Recording {
   private final FileChannel channel;
   private final Runnable onStop;
   private volatile boolean stopped;
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private long droppedTicks; // clock thread
 
   // Writer-thread state.
+  private boolean closed;
   private long dataBytes;
   private int ticksSinceSync;
   private boolean failed;
@@ -50,7 +56,12 @@ final class WavRecording implements Recording {
       FileChannel channel =
           FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       WavRecording recording = new WavRecording(file, channel, writer, onStop);
-      channel.write(recording.header(), 0);
+      try {
+        channel.write(recording.header(), 0);
+      } catch (IOException e) {
+        channel.close();
+        throw e;
+      }
       return recording;
     } catch (IOException e) {
       throw new MixerException("cannot record to " + file + ": " + e.getMessage());
@@ -67,15 +78,18 @@ final class WavRecording implements Recording {
     return started;
   }
 
-  boolean stopped() {
-    return stopped;
-  }
-
   /** One tick of the mix (clock thread): copied and handed to the writer. */
   void append(int[] mixed, int gainQ12) {
     if (stopped) {
       return;
     }
+    if (queued.get() >= MAX_QUEUED_TICKS) {
+      if (droppedTicks++ % 250 == 0) {
+        LOG.warn("Recording {}: the disk keeps no pace, {} ticks left out", file, droppedTicks);
+      }
+      return;
+    }
+    queued.incrementAndGet();
     ByteBuffer chunk = ByteBuffer.allocate(2 * mixed.length).order(ByteOrder.LITTLE_ENDIAN);
     for (int sample : mixed) {
       chunk.putShort((short) G711.clip((int) (((long) sample * gainQ12) >> 12)));
@@ -85,8 +99,9 @@ final class WavRecording implements Recording {
   }
 
   private void write(ByteBuffer chunk) {
-    if (failed) {
-      return;
+    queued.decrementAndGet();
+    if (failed || closed) {
+      return; // an append that raced the stop: the file is complete without it
     }
     try {
       while (chunk.hasRemaining()) {
@@ -118,6 +133,7 @@ final class WavRecording implements Recording {
     writer.execute(
         () -> {
           try {
+            closed = true;
             if (!failed) {
               sync();
             }

@@ -71,6 +71,7 @@ final class Call implements Leg, SipDialogHandler {
   private final List<String> pins;
 
   private volatile boolean pinPending;
+  private boolean pinRefused; // guarded by this
 
   // Guarded by this: the PIN being keyed, wrong ones so far, since when the caller may key.
   private final StringBuilder keyedPin = new StringBuilder();
@@ -290,21 +291,16 @@ final class Call implements Leg, SipDialogHandler {
     focus.roster.write(conferenceUri, Roster.waiting(entity, displayName, endpoint, addedByCall));
   }
 
-  /** The wait prompt again and again, with a pause, while the caller waits. */
-  private void playWhileWaiting(MediaLeg leg, io.xconf.mixer.Sound prompt) {
+  /**
+   * The wait prompt again and again, with a pause, while the caller waits: queued under the call's
+   * lock, so never after {@link #join} stopped it.
+   */
+  private synchronized void playWhileWaiting(MediaLeg leg, io.xconf.mixer.Sound prompt) {
+    if (state != State.WAITING || media != leg) {
+      return;
+    }
     leg.play(prompt)
-        .whenComplete(
-            (played, failed) -> {
-              if (state() == State.WAITING && media() == leg) {
-                focus.later(
-                    () -> {
-                      if (state() == State.WAITING && media() == leg) {
-                        playWhileWaiting(leg, prompt);
-                      }
-                    },
-                    2000);
-              }
-            });
+        .whenComplete((played, failed) -> focus.later(() -> playWhileWaiting(leg, prompt), 2000));
   }
 
   /** Into the mix; the 200 once the roster has the caller. */
@@ -417,8 +413,26 @@ final class Call implements Leg, SipDialogHandler {
       if (pinPending) {
         pinSinceMillis = System.currentTimeMillis();
         focus.prompts.get(Prompts.ENTER_PIN).ifPresent(media::play);
+      } else {
+        tellIfRecorded();
       }
     }
+  }
+
+  /** A caller who comes in while the conference is recorded hears so (RFC 6501 has no consent). */
+  void tellIfRecorded() {
+    MediaLeg leg = media();
+    if (leg != null && focus.recordings.recording(conferenceUri)) {
+      focus.prompts.get(Prompts.RECORDING).ifPresent(leg::play);
+    }
+  }
+
+  /**
+   * Whether the call is in the conference: answered, past its PIN. Calls waiting for a moderator
+   * (with early media) and calls on their way out after wrong PINs are not.
+   */
+  synchronized boolean inConference() {
+    return (state == State.ANSWERED || state == State.CONFIRMED) && !pinPending && !pinRefused;
   }
 
   /** What a key did to the PIN being keyed. */
@@ -494,16 +508,20 @@ final class Call implements Leg, SipDialogHandler {
         return;
       }
       pinPending = false;
+      pinRefused = true;
       leg = media;
     }
     leg.stopPlaying();
-    java.util.concurrent.CompletionStage<Void> told =
-        focus
-            .prompts
-            .get(Prompts.PIN_FAILED)
-            .map(leg::play)
-            .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
-    told.whenComplete((done, failure) -> hangUpAfterWrongPins());
+    java.util.Optional<io.xconf.mixer.Sound> goodbye = focus.prompts.get(Prompts.PIN_FAILED);
+    // Hung up once told, or a little after the prompt's length whatever the mixer says.
+    goodbye
+        .map(sound -> leg.play(sound).toCompletableFuture())
+        .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
+        .completeOnTimeout(
+            null,
+            goodbye.map(io.xconf.mixer.Sound::millis).orElse(0L) + 2000,
+            java.util.concurrent.TimeUnit.MILLISECONDS)
+        .whenComplete((done, failure) -> hangUpAfterWrongPins());
   }
 
   private synchronized void hangUpAfterWrongPins() {

@@ -52,17 +52,14 @@ final class Controls {
     // One pass over the document, then a lookup per leg: a conference of hundreds of calls.
     Map<String, Map<String, XmlElement>> endpoints = Roster.endpointsByUser(document);
     for (Leg leg : live.legs(conferenceUri)) {
-      if (!(leg instanceof Call call) || call.media() == null) {
-        continue;
+      if (!(leg instanceof Call call) || call.media() == null || !call.inConference()) {
+        continue; // waiting, keying its PIN, or on its way out: not the conference's to control
       }
       MediaLeg media = call.media();
       XmlElement endpoint = endpoints.getOrDefault(leg.entity(), Map.of()).get(leg.endpoint());
       boolean muted = endpoint != null && Roster.endpointMuted(endpoint) || call.selfMuted();
       media.setMuted(muted);
       media.setGain(endpoint == null ? 0 : Roster.endpointGain(endpoint));
-      if (call.pinPending()) {
-        continue; // dialing-in until its PIN is right
-      }
       String wanted = muted ? "muted-via-focus" : "connected";
       String status = endpoint == null ? null : Roster.endpointStatusOf(endpoint).orElse(null);
       if (status != null && !wanted.equals(status)) {
@@ -83,6 +80,9 @@ final class Controls {
     if (call.pinPending()) {
       pinKeyed(call, digit);
       return;
+    }
+    if (!call.inConference()) {
+      return; // a caller waiting for a moderator keys nothing here
     }
     if (!call.completesStar(digit, '6', System.nanoTime(), STAR_WITHIN_NANOS)) {
       return;
@@ -121,6 +121,10 @@ final class Controls {
     if (media == null) {
       return;
     }
+    if (digit == '#' && pinFailures.barred(call.source(), System.currentTimeMillis())) {
+      call.pinFailed(); // this address has guessed enough: no PIN is compared for it now
+      return;
+    }
     switch (call.keyPin(digit)) {
       case MORE -> {}
       case RIGHT -> {
@@ -130,9 +134,11 @@ final class Controls {
             call.conferenceUri(),
             Roster.endpointStatus(call.entity(), call.endpoint(), "connected"));
         later(call.conferenceUri());
+        call.tellIfRecorded();
         LOG.debug("{} keyed the PIN of {}", call.endpoint(), call.conferenceUri());
       }
       case WRONG -> {
+        pinFailures.failed(call.source(), System.currentTimeMillis());
         media.stopPlaying();
         prompts.get(Prompts.WRONG_PIN).ifPresent(media::play);
       }

@@ -7,15 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Calls that failed their PIN, by source address: a source with {@link #LIMIT} failed calls within
- * {@link #WINDOW_MILLIS} gets no more PIN prompts until the oldest of them ages out, so that a PIN
- * of a few digits cannot be guessed by calling again and again. Bounded: the sources failed least
- * lately are forgotten first.
+ * Wrong PINs, by source address, whatever call they came in: a source with {@link #LIMIT} wrong
+ * PINs (a PIN not keyed in time counts as one) within {@link #WINDOW_MILLIS} has no PIN compared
+ * until the oldest ages out, and its calls into PIN rooms are refused, so that a PIN of a few
+ * digits cannot be guessed by calling again and again, or many times at once. Bounded: the sources
+ * that failed least lately are forgotten first.
  */
 final class PinFailures {
 
-  static final int LIMIT = 5;
-  static final long WINDOW_MILLIS = 15 * 60_000L;
+  static final int LIMIT = 10;
+  static final long WINDOW_MILLIS = 60 * 60_000L;
   private static final int MAX_SOURCES = 10_000;
 
   private final Map<InetAddress, Deque<Long>> bySource =

@@ -79,6 +79,11 @@ final class Recordings {
     this.clock = clock;
   }
 
+  /** Whether the conference is being recorded here now. */
+  boolean recording(String conferenceUri) {
+    return active.containsKey(conferenceUri);
+  }
+
   /** Whether the document asks for recording. */
   static boolean wanted(XmlElement document) {
     return document
@@ -135,7 +140,7 @@ final class Recordings {
           .ifPresent(
               sound -> {
                 for (Leg leg : live.legs(conferenceUri)) {
-                  if (leg instanceof Call call && call.media() != null && !call.pinPending()) {
+                  if (leg instanceof Call call && call.media() != null && call.inConference()) {
                     call.media().play(sound);
                   }
                 }
