@@ -139,6 +139,7 @@ public final class HealthEndpoint implements HttpEndpoint {
 
   @Reference(
       name = "store",
+      target = "(xconf.store.engine=SQLite)",
       cardinality = ReferenceCardinality.OPTIONAL,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
