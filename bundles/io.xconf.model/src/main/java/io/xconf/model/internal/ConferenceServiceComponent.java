@@ -109,8 +109,6 @@ public final class ConferenceServiceComponent implements ConferenceService {
   // target "hosting.target" in this PID's configuration names the engine, as for the store.
   @Reference(
       name = "hosting",
-      // Until the configuration's target comes (Karaf may start the component first): the default.
-      target = "(xconf.store.engine=SQLite)",
       cardinality = ReferenceCardinality.OPTIONAL,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
@@ -146,7 +144,7 @@ public final class ConferenceServiceComponent implements ConferenceService {
       Config config,
       @Reference ServerIdentity identity,
       // Which engine: the target "store.target" in this PID's configuration.
-      @Reference(name = "store", target = "(xconf.store.engine=SQLite)") ConferenceStore store)
+      @Reference(name = "store") ConferenceStore store)
       throws IOException, MalformedXmlException, StoreException {
     this.notifier = Executors.newSingleThreadExecutor(ConferenceServiceComponent::changeThread);
     Map<String, XmlElement> blueprints = blueprints(context, config);

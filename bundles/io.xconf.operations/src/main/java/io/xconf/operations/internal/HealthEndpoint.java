@@ -139,7 +139,6 @@ public final class HealthEndpoint implements HttpEndpoint {
 
   @Reference(
       name = "store",
-      target = "(xconf.store.engine=SQLite)",
       cardinality = ReferenceCardinality.OPTIONAL,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)

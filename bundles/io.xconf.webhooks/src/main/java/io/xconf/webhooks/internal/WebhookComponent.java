@@ -144,7 +144,6 @@ public final class WebhookComponent
    */
   @Reference(
       name = "hosting",
-      target = "(xconf.store.engine=SQLite)",
       cardinality = ReferenceCardinality.OPTIONAL,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)

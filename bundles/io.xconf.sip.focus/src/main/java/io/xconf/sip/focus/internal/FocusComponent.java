@@ -210,8 +210,7 @@ public final class FocusComponent
       @Reference ConferenceSchedule schedule,
       @Reference MeterRegistry meters,
       // Which engine's leases: the target "hosting.target" in this PID's configuration.
-      @Reference(name = "hosting", target = "(xconf.store.engine=SQLite)")
-          ConferenceHosting hosting,
+      @Reference(name = "hosting") ConferenceHosting hosting,
       @Reference io.xconf.server.ServerIdentity identity,
       Config config,
       org.osgi.framework.BundleContext context) {
