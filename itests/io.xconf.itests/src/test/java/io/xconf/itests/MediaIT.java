@@ -1,6 +1,7 @@
 package io.xconf.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.xconf.itests.support.Await;
@@ -50,7 +51,9 @@ public class MediaIT {
         XconfServer.configure(work.resolve("data"), DOMAIN)
             .withEnvironment("XCONF_RTP_PORT_MIN", String.valueOf(RTP_MIN))
             .withEnvironment("XCONF_RTP_PORT_MAX", String.valueOf(RTP_MIN + 99))
-            .withEnvironment("XCONF_SIP_DIGEST_ALGORITHMS", "MD5");
+            .withEnvironment("XCONF_SIP_DIGEST_ALGORITHMS", "MD5")
+            // Three wrong PINs from this machine and it is done guessing (the PIN test's).
+            .withEnvironment("XCONF_SIP_PIN_GUESSES_PER_HOUR", "3");
     assertEquals(0, server.user("add", "alice", "secret").exitCode());
     assertEquals(0, server.user("add", "bob", "builder").exitCode());
     server.start();
@@ -216,6 +219,15 @@ public class MediaIT {
                   .toList());
       assertTrue(
           "the goodbye prompt, rms " + TestCodecs.rms(goodbye), TestCodecs.rms(goodbye) > 300);
+    }
+    // Three wrong PINs were this address's allowance for the hour: its next call is refused.
+    try (Sipp guessesAgain = Sipp.call(dir.resolve("again"), "uac", sipPort, id, evenFreePort())) {
+      assertNotEquals("the call must fail", 0, guessesAgain.await(30));
+      assertTrue(guessesAgain.log(), guessesAgain.log().contains("403"));
+      assertEquals(
+          "never in the roster",
+          null,
+          statusAt(alice.retrieve(conference, "2468"), guessesAgain.address()));
     }
   }
 
@@ -460,6 +472,27 @@ public class MediaIT {
     }
     String roster = alice.retrieve(conference);
     assertTrue(roster, !roster.contains("<info:endpoint"));
+  }
+
+  /**
+   * A conference's RFC 6501 codecs, set over CCMP, decide: one that disallows Opus answers an
+   * Opus-only caller 488, with nothing in its roster.
+   */
+  @Test
+  public void aConferenceThatDisallowsOpusRefusesAnOpusOnlyCaller() throws Exception {
+    String conference =
+        alice.created(
+            "<info:conference-description><info:available-media><info:entry label=\"audio\">"
+                + "<info:type>audio</info:type><xcon:codecs decision=\"automatic\">"
+                + "<xcon:codec name=\"opus\" policy=\"disallowed\"><xcon:subtype>opus"
+                + "</xcon:subtype></xcon:codec></xcon:codecs></info:entry></info:available-media>"
+                + "</info:conference-description>");
+    Path dir = caller("no-opus", "opus", 600, 5000);
+    try (Sipp opus = oneCodecCall(dir, conference, evenFreePort(), "opus")) {
+      assertNotEquals("the call must fail", 0, opus.await(30));
+      assertTrue(opus.log(), opus.log().contains("488"));
+      assertEquals(null, statusAt(alice.retrieve(conference), opus.address()));
+    }
   }
 
   /** A work folder for a caller with pcap/voice.pcap: 8 s of two tones in its codec. */

@@ -44,8 +44,13 @@ final class RtpLeg implements MediaLeg {
   private final byte[] cname;
 
   private volatile String localSdp;
-  private volatile Sdp.Agreement agreement;
+
+  /** The latest SDP exchange's terms and codec state (the clock adopts it at its next tick). */
   private volatile Negotiated negotiated;
+
+  /** The codecs of our own offer (a dial-out), which its answer must pick from. */
+  private volatile java.util.Set<AudioCodec> offered = java.util.Set.of();
+
   private final java.util.concurrent.atomic.AtomicReference<Negotiated> pending =
       new java.util.concurrent.atomic.AtomicReference<>();
   private volatile boolean muted;
@@ -162,8 +167,6 @@ final class RtpLeg implements MediaLeg {
     localSdp = Sdp.offer(offered, localAddress, ports.rtpPort(), sdpVersion++);
   }
 
-  private java.util.Set<AudioCodec> offered = java.util.Set.of();
-
   /**
    * Resolves the addresses and makes codec state here, on the caller's thread: the media clock must
    * never block or wait for an encoder to be built. A codec kept keeps its state.
@@ -185,7 +188,6 @@ final class RtpLeg implements MediaLeg {
               new Outbound(resolved.codec(), resolved.bitrate()),
               mix.sharedStream(resolved));
     }
-    agreement = resolved;
     negotiated = now;
     pending.set(now);
   }
@@ -271,7 +273,8 @@ final class RtpLeg implements MediaLeg {
   public MediaStatistics statistics() {
     long expected = expected();
     long lost = Math.max(0, expected - received);
-    Sdp.Agreement agreed = agreement;
+    Negotiated terms = negotiated;
+    Sdp.Agreement agreed = terms == null ? null : terms.agreement();
     double sampleMillis = 1000.0 / (agreed == null ? 8000 : agreed.codec().clockRate());
     return new MediaStatistics(
         received, lost, jitter.late(), discarded, jitterSamples * sampleMillis, sent);
@@ -290,7 +293,8 @@ final class RtpLeg implements MediaLeg {
 
   @Override
   public long idleMillis() {
-    Sdp.Agreement agreed = agreement;
+    Negotiated terms = negotiated;
+    Sdp.Agreement agreed = terms == null ? null : terms.agreement();
     if (!confirmed || left || agreed == null || !agreed.direction().receives()) {
       return 0;
     }

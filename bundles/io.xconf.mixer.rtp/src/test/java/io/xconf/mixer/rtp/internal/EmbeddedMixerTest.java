@@ -250,6 +250,59 @@ public class EmbeddedMixerTest {
     assertTrue(RtpPeer.power(last, 5000, 16000) > HEARD);
   }
 
+  /**
+   * A caller whose Opus stream is a packet concentus asserts on, over and over (an Error, which
+   * once ended the media clock's thread): its packets are lost ones, and the others in its mix, on
+   * its clock thread, go on hearing each other.
+   */
+  @Test
+  public void opusPacketsThatBreakTheDecoderSilenceNobodyElse() throws Exception {
+    Mix mix = mixer(3).createMix("xcon:hostile@example.com", null);
+    RtpPeer a = join(mix, "a", AudioCodec.G722);
+    RtpPeer b = join(mix, "b", AudioCodec.PCMU);
+    a.speak(400, 8000);
+    b.speak(1000, 8000);
+    try (java.nio.channels.DatagramChannel attacker = java.nio.channels.DatagramChannel.open()) {
+      attacker.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      int port = ((java.net.InetSocketAddress) attacker.getLocalAddress()).getPort();
+      MediaLeg leg =
+          mix.join(
+              "x",
+              "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                  + "m=audio "
+                  + port
+                  + " RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n");
+      leg.confirm();
+      int mixerPort = 0;
+      for (String line : leg.localSdp().split("\r\n")) {
+        if (line.startsWith("m=audio ")) {
+          mixerPort = Integer.parseInt(line.split(" ")[1]);
+        }
+      }
+      java.net.InetSocketAddress target = new java.net.InetSocketAddress("127.0.0.1", mixerPort);
+      for (int n = 0; n < 100; n++) {
+        java.nio.ByteBuffer packet =
+            java.nio.ByteBuffer.allocate(12 + OpusAudioTest.ASSERTING.length);
+        packet.put((byte) 0x80).put((byte) 111).putShort((short) n).putInt(960 * n).putInt(77);
+        packet.put(OpusAudioTest.ASSERTING).flip();
+        attacker.send(packet, target);
+        Thread.sleep(20);
+      }
+      assertTrue(leg.statistics().packetsReceived() >= 50);
+    }
+    // Fresh audio, not what was heard before: the clock still sends every 20 ms.
+    int before = a.packetsReceived();
+    Thread.sleep(600);
+    assertTrue(a.packetsReceived() - before >= 20);
+    await(
+        "a and b hearing each other after the hostile packets",
+        () ->
+            a.heard(1000, 500) > HEARD
+                && a.heard(400, 500) < NOT_HEARD
+                && b.heard(400, 500) > HEARD
+                && b.heard(1000, 500) < NOT_HEARD);
+  }
+
   @Test
   public void muteSilencesExactlyTheMutedParticipant() throws Exception {
     Mix mix = mixer(3).createMix("xcon:m@example.com", null);

@@ -12,6 +12,21 @@ import org.junit.Test;
  */
 public class OpusAudioTest {
 
+  /** A SILK frame on which concentus asserts (found by a search like the test below). */
+  static final byte[] ASSERTING =
+      java.util.HexFormat.of()
+          .parseHex(
+              "50a8b4c6637c43853eae86b2ad20a2b2fc360010ed0077c541eefff8a54641300ea4743e10ba3ec5ba"
+                  + "8e1a0faeed268112d4ed36a8bd2faec1ee1bde3c304baba747f876d0f998780687a802643e");
+
+  @Test
+  public void aPayloadOnWhichConcentusAssertsIsALostPacket() {
+    AudioDecoder decoder = AudioCodec.OPUS.newDecoder();
+    short[] out = new short[1920];
+    assertTrue(decoder.decode(ASSERTING, 0, ASSERTING.length, out) < 0);
+    decoder.conceal(ASSERTING, 0, ASSERTING.length, out, 320);
+  }
+
   @Test
   public void noPayloadThrowsAndAGoodOneDecodesAfterBadOnes() {
     AudioDecoder decoder = AudioCodec.OPUS.newDecoder();

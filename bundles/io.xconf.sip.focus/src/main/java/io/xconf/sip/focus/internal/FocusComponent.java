@@ -150,6 +150,14 @@ public final class FocusComponent
             "The HTTPS URL recordings are served under (the server's /recordings/), which each"
                 + " listed recording's uri starts with.")
     String recordingBaseUrl() default "https://localhost:8443/recordings/";
+
+    @AttributeDefinition(
+        name = "PIN guesses per hour",
+        description =
+            "Wrong PINs one IP address may key within an hour, in any calls, before its calls into"
+                + " PIN rooms are refused and no PIN is compared for it.",
+        min = "1")
+    int pinGuessesPerHour() default PinFailures.DEFAULT_LIMIT;
   }
 
   private final Sip sip;
@@ -233,6 +241,7 @@ public final class FocusComponent
             // Where the recordings endpoint serves them from (io.xconf.recordings).
             identity.stateDirectory().resolve("recordings"),
             config.recordingBaseUrl().strip(),
+            new PinFailures(config.pinGuessesPerHour()),
             timers);
     this.referrals = new Referrals(focus, this);
     this.dialIn = new DialIn(focus, this, referrals);

@@ -24,7 +24,7 @@ final class FocusContext {
   final ConferenceHosting hosting;
   final Prompts prompts;
   final Recordings recordings;
-  final PinFailures pinFailures = new PinFailures();
+  final PinFailures pinFailures;
   private final java.util.concurrent.ScheduledExecutorService timers;
 
   /** What the focus holds a conference on this node as (beside the event package). */
@@ -40,7 +40,9 @@ final class FocusContext {
       Prompts prompts,
       java.nio.file.Path recordingFolder,
       String recordingBaseUrl,
+      PinFailures pinFailures,
       java.util.concurrent.ScheduledExecutorService timers) {
+    this.pinFailures = pinFailures;
     this.timers = timers;
     this.prompts = prompts;
     this.sip = sip;

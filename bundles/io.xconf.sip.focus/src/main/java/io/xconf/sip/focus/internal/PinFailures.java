@@ -7,17 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Wrong PINs, by source address, whatever call they came in: a source with {@link #LIMIT} wrong
- * PINs (a PIN not keyed in time counts as one) within {@link #WINDOW_MILLIS} has no PIN compared
- * until the oldest ages out, and its calls into PIN rooms are refused, so that a PIN of a few
- * digits cannot be guessed by calling again and again, or many times at once. Bounded: the sources
- * that failed least lately are forgotten first.
+ * Wrong PINs, by source address, whatever call they came in: a source with its limit of wrong PINs
+ * (a PIN not keyed in time counts as one) within {@link #WINDOW_MILLIS} has no PIN compared until
+ * the oldest ages out, and its calls into PIN rooms are refused, so that a PIN of a few digits
+ * cannot be guessed by calling again and again, or many times at once. Bounded: the sources that
+ * failed least lately are forgotten first.
  */
 final class PinFailures {
 
-  static final int LIMIT = 10;
+  static final int DEFAULT_LIMIT = 10;
   static final long WINDOW_MILLIS = 60 * 60_000L;
   private static final int MAX_SOURCES = 10_000;
+
+  private final int limit;
+
+  PinFailures(int limit) {
+    this.limit = Math.max(1, limit);
+  }
 
   private final Map<InetAddress, Deque<Long>> bySource =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -33,7 +39,7 @@ final class PinFailures {
     }
     Deque<Long> times = bySource.computeIfAbsent(source, s -> new ArrayDeque<>());
     times.addLast(nowMillis);
-    while (times.size() > LIMIT) {
+    while (times.size() > limit) {
       times.removeFirst();
     }
   }
@@ -51,6 +57,6 @@ final class PinFailures {
       bySource.remove(source);
       return false;
     }
-    return times.size() >= LIMIT;
+    return times.size() >= limit;
   }
 }

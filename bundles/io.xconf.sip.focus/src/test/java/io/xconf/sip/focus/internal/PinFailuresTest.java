@@ -11,10 +11,10 @@ public class PinFailuresTest {
 
   @Test
   public void aSourceIsBarredAfterItsLimitUntilTheOldestFailureAgesOut() throws Exception {
-    PinFailures failures = new PinFailures();
+    PinFailures failures = new PinFailures(PinFailures.DEFAULT_LIMIT);
     InetAddress guesser = InetAddress.getByName("192.0.2.7");
     InetAddress other = InetAddress.getByName("192.0.2.8");
-    for (int i = 0; i < PinFailures.LIMIT - 1; i++) {
+    for (int i = 0; i < PinFailures.DEFAULT_LIMIT - 1; i++) {
       failures.failed(guesser, 1000 + i);
     }
     assertFalse(failures.barred(guesser, 2000));
