@@ -792,12 +792,20 @@ public class SipFocusIT {
                 FreePorts.next(),
                 "-p",
                 String.valueOf(deniedPort))) {
-      String roster =
-          Await.until(
-              "both callers waiting",
-              Duration.ofSeconds(20),
-              () -> alice.retrieve(conference),
-              body -> body.split("<info:status>dialing-in</info:status>", -1).length == 3);
+      String roster;
+      try {
+        roster =
+            Await.until(
+                "both callers waiting",
+                Duration.ofSeconds(20),
+                () -> alice.retrieve(conference),
+                body -> body.split("<info:status>dialing-in</info:status>", -1).length == 3);
+      } catch (AssertionError e) {
+        // What each caller was answered tells why one is missing.
+        throw new AssertionError(
+            e.getMessage() + "\nwelcome:\n" + welcome.log() + "\nunwelcome:\n" + unwelcome.log(),
+            e);
+      }
       assertFalse(roster, roster.contains("connected"));
       moderate(
           conference, "allowed-users-list", entityAt(roster, "sip:sipp@127.0.0.1:" + welcomePort));
