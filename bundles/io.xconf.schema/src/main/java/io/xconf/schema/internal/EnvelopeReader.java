@@ -289,24 +289,24 @@ final class EnvelopeReader {
   /** {@code <subject>}: an optional username, then an optional password, nothing else. */
   private static SubjectType subject(XMLStreamReader reader) throws XMLStreamException {
     SubjectType subject = new SubjectType();
+    String[] fields = {"username", "password"};
+    String[] values = new String[fields.length];
     int event = nextTag(reader);
-    if (event == XMLStreamConstants.START_ELEMENT && unqualified(reader, "username")) {
-      String username = reader.getAttributeCount() == 0 ? text(reader) : null;
-      if (username == null) {
-        return null;
+    for (int i = 0; i < fields.length; i++) {
+      if (event == XMLStreamConstants.START_ELEMENT && unqualified(reader, fields[i])) {
+        values[i] = reader.getAttributeCount() == 0 ? text(reader) : null;
+        if (values[i] == null) {
+          return null;
+        }
+        event = nextTag(reader);
       }
-      subject.setUsername(username);
-      event = nextTag(reader);
     }
-    if (event == XMLStreamConstants.START_ELEMENT && unqualified(reader, "password")) {
-      String password = reader.getAttributeCount() == 0 ? text(reader) : null;
-      if (password == null) {
-        return null;
-      }
-      subject.setPassword(password);
-      event = nextTag(reader);
+    if (event != XMLStreamConstants.END_ELEMENT) {
+      return null;
     }
-    return event == XMLStreamConstants.END_ELEMENT ? subject : null;
+    subject.setUsername(values[0]);
+    subject.setPassword(values[1]);
+    return subject;
   }
 
   /**
