@@ -659,4 +659,33 @@ public class ConferenceTreeTest {
     }
     assertEquals(ObjectKind.CONFERENCE, last.kind());
   }
+
+  /** The focus writes the roster changes of calls arriving together as one batch. */
+  @Test
+  public void aBatchOfUpdatesAddsEveryUserItNames() throws Exception {
+    ConferenceObject created =
+        create(
+            AUDIO_ROOM,
+            conference(
+                "<users><user entity=\"xcon-userid:alice@example.com\"><roles><entry>organizer"
+                    + "</entry></roles></user><xcon:join-handling>confirm</xcon:join-handling>"
+                    + "</users>"));
+    List<XmlElement> waiting = new ArrayList<>();
+    for (String id : List.of("one", "two")) {
+      waiting.add(
+          conference(
+              "<users><user entity=\"xcon-userid:"
+                  + id
+                  + "@example.com\"><display-text>sipp</display-text>"
+                  + "<endpoint entity=\"sip:sipp@127.0.0.1:5"
+                  + id.length()
+                  + id.charAt(0)
+                  + "\"><status>dialing-in</status><joining-method>dialed-in</joining-method>"
+                  + "</endpoint></user></users>"));
+    }
+    ConferenceObject updated = tree.update(created.uri(), waiting, "focus");
+    String users = updated.document().toString();
+    assertTrue(users, users.contains("xcon-userid:one@example.com"));
+    assertTrue(users, users.contains("xcon-userid:two@example.com"));
+  }
 }
