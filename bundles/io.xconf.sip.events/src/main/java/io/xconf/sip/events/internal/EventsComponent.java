@@ -115,7 +115,7 @@ public final class EventsComponent
   private final ThreadPoolExecutor streamNotifiers;
   private final ScheduledExecutorService timers;
   private final Map<String, Set<Subscription>> byConference = new ConcurrentHashMap<>();
-  private final Map<InetAddress, AtomicInteger> bySource = new ConcurrentHashMap<>();
+  private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
 
   private final MeterRegistry meters;
   private final Meter subscriptionsGauge;
@@ -349,10 +349,20 @@ public final class EventsComponent
 
   /** Counts a subscription in, unless its conference or its source has enough. */
   private boolean take(Subscription subscription) {
-    AtomicInteger fromSource =
-        bySource.computeIfAbsent(subscription.source, address -> new AtomicInteger());
-    if (fromSource.incrementAndGet() > maxPerSource) {
-      fromSource.decrementAndGet();
+    // Counted within the map's own update: a counter taken out of the map could be dropped from
+    // it by a subscription ending meanwhile, and what it then counted would be lost.
+    boolean[] counted = {false};
+    bySource.compute(
+        subscription.source,
+        (address, count) -> {
+          int now = count == null ? 0 : count;
+          if (now >= maxPerSource) {
+            return count;
+          }
+          counted[0] = true;
+          return now + 1;
+        });
+    if (!counted[0]) {
       return false;
     }
     boolean[] taken = {false};
@@ -368,9 +378,13 @@ public final class EventsComponent
           return set.isEmpty() ? null : set;
         });
     if (!taken[0]) {
-      fromSource.decrementAndGet();
+      release(subscription.source);
     }
     return taken[0];
+  }
+
+  private void release(InetAddress source) {
+    bySource.computeIfPresent(source, (address, count) -> count <= 1 ? null : count - 1);
   }
 
   private void forget(Subscription subscription) {
@@ -382,8 +396,7 @@ public final class EventsComponent
           return subscriptions.isEmpty() ? null : subscriptions;
         });
     if (removed[0]) {
-      bySource.computeIfPresent(
-          subscription.source, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+      release(subscription.source);
       if (!byConference.containsKey(subscription.conferenceUri)) {
         focus.leave(subscription.conferenceUri, HOLDER);
       }
