@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
@@ -118,7 +117,7 @@ public final class DigestVerifier {
   /** "algorithm:nonce" to its counts used: one nonce is offered with each algorithm at once. */
   private final Map<String, NonceUses> used = new ConcurrentHashMap<>();
 
-  private final Map<String, AtomicInteger> rememberedPerAccount = new ConcurrentHashMap<>();
+  private final Map<String, Integer> rememberedPerAccount = new ConcurrentHashMap<>();
   private final int maxRemembered;
   private final int maxRememberedPerAccount;
 
@@ -302,19 +301,42 @@ public final class DigestVerifier {
     sweep(now);
     NonceUses uses = used.get(nonceKey);
     if (uses == null) {
-      AtomicInteger ofAccount =
-          rememberedPerAccount.computeIfAbsent(username, name -> new AtomicInteger());
-      if (used.size() >= maxRemembered || ofAccount.get() >= maxRememberedPerAccount) {
+      if (used.size() >= maxRemembered || !rememberOneMore(username)) {
         return false;
       }
       NonceUses fresh = new NonceUses(issuedAt + NONCE_MILLIS, username);
       uses = used.putIfAbsent(nonceKey, fresh);
       if (uses == null) {
         uses = fresh;
-        ofAccount.incrementAndGet();
+      } else {
+        forgetOne(username); // another request remembered this nonce first
       }
     }
     return uses.firstUse(count);
+  }
+
+  /**
+   * Counts one more nonce remembered for the account, unless it has its share. Counted within the
+   * map's own update: a counter taken out of the map could be dropped from it by a sweep meanwhile,
+   * and what it then counted would be lost.
+   */
+  private boolean rememberOneMore(String username) {
+    boolean[] counted = {false};
+    rememberedPerAccount.compute(
+        username,
+        (name, count) -> {
+          int now = count == null ? 0 : count;
+          if (now >= maxRememberedPerAccount) {
+            return count;
+          }
+          counted[0] = true;
+          return now + 1;
+        });
+    return counted[0];
+  }
+
+  private void forgetOne(String username) {
+    rememberedPerAccount.computeIfPresent(username, (name, count) -> count <= 1 ? null : count - 1);
   }
 
   private void sweep(long now) {
@@ -330,8 +352,7 @@ public final class DigestVerifier {
               if (uses.expiresMillis >= now) {
                 return false;
               }
-              rememberedPerAccount.computeIfPresent(
-                  uses.account, (name, count) -> count.decrementAndGet() <= 0 ? null : count);
+              forgetOne(uses.account);
               return true;
             });
   }

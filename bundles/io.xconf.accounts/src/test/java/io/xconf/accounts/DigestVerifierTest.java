@@ -249,4 +249,41 @@ public class DigestVerifierTest {
                 uri::equals)
             .account());
   }
+
+  /** Requests racing with fresh nonces of one account never remember more than its share. */
+  @Test
+  public void racingFirstUsesStayWithinTheAccountsShare() throws Exception {
+    String uri = "sip:" + REALM;
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 50; round++) {
+        DigestVerifier verifier =
+            new DigestVerifier(
+                DIRECTORY, REALM, List.of(DigestAlgorithm.SHA_256), now::get, 100, 3, "auth");
+        List<String> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          answers.add(answer(verifier.challenges(false).get(0), "REGISTER", uri, 1));
+        }
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Boolean>> served = new java.util.ArrayList<>();
+        for (String answer : answers) {
+          served.add(
+              threads.submit(
+                  () -> {
+                    start.await();
+                    return verifier.verify(answer, "REGISTER", uri::equals).account() != null;
+                  }));
+        }
+        start.countDown();
+        int accepted = 0;
+        for (java.util.concurrent.Future<Boolean> one : served) {
+          accepted += one.get() ? 1 : 0;
+        }
+        assertEquals("round " + round, 3, accepted);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
 }
