@@ -316,23 +316,16 @@ public final class DigestVerifier {
   }
 
   /**
-   * Counts one more nonce remembered for the account, unless it has its share. Counted within the
-   * map's own update: a counter taken out of the map could be dropped from it by a sweep meanwhile,
-   * and what it then counted would be lost.
+   * Counts one more nonce remembered for the account, unless it has its share. Counted by the map's
+   * own atomic update: a counter taken out of the map could be dropped from it by a sweep
+   * meanwhile, and what it then counted would be lost.
    */
   private boolean rememberOneMore(String username) {
-    boolean[] counted = {false};
-    rememberedPerAccount.compute(
-        username,
-        (name, count) -> {
-          int now = count == null ? 0 : count;
-          if (now >= maxRememberedPerAccount) {
-            return count;
-          }
-          counted[0] = true;
-          return now + 1;
-        });
-    return counted[0];
+    if (rememberedPerAccount.merge(username, 1, Integer::sum) > maxRememberedPerAccount) {
+      forgetOne(username);
+      return false;
+    }
+    return true;
   }
 
   private void forgetOne(String username) {

@@ -40,12 +40,12 @@ import javax.xml.stream.XMLStreamReader;
  * without a filter, options: what polling clients send most) straight into their bindings, and
  * declines every other document, which JAXB then reads.
  *
- * <p>Reading such a request through JAXB cost about as much as building and sending an 8 KB
- * conference answer (docs/performance.md). The reader accepts one narrow shape only, and its result
- * must equal JAXB's for every document it accepts (a differential test and fuzzer hold it to that);
- * anything unexpected (another element or attribute, an order JAXB would forgive, a value JAXB
- * would trim or refuse, a DTD, a parse error) is declined, never judged here, so that errors and
- * their answers stay JAXB's.
+ * <p>Reading such a request through JAXB was about a third of a retrieve's CPU under load
+ * (docs/performance.md). The reader accepts one narrow shape only, and its result must equal JAXB's
+ * for every document it accepts (a differential test and fuzzer hold it to that); anything
+ * unexpected (another element or attribute, an order JAXB would forgive, a value JAXB would trim or
+ * refuse, a DTD, a parse error) is declined, never judged here, so that errors and their answers
+ * stay JAXB's.
  */
 final class EnvelopeReader {
 

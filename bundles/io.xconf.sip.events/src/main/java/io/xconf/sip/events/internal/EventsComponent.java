@@ -349,20 +349,10 @@ public final class EventsComponent
 
   /** Counts a subscription in, unless its conference or its source has enough. */
   private boolean take(Subscription subscription) {
-    // Counted within the map's own update: a counter taken out of the map could be dropped from
-    // it by a subscription ending meanwhile, and what it then counted would be lost.
-    boolean[] counted = {false};
-    bySource.compute(
-        subscription.source,
-        (address, count) -> {
-          int now = count == null ? 0 : count;
-          if (now >= maxPerSource) {
-            return count;
-          }
-          counted[0] = true;
-          return now + 1;
-        });
-    if (!counted[0]) {
+    // Counted by the map's own atomic update: a counter taken out of the map could be dropped
+    // from it by a subscription ending meanwhile, and what it then counted would be lost.
+    if (bySource.merge(subscription.source, 1, Integer::sum) > maxPerSource) {
+      release(subscription.source);
       return false;
     }
     boolean[] taken = {false};
